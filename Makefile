@@ -1,0 +1,66 @@
+# The two commands of the Quick start: `make run` and `make test`.
+# Each installs what it needs on a fresh Debian machine (system packages only when run as root).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .stamps
+HOST ?= 127.0.0.1
+PORT ?= 8080
+DATA_DIR ?= ./data
+
+.PHONY: run test check lint typecheck pytest catalogs extract update-catalogs setup test-setup bench clean
+
+run: setup
+	$(BIN)/assistant serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
+
+test: test-setup lint typecheck check pytest
+
+setup: $(STAMPS)/venv catalogs
+
+test-setup: setup $(STAMPS)/system $(STAMPS)/node
+
+$(STAMPS)/venv: pyproject.toml
+	@mkdir -p $(STAMPS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+# Chromium, Java (for the Nu HTML checker), fonts, espeak-ng and Node.js for the browser and speech tests.
+$(STAMPS)/system: scripts/install-system-packages
+	@mkdir -p $(STAMPS)
+	scripts/install-system-packages
+	@touch $@
+
+# axe-core and the Nu HTML checker, offline, from the npm registry (no install scripts run).
+$(STAMPS)/node: package.json package-lock.json
+	@mkdir -p $(STAMPS)
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Compiled catalogs are built, never committed.
+catalogs: $(STAMPS)/venv
+	@$(BIN)/python -m assistant catalogs compile
+
+# Collect every string (Python, templates, dialogues) into locales/messages.pot and merge it into the catalogs.
+update-catalogs: $(STAMPS)/venv
+	$(BIN)/python -m assistant catalogs update
+
+lint: $(STAMPS)/venv
+	$(BIN)/ruff check assistant tests benchmarks
+	$(BIN)/ruff format --check assistant tests benchmarks
+
+typecheck: $(STAMPS)/venv
+	$(BIN)/mypy
+
+check: $(STAMPS)/venv
+	$(BIN)/assistant check
+
+pytest: $(STAMPS)/venv
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(STAMPS) node_modules test-artifacts
