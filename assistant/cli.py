@@ -1,0 +1,86 @@
+"""`assistant serve | check | talk | tts | catalogs`: the one entry point."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from assistant.settings import Settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description="Oma ääni: a conversation about your wishes and needs before an HB meeting.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="start the web assistant")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1, OMA_HOST)")
+    serve.add_argument("--port", type=int, help="port (default 8080, OMA_PORT)")
+    serve.add_argument(
+        "--data-dir", type=Path, help="where answers are stored (default ./data, OMA_DATA_DIR)"
+    )
+
+    check = commands.add_parser("check", help="validate dialogue files; exits 1 on any problem")
+    check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: dialogues/)")
+
+    talk = commands.add_parser("talk", help="the conversation in this terminal, spoken aloud")
+    talk.add_argument("--data-dir", type=Path, help="where answers are stored")
+    talk.add_argument("--language", help="fi, sv, en, fi@selko, sv@lattlast or en@easy")
+    talk.add_argument("--no-speech", action="store_true", help="print only; do not speak")
+    talk.add_argument("--code", help="continue a saved conversation with its resume code")
+
+    tts = commands.add_parser("tts", help="speech: list voices or build the audio cache")
+    tts.add_argument("action", choices=["voices", "warm"])
+    tts.add_argument("--data-dir", type=Path, help="where the audio cache lives")
+    tts.add_argument("--rate", default="normal", choices=["slower", "normal", "faster"])
+
+    catalogs = commands.add_parser("catalogs", help="translation catalogs: compile or update")
+    catalogs.add_argument("action", choices=["compile", "update", "extract"])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env(
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        data_dir=getattr(args, "data_dir", None),
+    )
+    if args.command == "check":
+        return check(args.paths or [settings.dialogues_dir])
+    if args.command == "serve":
+        from assistant.app import serve
+
+        return serve(settings)
+    if args.command == "talk":
+        from assistant.talk import run as run_talk
+
+        return run_talk(settings, args)
+    if args.command == "tts":
+        from assistant.speech.cli import run as run_tts
+
+        return run_tts(args, settings)
+    from assistant.i18n.catalogs import run as run_catalogs
+
+    return run_catalogs(args.action, settings)
+
+
+def check(paths: list[Path]) -> int:
+    from assistant.dialogue.loader import check as check_file
+    from assistant.dialogue.loader import dialogue_files
+
+    files = dialogue_files(paths)
+    if not files:
+        print("No dialogue files found in: " + ", ".join(map(str, paths)), file=sys.stderr)
+        return 1
+    problems = 0
+    for path in files:
+        _, errors = check_file(path)
+        for error in errors:
+            print(error)
+        problems += len(errors)
+    print(f"{len(files)} file(s) checked, {problems} problem(s).", file=sys.stderr)
+    return 1 if problems else 0

@@ -1,0 +1,173 @@
+"""Turn what a person submitted into a stored answer, by the step's kind.
+
+Errors are codes with parameters, not English: the page words them in the person's language.
+Input that no page of ours could send (an unknown choice, two values for one) is BadInput,
+which the web layer answers with a 400.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from assistant.dialogue.model import SOMETHING_ELSE, Kind, Step
+
+Form = Mapping[str, Sequence[str]]
+OTHER_MAX_LENGTH = 500
+# Bidirectional overrides and isolates can make text display differently from what it is.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str  # the form field to link to: answer, other, day, month, year, add
+    code: str  # empty, choose, too-long, other-empty, date-incomplete, date-invalid, ...
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+class BadInput(ValueError):
+    """Something no form of ours sends: answered with 400, never stored."""
+
+
+class Invalid(ValueError):
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__(", ".join(e.code for e in errors))
+        self.errors = errors
+
+
+def clean_text(raw: str) -> str:
+    """NFC, Unix line ends, no control characters or bidirectional overrides, trimmed."""
+    text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
+    text = _BIDI.sub("", _CONTROL.sub("", text))
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+
+
+def _one(form: Form, name: str) -> str:
+    values = form.get(name, ())
+    if isinstance(values, str):
+        values = [values]
+    if len(values) > 1:
+        raise BadInput(f"{name} sent more than once")
+    return values[0] if values else ""
+
+
+def parse(step: Step, form: Form) -> tuple[Any, str | None]:
+    """(value, something-else text) for a question step; raises Invalid or BadInput."""
+    if step.kind.is_text:
+        return _text(step, form), None
+    if step.kind is Kind.MULTIPLE_CHOICE:
+        return _many(step, form)
+    if step.kind.has_choices:
+        return _single(step, form)
+    if step.kind is Kind.DATE:
+        return _date(form), None
+    if step.kind is Kind.NUMBER:
+        return _number(step, form), None
+    raise BadInput(f"a {step.kind.value} step takes no answer")
+
+
+def _text(step: Step, form: Form) -> str:
+    text = clean_text(_one(form, "answer"))
+    if not text:
+        raise Invalid([FieldError("answer", "empty")])
+    if len(text) > step.max_length:
+        raise Invalid(
+            [FieldError("answer", "too-long", {"max": step.max_length, "count": len(text)})]
+        )
+    return text
+
+
+def _other(step: Step, form: Form, chosen: bool) -> str | None:
+    if not chosen:
+        return None
+    other = clean_text(_one(form, "other"))
+    if not other:
+        raise Invalid([FieldError("other", "other-empty")])
+    if len(other) > OTHER_MAX_LENGTH:
+        raise Invalid(
+            [FieldError("other", "too-long", {"max": OTHER_MAX_LENGTH, "count": len(other)})]
+        )
+    return other
+
+
+def _single(step: Step, form: Form) -> tuple[str, str | None]:
+    value = _one(form, "answer")
+    if not value:
+        raise Invalid([FieldError("answer", "choose")])
+    if value not in step.values():
+        raise BadInput("unknown choice")
+    return value, _other(step, form, value == SOMETHING_ELSE)
+
+
+def _many(step: Step, form: Form) -> tuple[list[str], str | None]:
+    raw = form.get("answer", ())
+    values = [raw] if isinstance(raw, str) else list(raw)
+    if not values:
+        raise Invalid([FieldError("answer", "choose-any")])
+    if any(v not in step.values() for v in values):
+        raise BadInput("unknown choice")
+    chosen = [v for v in step.values() if v in values]  # dialogue order, no repeats
+    return chosen, _other(step, form, SOMETHING_ELSE in chosen)
+
+
+def _date(form: Form) -> str:
+    parts = {name: _one(form, name).strip() for name in ("day", "month", "year")}
+    missing = [name for name, value in parts.items() if not value]
+    if len(missing) == 3:
+        raise Invalid([FieldError("day", "empty")])
+    if missing:
+        raise Invalid([FieldError(missing[0], "date-incomplete", {"missing": missing})])
+    if not all(value.isdigit() and value.isascii() for value in parts.values()):
+        wrong = next(n for n, v in parts.items() if not (v.isdigit() and v.isascii()))
+        raise Invalid([FieldError(wrong, "date-invalid")])
+    year, month, day = int(parts["year"]), int(parts["month"]), int(parts["day"])
+    if not 1900 <= year <= 2200:
+        raise Invalid([FieldError("year", "date-year")])
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        raise Invalid([FieldError("day", "date-not-real")]) from None
+
+
+def parse_number(raw: str) -> Decimal | None:
+    """Accepts 12, 12.5, 12,5, 1 200 and 1 200,50 (spaces, no-break spaces)."""
+    text = re.sub(r"[\s\u00a0\u202f]", "", unicodedata.normalize("NFKC", raw)).replace(",", ".")
+    text = text.removeprefix("€").removesuffix("€")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return None
+    return Decimal(text)
+
+
+def _number(step: Step, form: Form) -> str:
+    raw = _one(form, "answer").strip()
+    if not raw:
+        raise Invalid([FieldError("answer", "empty")])
+    number = parse_number(raw)
+    if number is None or len(raw) > 30:
+        raise Invalid([FieldError("answer", "number-invalid")])
+    if step.whole and number != number.to_integral_value():
+        raise Invalid([FieldError("answer", "number-whole")])
+    if step.minimum is not None and number < step.minimum:
+        raise Invalid([FieldError("answer", "number-too-small", {"min": step.minimum})])
+    if step.maximum is not None and number > step.maximum:
+        raise Invalid([FieldError("answer", "number-too-large", {"max": step.maximum})])
+    return format_decimal(number)
+
+
+def format_decimal(number: Decimal) -> str:
+    text = format(number.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def parse_decimal(value: str) -> Decimal:
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        return Decimal(0)

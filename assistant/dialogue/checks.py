@@ -1,0 +1,201 @@
+"""Checks across steps, once each step's shape is right: what conditions and placeholders refer
+to, whether condition values exist, and whether every step can be reached."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Sequence
+
+from assistant.dialogue.conditions import Answer, Count, Equals, In, Leaf, leaves, possible_answers
+from assistant.dialogue.errors import DialogueError
+from assistant.dialogue.model import Dialogue, Kind, Step
+from assistant.dialogue.texts import placeholders
+
+Positions = dict[tuple[str, object], tuple[int, int]]
+# report(step, where in the step, code, message, hint)
+Report = Callable[[Step, object, str, str, str], None]
+
+
+def _suggest(word: str, options: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"Did you mean '{close[0]}'? " if close else ""
+
+
+def earlier_answers(dialogue: Dialogue, step: Step) -> list[Step]:
+    """The question steps whose answers `step` may look at: those before it (and, inside a
+    list, the earlier steps of the same item)."""
+    earlier: list[Step] = []
+    top_key = step.parent or step.id
+    for top in dialogue.steps:
+        if top.key == top_key:
+            if step.parent:
+                for sub in top.steps:
+                    if sub.key == step.key:
+                        break
+                    earlier.append(sub)
+            break
+        if top.kind.is_question:
+            earlier.append(top)
+    return earlier
+
+
+def cross_check(dialogue: Dialogue, positions: Positions) -> list[DialogueError]:
+    errors: list[DialogueError] = []
+    every_step = [s for top in dialogue.steps for s in (top, *top.steps)]
+    unreachable: set[str] = set()
+
+    def error(step: Step, where: object, code: str, message: str, hint: str) -> None:
+        line, column = positions.get((step.key, where), (step.line, step.column))
+        errors.append(DialogueError(dialogue.path, line, column, code, message, hint))
+
+    for step in every_step:
+        allowed = {s.key: s for s in earlier_answers(dialogue, step)}
+        _check_texts(step, allowed, error)
+        if step.when is None:
+            continue
+        broken = False
+        for leaf in leaves(step.when):
+            target = allowed.get(leaf.step)
+            if target is None:
+                broken = True
+                _unknown_reference(dialogue, step, leaf, error)
+            elif isinstance(leaf, Equals | In):
+                values = leaf.values if isinstance(leaf, In) else (leaf.value,)
+                for value in values:
+                    if target.kind.has_choices and value not in target.values():
+                        broken = True
+                        error(
+                            step,
+                            leaf,
+                            "DLG017",
+                            f"'{leaf.step}' has no choice '{value}'",
+                            f"{_suggest(value, target.values())}Its values: {', '.join(target.values())}.",
+                        )
+            elif isinstance(leaf, Count) and target.kind not in (Kind.LIST, Kind.MULTIPLE_CHOICE):
+                broken = True
+                error(
+                    step,
+                    leaf,
+                    "DLG012",
+                    f"count needs a list or multiple choice, and '{leaf.step}' is neither",
+                    "Use answered: or equals: for this step.",
+                )
+        if broken:
+            continue
+
+        def domain(key: str, asking: Step = step) -> list[Answer | int]:
+            return _domain(dialogue.step(key), asking, key in unreachable)
+
+        if possible_answers(step.when, domain) is False:
+            unreachable.add(step.key)
+            error(
+                step,
+                "when",
+                "DLG016",
+                f"the step '{step.key}' can never be shown: no answers make its condition true",
+                "Check the condition's values and combinations (all: of two different values of one single choice never holds).",
+            )
+    return errors
+
+
+def _unknown_reference(dialogue: Dialogue, step: Step, leaf: Leaf, error: Report) -> None:
+    key = leaf.step
+    known = dialogue.by_key.get(key)
+    if known is None:
+        options = [s.key for s in dialogue.by_key.values()]
+        error(
+            step,
+            leaf,
+            "DLG010",
+            f"the condition refers to '{key}', which is not a step",
+            f"{_suggest(key, options)}Use the id of an earlier question.",
+        )
+    elif not known.kind.is_question:
+        error(
+            step,
+            leaf,
+            "DLG010",
+            f"'{key}' is an information step and has no answer",
+            "Refer to a question.",
+        )
+    else:
+        error(
+            step,
+            leaf,
+            "DLG011",
+            f"the condition refers to '{key}', which does not come before '{step.key}'",
+            "A condition can only look at answers given earlier; move the step or change the condition.",
+        )
+
+
+def _check_texts(step: Step, allowed: dict[str, Step], error: Report) -> None:
+    own_items = {s.key: s for s in step.steps}
+    fields = {
+        "prompt": step.prompt,
+        "hint": step.hint,
+        "help": step.help,
+        "text": step.text,
+        "item-title": step.item_title,
+        "add-prompt": step.add_prompt,
+        "something-else": step.something_else if step.kind is not Kind.YES_NO else None,
+    }
+    texts = [(k, v) for k, v in fields.items() if v] + [
+        ("choices", t) for c in step.choices if not c.interface for t in (c.label, c.hint) if t
+    ]
+    for where, text in texts:
+        usable = {**allowed, **own_items} if where == "item-title" else allowed
+        for name in placeholders(text):
+            target = usable.get(name)
+            if target is None or target.kind is Kind.LIST:
+                reason = (
+                    "a list (name one of its questions, like {team.name})"
+                    if target
+                    else "not an earlier answer"
+                )
+                error(
+                    step,
+                    where,
+                    "DLG013",
+                    f"the placeholder {{{name}}} in {where} is {reason}",
+                    f"{_suggest(name, list(usable))}Placeholders can show answers given before this step.",
+                )
+
+
+def _domain(target: Step, asking: Step, unreachable: bool) -> list[Answer | int]:
+    """Every answer to `target` that could matter to `asking`'s condition."""
+    if unreachable:
+        return [None] if target.kind is not Kind.LIST else [0]
+    literals: set[str] = set()
+    counts: set[int] = {0, 1}
+    assert asking.when is not None
+    for leaf in leaves(asking.when):
+        if leaf.step != target.key:
+            continue
+        if isinstance(leaf, Equals):
+            literals.add(leaf.value)
+        elif isinstance(leaf, In):
+            literals.update(leaf.values)
+        elif isinstance(leaf, Count):
+            counts.update(
+                n + d
+                for n in (leaf.at_least, leaf.at_most)
+                if n is not None
+                for d in (-1, 0, 1)
+                if n + d >= 0
+            )
+    if target.kind is Kind.LIST:
+        return [*sorted(counts)]
+    if target.kind is Kind.MULTIPLE_CHOICE:
+        # Exact: every subset of the values the condition names, with 0..n of the other values.
+        named = sorted(literals & set(target.values()))
+        others = [v for v in target.values() if v not in literals]
+        subsets: list[Answer | int] = [None]
+        for mask in range(2 ** len(named)):
+            chosen = {v for i, v in enumerate(named) if mask >> i & 1}
+            for extra in range(len(others) + 1):
+                if chosen or extra:
+                    subsets.append(frozenset(chosen | set(others[:extra])))
+        return subsets
+    if target.kind.has_choices:
+        return [None, *(frozenset({v}) for v in target.values())]
+    return [None, "\x00another answer", *sorted(literals)]

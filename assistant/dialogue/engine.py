@@ -1,0 +1,297 @@
+"""The dialogue engine: pure functions from (dialogue, state, input) to a new state.
+
+No I/O, no web, no languages. Every operation takes a State and returns a new one (the old
+one is never changed), so a failed save can never leave a half-changed conversation behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from assistant.dialogue.answers import FieldError, Form, Invalid, parse
+from assistant.dialogue.conditions import Answer
+from assistant.dialogue.model import Dialogue, Kind, Step
+from assistant.dialogue.state import REVIEW, Entry, Item, Respondent, State, Status, voice
+
+ACTIONS = ("continue", "skip", "dont-know", "talk-in-meeting")
+
+
+class UnknownStep(LookupError):
+    """A step, item or action that this conversation does not have (answered with 404/400)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: State
+    errors: tuple[FieldError, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class Facts:
+    """What conditions and placeholders see: primary answers of steps that apply."""
+
+    def __init__(
+        self, dialogue: Dialogue, state: State, applies: set[str], item: Item | None
+    ) -> None:
+        self.dialogue, self.state, self.applies, self.item = dialogue, state, applies, item
+
+    def entry(self, key: str) -> Entry | None:
+        if key not in self.applies:
+            return None
+        if "." in key:
+            return self.item.answers.get(key.split(".", 1)[1]) if self.item else None
+        by_voice = self.state.answers.get(key, {})
+        return by_voice.get("client") or by_voice.get("proxy")
+
+    def answer(self, key: str) -> Answer:
+        step = self.dialogue.by_key.get(key)
+        if step is not None and step.kind is Kind.LIST:
+            return "items" if self.count(key) else None
+        entry = self.entry(key)
+        if entry is None or entry.status != "answered" or entry.value is None:
+            return None
+        if isinstance(entry.value, list):
+            return frozenset(entry.value)
+        if step is not None and step.kind.has_choices:
+            return frozenset({entry.value})
+        return str(entry.value)
+
+    def count(self, key: str) -> int:
+        step = self.dialogue.by_key.get(key)
+        if step is not None and step.kind is Kind.LIST:
+            return len(self.state.items.get(key, [])) if key in self.applies else 0
+        answer = self.answer(key)
+        if isinstance(answer, frozenset):
+            return len(answer)
+        return 0 if answer is None else 1
+
+
+class Engine:
+    def __init__(self, dialogue: Dialogue) -> None:
+        self.dialogue = dialogue
+
+    # -- what applies -----------------------------------------------------------------------
+
+    def path(self, state: State) -> list[Step]:
+        """The top-level steps that apply, given the answers so far, in order."""
+        applies: set[str] = set()
+        facts = Facts(self.dialogue, state, applies, None)
+        steps = []
+        for step in self.dialogue.steps:
+            if step.when is None or step.when.holds(facts):
+                applies.add(step.key)
+                steps.append(step)
+        return steps
+
+    def facts(self, state: State, item: Item | None = None, list_step: Step | None = None) -> Facts:
+        applies = {s.key for s in self.path(state)}
+        facts = Facts(self.dialogue, state, applies, item)
+        if list_step is not None:
+            for sub in list_step.steps:
+                if sub.when is None or sub.when.holds(facts):
+                    applies.add(sub.key)
+        return facts
+
+    def item_steps(self, state: State, list_step: Step, item: Item) -> list[Step]:
+        facts = self.facts(state, item, list_step)
+        return [s for s in list_step.steps if s.key in facts.applies]
+
+    def current(self, state: State) -> tuple[Step | None, Item | None]:
+        """The step the person is at (None at the review) and the list item, if any."""
+        if state.at == REVIEW:
+            return None, None
+        step = self.dialogue.by_key.get(state.at)
+        if step is None:
+            raise UnknownStep(state.at)
+        item = state.find_item(step.parent, state.item) if step.parent and state.item else None
+        return step, item
+
+    # -- moving -----------------------------------------------------------------------------
+
+    def start(self, respondent: Respondent | None = None) -> State:
+        state = State(self.dialogue.id, REVIEW, respondent=respondent or Respondent())
+        first = self.path(state)
+        state.at = first[0].key if first else REVIEW
+        return state
+
+    def submit(self, state: State, action: str, form: Form) -> Outcome:
+        """The person pressed a button on the current step: continue, skip, dont-know, talk-in-meeting."""
+        if action not in ACTIONS:
+            raise UnknownStep(action)
+        step, item = self.current(state)
+        if step is None:
+            return Outcome(state)
+        new = state.copy()
+        new_item = new.find_item(step.parent, item.id) if step.parent and item else None
+        if step.kind is Kind.LIST:
+            return self._list_summary(new, step, action, form)
+        if action not in ("continue", "skip") and action not in step.offer:
+            raise UnknownStep(action)
+        try:
+            entry = self._entry(step, new.respondent, action, form)
+        except Invalid as invalid:
+            return Outcome(state, tuple(invalid.errors))
+        if new_item is not None:
+            new_item.answers[step.id] = entry
+        else:
+            new.answers.setdefault(step.key, {})[voice(new.respondent.role)] = entry
+        return Outcome(self._advance(new))
+
+    def _entry(self, step: Step, by: Respondent, action: str, form: Form) -> Entry:
+        if step.kind is Kind.INFORMATION:
+            return Entry("seen", by)
+        if action == "skip":
+            return Entry("skipped", by)
+        if action == "dont-know":
+            return Entry("dont-know", by)
+        try:
+            value, other = parse(step, form)
+        except Invalid as invalid:
+            if action == "talk-in-meeting" and all(
+                e.code in ("empty", "choose", "choose-any") for e in invalid.errors
+            ):
+                return Entry("talk-in-meeting", by)  # flagging a topic needs no answer
+            raise
+        status: Status = "talk-in-meeting" if action == "talk-in-meeting" else "answered"
+        return Entry(status, by, value, other)
+
+    def _list_summary(self, state: State, step: Step, action: str, form: Form) -> Outcome:
+        items = state.items.setdefault(step.key, [])
+        if action == "skip":
+            state.answers[step.key] = {
+                voice(state.respondent.role): Entry("skipped", state.respondent)
+            }
+            return Outcome(self._advance(state))
+        if action != "continue":
+            raise UnknownStep(action)
+        add = form.get("add", ())
+        choice = add if isinstance(add, str) else (add[0] if len(add) == 1 else "")
+        if choice not in ("yes", "no") or (choice == "yes" and len(items) >= step.max_items):
+            code = "list-full" if choice == "yes" else "choose"
+            return Outcome(state, (FieldError("add", code, {"max": step.max_items}),))
+        if choice == "no":
+            state.answers[step.key] = {
+                voice(state.respondent.role): Entry("answered", state.respondent)
+            }
+            return Outcome(self._advance(state))
+        item = Item(f"i{state.next_item}", state.respondent)
+        state.next_item += 1
+        items.append(item)
+        return Outcome(self._enter_item(state, step, item))
+
+    def _enter_item(self, state: State, step: Step, item: Item) -> State:
+        subs = self.item_steps(state, step, item)
+        if subs:
+            state.at, state.item = subs[0].key, item.id
+        return state
+
+    def _advance(self, state: State) -> State:
+        step, item = self.current(state)
+        assert step is not None
+        if step.parent is not None and item is not None:
+            list_step = self.dialogue.step(step.parent)
+            following = _after(self.item_steps(state, list_step, item), step)
+            if following is not None:
+                state.at = following.key
+            else:
+                state.at, state.item = list_step.key, None
+            return state
+        state.item = None
+        after = list(_steps_after(self.path(state), step))
+        if state.return_to_review:
+            # Back to the review, but first through questions a changed answer has just opened.
+            after = [s for s in after if s.key not in state.answers and not state.items.get(s.key)]
+        if after:
+            state.at = after[0].key
+        else:
+            state.at, state.return_to_review = REVIEW, False
+        return state
+
+    def back(self, state: State) -> State:
+        """One step back: within an item, to the list, along the path; at the first step, stay."""
+        step, item = self.current(state)
+        new = state.copy()
+        if step is not None and step.parent is not None:
+            list_step = self.dialogue.step(step.parent)
+            live_item = new.find_item(list_step.key, item.id) if item else None
+            previous = (
+                _before(self.item_steps(new, list_step, live_item), step) if live_item else None
+            )
+            if previous is not None:
+                new.at = previous.key
+                return new
+            if live_item is not None and not live_item.answers:  # an item added and left empty
+                new.items[list_step.key].remove(live_item)
+            new.at, new.item = list_step.key, None
+            return new
+        path = self.path(new)
+        if new.return_to_review and step is not None:
+            new.at, new.return_to_review = REVIEW, False
+            return new
+        previous = path[-1] if step is None and path else (_before(path, step) if step else None)
+        if previous is not None:
+            new.at, new.item = previous.key, None
+        return new
+
+    def change(self, state: State, key: str, item_id: str | None = None) -> State:
+        """Go to a step (or a list item) from the review, to return there after saving."""
+        step = self.dialogue.by_key.get(key)
+        top = self.dialogue.by_key.get(step.parent) if step and step.parent else step
+        if step is None or top is None or top.key not in {s.key for s in self.path(state)}:
+            raise UnknownStep(key)
+        new = state.copy()
+        new.return_to_review = True
+        if item_id is None:
+            if step.parent:
+                raise UnknownStep(key)
+            new.at, new.item = step.key, None
+            return new
+        item = new.find_item(top.key, item_id)
+        if item is None:
+            raise UnknownStep(item_id)
+        subs = self.item_steps(new, top, item)
+        target = step if step in subs else (subs[0] if subs else None)
+        if target is None:
+            raise UnknownStep(key)
+        new.at, new.item = target.key, item.id
+        return new
+
+    def remove_item(self, state: State, list_key: str, item_id: str) -> State:
+        new = state.copy()
+        item = new.find_item(list_key, item_id)
+        if item is None:
+            raise UnknownStep(item_id)
+        new.items[list_key].remove(item)
+        if new.item == item_id:
+            new.at, new.item = list_key, None
+        return new
+
+    def set_respondent(self, state: State, respondent: Respondent) -> State:
+        new = state.copy()
+        new.respondent = respondent
+        return new
+
+    def go_to_review(self, state: State) -> State:
+        new = state.copy()
+        new.at, new.item, new.return_to_review = REVIEW, None, False
+        return new
+
+
+def _steps_after(steps: list[Step], step: Step) -> Iterator[Step]:
+    found = False
+    for s in steps:
+        if found:
+            yield s
+        found = found or s.key == step.key
+
+
+def _after(steps: list[Step], step: Step) -> Step | None:
+    return next(_steps_after(steps, step), None)
+
+
+def _before(steps: list[Step], step: Step) -> Step | None:
+    return next(_steps_after(list(reversed(steps)), step), None)

@@ -1,0 +1,132 @@
+"""The conversation's state: a plain value that round-trips through JSON without loss.
+
+Answers are kept per step and per voice: the client's own (alone or with help) and someone
+answering for them. Both may answer the same question; the client's view comes first.
+Answers of steps that no longer apply stay here, so switching a branch back restores them.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Role = Literal["client", "helped", "proxy"]
+ROLES: tuple[Role, ...] = ("client", "helped", "proxy")
+Status = Literal["answered", "skipped", "dont-know", "talk-in-meeting", "seen"]
+REVIEW = "review"
+
+
+def voice(role: str) -> str:
+    """Whose view an answer is: the client's (alone or helped) or the other person's."""
+    return "proxy" if role == "proxy" else "client"
+
+
+@dataclass
+class Respondent:
+    role: Role = "client"
+    # Who helps or answers: their relation to the client, in their own words ("my daughter").
+    who: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {"role": self.role, "who": self.who}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Respondent:
+        role = data.get("role", "client")
+        return cls(role if role in ROLES else "client", str(data.get("who", "")))
+
+
+@dataclass
+class Entry:
+    status: Status
+    by: Respondent
+    value: Any = None  # str | list[str] | None, by kind
+    other: str | None = None  # the "something else" text
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"status": self.status, "by": self.by.to_json()}
+        if self.value is not None:
+            data["value"] = self.value
+        if self.other is not None:
+            data["other"] = self.other
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Entry:
+        return cls(
+            data["status"], Respondent.from_json(data["by"]), data.get("value"), data.get("other")
+        )
+
+
+@dataclass
+class Item:
+    """One item of an "add another" list: its answers keyed by the list's step ids."""
+
+    id: str
+    by: Respondent
+    answers: dict[str, Entry] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "by": self.by.to_json(),
+            "answers": {k: e.to_json() for k, e in self.answers.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Item:
+        answers = {k: Entry.from_json(v) for k, v in data["answers"].items()}
+        return cls(data["id"], Respondent.from_json(data["by"]), answers)
+
+
+@dataclass
+class State:
+    dialogue: str
+    # Where the person is: a step key, or REVIEW; `item` when inside an "add another" item.
+    at: str
+    item: str | None = None
+    return_to_review: bool = False
+    respondent: Respondent = field(default_factory=Respondent)
+    answers: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    items: dict[str, list[Item]] = field(default_factory=dict)
+    next_item: int = 1
+
+    def copy(self) -> State:
+        return copy.deepcopy(self)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": 1,
+            "dialogue": self.dialogue,
+            "at": self.at,
+            "item": self.item,
+            "return_to_review": self.return_to_review,
+            "respondent": self.respondent.to_json(),
+            "answers": {
+                k: {v: e.to_json() for v, e in by.items()} for k, by in self.answers.items()
+            },
+            "items": {k: [i.to_json() for i in items] for k, items in self.items.items()},
+            "next_item": self.next_item,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> State:
+        return cls(
+            dialogue=data["dialogue"],
+            at=data["at"],
+            item=data.get("item"),
+            return_to_review=bool(data.get("return_to_review")),
+            respondent=Respondent.from_json(data.get("respondent", {})),
+            answers={
+                k: {v: Entry.from_json(e) for v, e in by.items()}
+                for k, by in data.get("answers", {}).items()
+            },
+            items={
+                k: [Item.from_json(i) for i in items] for k, items in data.get("items", {}).items()
+            },
+            next_item=int(data.get("next_item", 1)),
+        )
+
+    def find_item(self, list_key: str, item_id: str) -> Item | None:
+        return next((i for i in self.items.get(list_key, []) if i.id == item_id), None)

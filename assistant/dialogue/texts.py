@@ -1,0 +1,45 @@
+"""Texts with placeholders: "What does {team.name} help you with?".
+
+The engine hands renderers a `Text`: the English source, its translation context, and the
+values for its placeholders. A renderer translates the source first and then fills in the
+values, escaping them, so a person's words are never translated and never markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+PLACEHOLDER = re.compile(r"\{([a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)?)\}")
+MISSING = "—"
+
+
+class PlaceholderSyntax(ValueError):
+    pass
+
+
+def placeholders(source: str) -> list[str]:
+    """The placeholder names in a text; raises PlaceholderSyntax on a stray brace."""
+    names = PLACEHOLDER.findall(source)
+    rest = PLACEHOLDER.sub("", source)
+    if "{" in rest or "}" in rest:
+        raise PlaceholderSyntax(rest)
+    return names
+
+
+@dataclass(frozen=True)
+class Text:
+    source: str
+    # msgctxt: the step's key for dialogue texts; None for interface texts (Yes / No / Not sure).
+    context: str | None = None
+    # Placeholder name -> the person's own words (str), a choice label still to translate (Text),
+    # or a date or number to format for the language.
+    values: Mapping[str, str | Text | date | Decimal] = field(default_factory=dict)
+
+
+def substitute(template: str, values: Mapping[str, str]) -> str:
+    """Replace each {name} with its value; unknown names read as a dash, never as braces."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), MISSING), template)

@@ -1,0 +1,238 @@
+"""What renderers get from the engine: the current step, progress, the review and the answers.
+
+Still pure and language-free: texts are `Text` values (English source + context + piped
+answers) that a renderer translates, then fills in with the answers escaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from assistant.dialogue.answers import parse_decimal
+from assistant.dialogue.engine import Engine, Facts
+from assistant.dialogue.model import SOMETHING_ELSE, Kind, Section, Step
+from assistant.dialogue.state import REVIEW, Entry, Item, State, voice
+from assistant.dialogue.texts import Text, placeholders
+
+# A piece of an answer as shown: the person's own words, a label to translate, a date or a number.
+Piece = str | Text | date | Decimal
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An answer ready to show: its pieces (several for multiple choice) and a unit for numbers."""
+
+    entry: Entry
+    pieces: tuple[Piece, ...]
+    unit: Text | None = None
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    value: str
+    label: Text
+    hint: Text | None = None
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    section: Section
+    questions: int
+    done: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    number: int | None  # "question 4 …" (None on information steps)
+    total: int  # "… of about 15": over the path that applies given the answers so far
+    section: Section
+    sections: tuple[SectionProgress, ...]
+
+
+@dataclass(frozen=True)
+class ItemView:
+    id: str
+    title: Text
+    rows: tuple[AnswerRow, ...]
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One question on the review or in the draft, with every voice's answer, client first."""
+
+    step: Step
+    question: Text
+    answers: tuple[Shown, ...]
+    items: tuple[ItemView, ...] = ()
+    item_id: str | None = None
+
+    @property
+    def answered(self) -> bool:
+        return any(a.entry.status == "answered" for a in self.answers) or bool(self.items)
+
+    @property
+    def for_meeting(self) -> bool:
+        return any(a.entry.status == "talk-in-meeting" for a in self.answers)
+
+
+@dataclass(frozen=True)
+class StepView:
+    step: Step
+    item_id: str | None
+    prompt: Text
+    hint: Text | None
+    help: Text | None
+    text: Text | None
+    choices: tuple[ChoiceView, ...]
+    something_else: Text | None
+    unit: Text | None
+    add_prompt: Text | None
+    entry: Entry | None  # this voice's earlier answer, to fill in the form
+    other_answers: tuple[Shown, ...]  # the other voice's answer, shown beside the question
+    items: tuple[ItemView, ...]
+    can_add: bool
+    progress: Progress
+    is_first: bool
+    returning_to_review: bool
+
+
+def text(source: str | None, step: Step, facts: Facts) -> Text | None:
+    if source is None:
+        return None
+    values = {name: piped(facts, name) for name in placeholders(source)}
+    return Text(source, step.key, {k: v for k, v in values.items() if v is not None})
+
+
+def piped(facts: Facts, key: str) -> Piece | None:
+    """An earlier answer as it reads inside a sentence."""
+    entry = facts.entry(key)
+    step = facts.dialogue.by_key.get(key)
+    if entry is None or step is None or entry.status != "answered":
+        return None
+    pieces = shown(step, entry).pieces
+    if len(pieces) == 1:
+        return pieces[0]
+    # Several choices read as a list: "{p0}, {p1}" with each piece translated on its own.
+    names = [f"p{i}" for i in range(len(pieces))]
+    return Text(
+        ", ".join("{" + n + "}" for n in names), None, dict(zip(names, pieces, strict=True))
+    )
+
+
+def shown(step: Step, entry: Entry) -> Shown:
+    if entry.status != "answered" and entry.value is None:
+        return Shown(entry, ())
+    value = entry.value
+    if step.kind.has_choices:
+        values = value if isinstance(value, list) else [value]
+        pieces: list[Piece] = []
+        for v in values:
+            choice = step.choice(v)
+            if v == SOMETHING_ELSE:
+                pieces.append(entry.other or "")
+            elif choice is not None:
+                pieces.append(Text(choice.label, None if choice.interface else step.key))
+        return Shown(entry, tuple(pieces))
+    if step.kind is Kind.DATE and isinstance(value, str):
+        return Shown(entry, (date.fromisoformat(value),))
+    if step.kind is Kind.NUMBER and isinstance(value, str):
+        unit = Text(step.unit, step.key) if step.unit else None
+        return Shown(entry, (parse_decimal(value),), unit)
+    return Shown(entry, (str(value),) if value is not None else ())
+
+
+def _by_voice(answers: dict[str, Entry]) -> list[Entry]:
+    return [answers[v] for v in ("client", "proxy") if v in answers]
+
+
+class Views:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialogue = engine.dialogue
+
+    def step(self, state: State) -> StepView | None:
+        step, item = self.engine.current(state)
+        if step is None:
+            return None
+        list_step = self.dialogue.step(step.parent) if step.parent else None
+        facts = self.engine.facts(state, item, list_step)
+        if item is not None:
+            own = item.answers.get(step.id)
+            others: list[Entry] = []
+        else:
+            by_voice = state.answers.get(step.key, {})
+            own = by_voice.get(voice(state.respondent.role))
+            others = [e for v, e in by_voice.items() if v != voice(state.respondent.role)]
+        path = self.engine.path(state)
+        choices = tuple(
+            ChoiceView(
+                c.value, Text(c.label, None if c.interface else step.key), text(c.hint, step, facts)
+            )
+            for c in step.choices
+        )
+        items = tuple(self._item(state, step, i) for i in state.items.get(step.key, []))
+        return StepView(
+            step=step,
+            item_id=item.id if item else None,
+            prompt=text(step.prompt, step, facts) or Text(step.prompt),
+            hint=text(step.hint, step, facts),
+            help=text(step.help, step, facts),
+            text=text(step.text, step, facts),
+            choices=choices,
+            something_else=text(step.something_else, step, facts),
+            unit=text(step.unit, step, facts),
+            add_prompt=text(step.add_prompt, step, facts),
+            entry=own,
+            other_answers=tuple(shown(step, e) for e in others if e.status == "answered"),
+            items=items,
+            can_add=len(items) < step.max_items,
+            progress=self.progress(state, step),
+            is_first=bool(path) and path[0].key == step.key and step.parent is None,
+            returning_to_review=state.return_to_review,
+        )
+
+    def _item(self, state: State, list_step: Step, item: Item) -> ItemView:
+        facts = self.engine.facts(state, item, list_step)
+        title = text(list_step.item_title, list_step, facts) or Text(list_step.prompt)
+        rows = []
+        for sub in self.engine.item_steps(state, list_step, item):
+            entry = item.answers.get(sub.id)
+            answers = (shown(sub, entry),) if entry else ()
+            rows.append(
+                AnswerRow(
+                    sub, text(sub.prompt, sub, facts) or Text(sub.prompt), answers, item_id=item.id
+                )
+            )
+        return ItemView(item.id, title, tuple(rows))
+
+    def progress(self, state: State, at: Step | None) -> Progress:
+        path = self.engine.path(state)
+        questions = [s for s in path if s.kind.is_question]
+        top_key = (at.parent or at.key) if at else None
+        number = next((i + 1 for i, s in enumerate(questions) if s.key == top_key), None)
+        sections = []
+        for section in self.dialogue.sections:
+            in_section = [s for s in questions if s.section == section.id]
+            done = [s for s in in_section if s.key in state.answers]
+            if in_section:
+                sections.append(SectionProgress(section, len(in_section), len(done)))
+        current = self.dialogue.section(at.section if at else self.dialogue.steps[-1].section)
+        return Progress(number, len(questions), current, tuple(sections))
+
+    def rows(self, state: State) -> list[AnswerRow]:
+        """Every question that applies, in dialogue order, with its answers ("check your answers")."""
+        facts = self.engine.facts(state)
+        rows = []
+        for step in self.engine.path(state):
+            if not step.kind.is_question:
+                continue
+            entries = _by_voice(state.answers.get(step.key, {}))
+            items = tuple(self._item(state, step, i) for i in state.items.get(step.key, []))
+            question = text(step.prompt, step, facts) or Text(step.prompt)
+            rows.append(AnswerRow(step, question, tuple(shown(step, e) for e in entries), items))
+        return rows
+
+    def at_review(self, state: State) -> bool:
+        return state.at == REVIEW
