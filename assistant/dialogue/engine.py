@@ -237,14 +237,16 @@ class Engine:
             new.at, new.item = previous.key, None
         return new
 
-    def change(self, state: State, key: str, item_id: str | None = None) -> State:
-        """Go to a step (or a list item) from the review, to return there after saving."""
+    def change(
+        self, state: State, key: str, item_id: str | None = None, *, returning: bool = True
+    ) -> State:
+        """Go to a step (or a list item); from the review (`returning`), to come back there after."""
         step = self.dialogue.by_key.get(key)
         top = self.dialogue.by_key.get(step.parent) if step and step.parent else step
         if step is None or top is None or top.key not in {s.key for s in self.path(state)}:
             raise UnknownStep(key)
         new = state.copy()
-        new.return_to_review = True
+        new.return_to_review = returning
         if item_id is None:
             if step.parent:
                 raise UnknownStep(key)

@@ -193,6 +193,9 @@ class Views:
             returning_to_review=state.return_to_review,
         )
 
+    def items(self, state: State, list_step: Step) -> tuple[ItemView, ...]:
+        return tuple(self._item(state, list_step, i) for i in state.items.get(list_step.key, []))
+
     def _item(self, state: State, list_step: Step, item: Item) -> ItemView:
         facts = self.engine.facts(state, item, list_step)
         title = text(list_step.item_title, list_step, facts) or Text(list_step.prompt)

@@ -1,0 +1,114 @@
+"""create_app(settings) -> web.Application: routes, middlewares, start-up and shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+
+from assistant.conversations import Clock, Conversations, utc_now
+from assistant.i18n import Catalogs
+from assistant.settings import Settings
+from assistant.store import Store, open_store
+from assistant.web import account, api, keys, pages, security
+from assistant.web.forms import MAX_BODY
+from assistant.web.render import Renderer
+
+log = logging.getLogger("assistant")
+RETENTION_INTERVAL = 3600.0
+
+
+class AccessLogger(AbstractAccessLogger):
+    """Method, path, status and time only: no query strings, cookies, addresses or bodies."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info(
+            "%s %s %s %.1fms", request.method, request.path, response.status, time * 1000
+        )
+
+    @property
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
+
+
+def create_app(
+    settings: Settings, *, store: Store | None = None, speech: Any = None, clock: Clock = utc_now
+) -> web.Application:
+    app = web.Application(
+        middlewares=[security.security_headers, security.errors],
+        client_max_size=MAX_BODY,
+    )
+    app[keys.SETTINGS] = settings
+    app[keys.RENDERER] = Renderer(settings, Catalogs(settings.locales_dir))
+    app[keys.SPEECH] = speech
+    app.cleanup_ctx.append(_storage(settings, store, clock))
+    app.cleanup_ctx.append(_retention)
+    app.add_routes(pages.routes)
+    app.add_routes(account.routes)
+    app.add_routes(api.routes)
+    app.router.add_get("/healthz", _health)
+    if settings.static_dir.is_dir():
+        app.router.add_static("/static", settings.static_dir, append_version=False)
+    return app
+
+
+def _storage(settings: Settings, given: Store | None, clock: Clock) -> Any:
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        store = given or await open_store(settings)
+        app[keys.CONVERSATIONS] = Conversations(settings, store, clock)
+        try:
+            yield
+        finally:
+            if given is None:
+                await store.close()
+
+    return context
+
+
+async def _retention(app: web.Application) -> AsyncIterator[None]:
+    """Delete conversations nobody has touched for the retention period, hourly and at start."""
+
+    async def loop() -> None:
+        while True:
+            try:
+                deleted = await app[keys.CONVERSATIONS].delete_expired()
+                if deleted:
+                    log.info("retention: deleted %d expired conversation(s)", deleted)
+            except Exception:
+                log.exception("retention run failed; will try again")
+            await asyncio.sleep(RETENTION_INTERVAL)
+
+    task = asyncio.create_task(loop())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def _health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+def serve(settings: Settings) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app = create_app(settings)
+    print(
+        f"Oma ääni: http://{settings.host}:{settings.port}/  (answers in {settings.data_dir})",
+        flush=True,
+    )
+    web.run_app(
+        app,
+        host=settings.host,
+        port=settings.port,
+        access_log_class=AccessLogger,
+        print=None,
+        shutdown_timeout=10,
+    )
+    return 0

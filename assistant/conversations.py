@@ -1,0 +1,173 @@
+"""Conversations: the one place that ties the pure engine to the store.
+
+Views (HTML and JSON) ask this service to load a person's conversation, run an engine
+operation, and save the result. A new state is only returned once the store has committed it,
+so a person is never told an answer was saved when it was not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from assistant.dialogue.engine import Engine
+from assistant.dialogue.loader import load_all
+from assistant.dialogue.model import Dialogue
+from assistant.dialogue.state import Respondent, State
+from assistant.dialogue.views import Views
+from assistant.settings import Settings
+from assistant.store import Store
+
+# Crockford's base32: no I, L, O or U, so a code read aloud or typed by hand is unambiguous.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 12  # 60 random bits
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    dialogue: Dialogue
+    engine: Engine
+    views: Views
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A person's conversation as loaded for one request."""
+
+    id: str
+    bundle: Bundle
+    state: State
+    prefs: dict[str, Any]
+    expires_at: datetime
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def format_code(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def normalise_code(typed: str) -> str | None:
+    """What a person typed, read generously: any case, spaces or dashes, O for 0, I or L for 1."""
+    text = typed.upper().translate(str.maketrans("OIL", "011", " -\t.\u00a0"))
+    if len(text) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in text):
+        return None
+    return text
+
+
+def load_secret(data_dir: Path) -> bytes:
+    """A random key kept beside the database: codes and tokens are stored only as keyed hashes."""
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = data_dir / "secret.key"
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as file:
+                file.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+class Conversations:
+    def __init__(self, settings: Settings, store: Store, clock: Clock = utc_now) -> None:
+        self.settings = settings
+        self.store = store
+        self.clock = clock
+        self.secret = load_secret(settings.data_dir)
+        self.bundles = {
+            name: Bundle(d, engine := Engine(d), Views(engine))
+            for name, d in load_all(settings.dialogues_dir).items()
+        }
+
+    def bundle(self, name: str | None = None) -> Bundle:
+        return self.bundles[name or self.settings.default_dialogue]
+
+    def hash(self, secret_value: str) -> str:
+        return hmac.new(self.secret, secret_value.encode(), hashlib.sha256).hexdigest()
+
+    async def start(self, respondent: Respondent, prefs: dict[str, Any]) -> tuple[Loaded, str]:
+        """A new conversation and the session token that opens it."""
+        bundle = self.bundle()
+        state = bundle.engine.start(respondent)
+        conversation = await self.store.create(state.to_json(), prefs, self.clock())
+        token = await self._new_session(conversation.id)
+        return Loaded(conversation.id, bundle, state, prefs, conversation.expires_at), token
+
+    async def _new_session(self, conversation_id: str) -> str:
+        token = secrets.token_urlsafe(32)
+        await self.store.bind_session(self.hash(token), conversation_id, self.clock())
+        return token
+
+    async def load(self, token: str | None) -> Loaded | None:
+        if not token:
+            return None
+        conversation_id = await self.store.conversation_for_session(self.hash(token))
+        if conversation_id is None:
+            return None
+        conversation = await self.store.get(conversation_id)
+        if conversation is None:
+            return None
+        state = State.from_json(conversation.state)
+        bundle = self.bundles.get(state.dialogue) or self.bundle()
+        return Loaded(
+            conversation.id, bundle, state, dict(conversation.settings), conversation.expires_at
+        )
+
+    async def save(
+        self, loaded: Loaded, state: State | None = None, prefs: dict[str, Any] | None = None
+    ) -> Loaded:
+        """Store the new state; returns only after the store has committed it."""
+        state = state or loaded.state
+        prefs = loaded.prefs if prefs is None else prefs
+        saved = await self.store.save(loaded.id, state.to_json(), prefs, self.clock())
+        return Loaded(loaded.id, loaded.bundle, state, prefs, saved.expires_at)
+
+    async def make_code(self, loaded: Loaded) -> tuple[str, datetime]:
+        """A new resume code (replacing any earlier one) and the date it stops working."""
+        code = new_code()
+        expires = self.clock() + timedelta(days=self.settings.resume_code_days)
+        await self.store.set_resume_code(loaded.id, self.hash(code), expires)
+        return code, expires
+
+    async def allowed_to_try(self, address: str) -> bool:
+        """Rate limit for resume codes, per address and for everyone, counted in the database."""
+        now = self.clock()
+        per_address = await self.store.count_attempt("resume:" + self.hash(address)[:24], 3600, now)
+        everyone = await self.store.count_attempt("resume:all", 3600, now)
+        return (
+            per_address <= self.settings.resume_attempts_per_address
+            and everyone <= self.settings.resume_attempts_global
+        )
+
+    async def resume(self, typed_code: str) -> str | None:
+        """A new session token for the conversation the code opens, or None."""
+        code = normalise_code(typed_code)
+        if code is None:
+            return None
+        conversation_id = await self.store.conversation_for_code(self.hash(code), self.clock())
+        if conversation_id is None:
+            return None
+        return await self._new_session(conversation_id)
+
+    async def end_session(self, token: str) -> None:
+        await self.store.drop_session(self.hash(token))
+
+    async def delete(self, loaded: Loaded) -> None:
+        await self.store.delete(loaded.id)
+
+    async def delete_expired(self) -> int:
+        return await self.store.delete_expired(self.clock())

@@ -1,0 +1,144 @@
+"""Languages: gettext catalogs, translators, and Babel's locale-aware formatting.
+
+Six variants: fi (default), sv, en, and the plain-language variants fi@selko, sv@lattlast and
+en@easy. A plain variant falls back to its standard language, which falls back to the English
+source, so a missing translation never shows a blank.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import jinja2
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from markupsafe import Markup, escape
+
+from assistant.dialogue.texts import Text, placeholders, substitute
+
+LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
+PLAIN: dict[str, str] = {"fi": "fi@selko", "sv": "sv@lattlast", "en": "en@easy"}
+LOCALES: tuple[str, ...] = ("fi", "fi@selko", "sv", "sv@lattlast", "en", "en@easy")
+# Babel locales for dates and numbers: Swedish as written in Finland, British English.
+BABEL_LOCALE = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
+DOMAIN = "messages"
+
+
+def locale_for(language: str, plain: bool) -> str:
+    language = language if language in LANGUAGES else "fi"
+    return PLAIN[language] if plain else language
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; it is translated where it is shown."""
+    return message
+
+
+class Translator:
+    def __init__(self, locale: str, translations: gettext.NullTranslations) -> None:
+        self.locale = locale
+        self.language = locale.split("@")[0]
+        self.plain = "@" in locale
+        self._t = translations
+        self._babel = BABEL_LOCALE[self.language]
+
+    def gettext(self, message: str) -> str:
+        return self._t.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._t.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self._t.pgettext(context, message)
+
+    def _template(self, text: Text) -> str:
+        translated = (
+            self.pgettext(text.context, text.source) if text.context else self.gettext(text.source)
+        )
+        # A translation whose placeholders differ would show the wrong answers: use the source.
+        try:
+            if sorted(placeholders(translated)) != sorted(placeholders(text.source)):
+                return text.source
+        except ValueError:
+            return text.source
+        return translated
+
+    def _value(self, value: object, html: bool) -> str:
+        if isinstance(value, Text):
+            return str(self.text(value)) if html else self.plain_text(value)
+        if isinstance(value, date):
+            shown = self.format_date(value)
+        elif isinstance(value, Decimal | int):
+            shown = self.format_number(value)
+        else:
+            shown = str(value)
+        return str(escape(shown)) if html else shown
+
+    def text(self, text: Text) -> Markup:
+        """A dialogue text in this language, with earlier answers filled in and escaped."""
+        template = str(escape(self._template(text)))
+        values = {name: self._value(v, html=True) for name, v in text.values.items()}
+        return Markup(substitute(template, values))
+
+    def plain_text(self, text: Text) -> str:
+        """The same, unescaped: for speech, plain-text and DOCX drafts, and the JSON API."""
+        values = {name: self._value(v, html=False) for name, v in text.values.items()}
+        return substitute(self._template(text), values)
+
+    def format_date(self, value: date, format: str = "long") -> str:
+        return format_date(value, format=format, locale=self._babel)
+
+    def format_datetime(self, value: datetime) -> str:
+        return format_datetime(value, format="medium", locale=self._babel)
+
+    def format_number(self, value: Decimal | int) -> str:
+        return format_decimal(value, locale=self._babel)
+
+
+def load_translations(path: Path) -> gettext.NullTranslations | None:
+    """A compiled catalog; if only the .po exists (not compiled yet), compile it in memory."""
+    mo = path / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    po = path / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as file:
+            return gettext.GNUTranslations(file)
+    if po.exists():
+        with po.open("rb") as file:
+            catalog = read_po(file, locale=None)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return gettext.GNUTranslations(buffer)
+    return None
+
+
+class Catalogs:
+    """Every catalog, loaded once at start."""
+
+    def __init__(self, locales_dir: Path) -> None:
+        self.translators: dict[str, Translator] = {}
+        for locale in LOCALES:
+            standard = load_translations(locales_dir / locale.split("@")[0])
+            chain = standard
+            if "@" in locale:
+                plain = load_translations(locales_dir / locale)
+                if plain is not None and standard is not None:
+                    plain.add_fallback(standard)
+                chain = plain or standard
+            chain = chain or gettext.NullTranslations()
+            self.translators[locale] = Translator(locale, chain)
+
+    def translator(self, locale: str) -> Translator:
+        return self.translators.get(locale) or self.translators["fi"]
+
+    def install(self, env: jinja2.Environment, locale: str) -> None:
+        t = self.translator(locale)
+        env.install_gettext_callables(  # type: ignore[attr-defined]
+            t.gettext, t.ngettext, newstyle=True, pgettext=t.pgettext
+        )

@@ -1,0 +1,83 @@
+"""Persistence behind one small async interface, so a PostgreSQL store can follow SQLite.
+
+The conversation's state and settings are opaque JSON to the store. Session tokens and resume
+codes arrive already hashed: the store never sees them in the clear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: str
+    state: dict[str, Any]
+    settings: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    expires_at: datetime
+
+
+class StoreUnavailable(Exception):
+    """The answer was NOT stored (disk full, database locked too long, I/O error): answer 503."""
+
+
+class Store(Protocol):
+    async def create(
+        self, state: dict[str, Any], settings: dict[str, Any], now: datetime
+    ) -> Conversation:
+        """A new conversation, committed."""
+
+    async def get(self, conversation_id: str) -> Conversation | None:
+        """The conversation, or None if it does not exist."""
+
+    async def save(
+        self, conversation_id: str, state: dict[str, Any], settings: dict[str, Any], now: datetime
+    ) -> Conversation:
+        """Replace state and settings; returns only after COMMIT; moves the expiry date on."""
+
+    async def delete(self, conversation_id: str) -> None:
+        """The conversation and everything derived from it: sessions, resume codes."""
+
+    async def bind_session(self, token_hash: str, conversation_id: str, now: datetime) -> None:
+        """A browser session opens this conversation."""
+
+    async def conversation_for_session(self, token_hash: str) -> str | None:
+        """The conversation a session opens, if any."""
+
+    async def drop_session(self, token_hash: str) -> None:
+        """Forget a session."""
+
+    async def set_resume_code(
+        self, conversation_id: str, code_hash: str, expires_at: datetime
+    ) -> None:
+        """A new resume code for the conversation; any earlier one stops working."""
+
+    async def conversation_for_code(self, code_hash: str, now: datetime) -> str | None:
+        """The conversation a resume code opens, unless the code has expired."""
+
+    async def count_attempt(self, key: str, window_seconds: int, now: datetime) -> int:
+        """Count one attempt in the current fixed window; returns the count so far."""
+
+    async def delete_expired(self, now: datetime) -> int:
+        """Retention: delete expired conversations, codes and counters; returns conversations deleted."""
+
+    async def count_conversations(self) -> int:
+        """How many conversations are stored."""
+
+    async def close(self) -> None:
+        """Finish pending work and close."""
+
+
+async def open_store(settings: Settings) -> Store:
+    from assistant.store.sqlite import SQLiteStore
+
+    return await SQLiteStore.open(
+        settings.data_dir / "oma-aani.sqlite3", settings.retention_days, settings.db_busy_timeout
+    )

@@ -1,0 +1,1 @@
+"""The web layer: thin views, forms, security, rendering. Knows no SQL and no dialogue rules."""

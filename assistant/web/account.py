@@ -1,0 +1,273 @@
+"""Save and return, resume, settings, who is answering, delete. None of these touch answers
+except delete, which removes everything after a confirmation page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from assistant.conversations import format_code
+from assistant.dialogue.state import ROLES
+from assistant.web import keys
+from assistant.web.context import (
+    PREFS_COOKIE,
+    RATES,
+    TEXT_SIZES,
+    clean_prefs,
+    clear_session,
+    context,
+    prefs_to_cookie,
+    refresh,
+    set_session,
+)
+from assistant.web.forms import one
+from assistant.web.pages import posted_form, require_conversation, respondent_from
+from assistant.web.render import error_response, render
+from assistant.web.steps import position_url
+
+routes = web.RouteTableDef()
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@routes.get("/save")
+async def save_page(request: web.Request) -> web.Response:
+    loaded = await require_conversation(request)
+    return await render(request, "save.html", back_url=position_url(loaded.state))
+
+
+@routes.post("/save")
+async def save(request: web.Request) -> web.Response:
+    loaded = await require_conversation(request)
+    await posted_form(request)
+    ctx = await context(request)
+    code, expires = await request.app[keys.CONVERSATIONS].make_code(loaded)
+    t = ctx.translator
+    shown = format_code(code)
+    return await render(
+        request,
+        "saved.html",
+        code=shown,
+        spelled=", ".join(" ".join(group) for group in shown.split("-")),
+        expires=t.format_date(expires.date()),
+        deleted=t.format_date(loaded.expires_at.date()),
+        continue_url=position_url(loaded.state),
+    )
+
+
+@routes.get("/resume")
+async def resume_page(request: web.Request) -> web.Response:
+    return await render(request, "resume.html", error=None, typed="")
+
+
+@routes.post("/resume")
+async def resume(request: web.Request) -> web.Response:
+    form = await posted_form(request)
+    conversations = request.app[keys.CONVERSATIONS]
+    if not await conversations.allowed_to_try(request.remote or "unknown"):
+        return await error_response(request, 429, "too-many-tries")
+    typed = one(form, "code")[:30]
+    token = await conversations.resume(typed)
+    if token is None:
+        ctx = await context(request)
+        # One message for every wrong code: it must not tell what exists.
+        error = ctx.translator.gettext(
+            "This code does not work. Check it and try again, or start again."
+        )
+        return await render(request, "resume.html", error=error, typed=typed)
+    loaded = await conversations.load(token)
+    response = web.HTTPSeeOther(position_url(loaded.state) if loaded else "/")
+    set_session(response, request, token)  # a new session: the old cookie is replaced
+    raise response
+
+
+def _setting_groups(request: web.Request, prefs: dict[str, Any]) -> list[dict[str, Any]]:
+    t = request[keys.CONTEXT].translator
+    speech = request.app.get(keys.SPEECH)
+
+    def items(name: str, options: list[tuple[Any, str]]) -> list[dict[str, Any]]:
+        return [
+            {"value": str(v).lower(), "text": text, "checked": prefs[name] == v}
+            for v, text in options
+        ]
+
+    groups: list[dict[str, Any]] = [
+        {
+            "name": "language",
+            "legend": t.gettext("Language"),
+            "items": items("language", [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]),
+        },
+        {
+            "name": "plain",
+            "legend": t.gettext("Plain language"),
+            "hint": t.gettext("Shorter sentences and common words."),
+            "items": items(
+                "plain",
+                [(False, t.gettext("Standard language")), (True, t.gettext("Plain language"))],
+            ),
+        },
+        {
+            "name": "text_size",
+            "legend": t.gettext("Text size"),
+            "items": items(
+                "text_size",
+                list(
+                    zip(
+                        TEXT_SIZES,
+                        [t.gettext("Normal"), t.gettext("Large"), t.gettext("Very large")],
+                        strict=True,
+                    )
+                ),
+            ),
+        },
+        {
+            "name": "contrast",
+            "legend": t.gettext("Contrast"),
+            "items": items(
+                "contrast", [("normal", t.gettext("Normal")), ("high", t.gettext("High contrast"))]
+            ),
+        },
+    ]
+    if speech is not None and speech.available:
+        groups += [
+            {
+                "name": "speech_rate",
+                "legend": t.gettext("Speech rate"),
+                "items": items(
+                    "speech_rate",
+                    list(
+                        zip(
+                            RATES,
+                            [t.gettext("Slower"), t.gettext("Normal"), t.gettext("Faster")],
+                            strict=True,
+                        )
+                    ),
+                ),
+            },
+            {
+                "name": "autoplay",
+                "legend": t.gettext("Read each question aloud"),
+                "hint": t.gettext("Needs JavaScript. Nothing plays until you have chosen this."),
+                "items": items("autoplay", [(False, t.gettext("No")), (True, t.gettext("Yes"))]),
+            },
+        ]
+    for group in groups:
+        group.setdefault("hint", None)
+    return groups
+
+
+@routes.get("/settings")
+async def settings_page(request: web.Request) -> web.Response:
+    ctx = await context(request)
+    speech = request.app.get(keys.SPEECH)
+    reason = (
+        ctx.translator.gettext("Listening is not available on this service right now.")
+        if not (speech and speech.available)
+        else ""
+    )
+    return await render(
+        request,
+        "settings.html",
+        groups=_setting_groups(request, ctx.prefs),
+        next=safe_next(request.query.get("next")),
+        speech_reason=reason,
+    )
+
+
+async def _store_prefs(
+    request: web.Request, prefs: dict[str, object], target: str
+) -> web.HTTPSeeOther:
+    ctx = await context(request)
+    response = web.HTTPSeeOther(safe_next(target))
+    if ctx.loaded is not None:
+        refresh(request, await request.app[keys.CONVERSATIONS].save(ctx.loaded, prefs=prefs))
+    else:  # no conversation yet: a cookie with display settings only, no answers
+        response.set_cookie(
+            PREFS_COOKIE,
+            prefs_to_cookie(prefs),
+            httponly=True,
+            samesite="Strict",
+            path="/",
+            max_age=365 * 86400,
+        )
+    return response
+
+
+@routes.post("/settings")
+async def settings_post(request: web.Request) -> web.Response:
+    form = await posted_form(request)
+    ctx = await context(request)
+    raw = {name: one(form, name) for name in ("language", "text_size", "contrast", "speech_rate")}
+    merged = dict(ctx.prefs)
+    merged.update({k: v for k, v in raw.items() if v})
+    for flag in ("plain", "autoplay"):
+        if one(form, flag):
+            merged[flag] = one(form, flag) == "true"
+    raise await _store_prefs(request, clean_prefs(merged, ctx.prefs["language"]), one(form, "next"))
+
+
+@routes.post("/language")
+async def language(request: web.Request) -> web.Response:
+    form = await posted_form(request)
+    ctx = await context(request)
+    prefs = clean_prefs(dict(ctx.prefs, language=one(form, "language")), ctx.prefs["language"])
+    raise await _store_prefs(request, prefs, one(form, "next"))
+
+
+@routes.get("/respondent")
+async def respondent_page(request: web.Request) -> web.Response:
+    loaded = await require_conversation(request)
+    t = request[keys.CONTEXT].translator
+    labels = {
+        "client": t.gettext("The client, alone"),
+        "helped": t.gettext("The client, with help from someone"),
+        "proxy": t.gettext("Someone answering for the client"),
+    }
+    current = loaded.state.respondent
+    roles = [{"value": r, "text": labels[r], "checked": r == current.role} for r in ROLES]
+    return await render(
+        request,
+        "respondent.html",
+        roles=roles,
+        who=current.who,
+        back_url=position_url(loaded.state),
+    )
+
+
+@routes.post("/respondent")
+async def respondent_post(request: web.Request) -> web.Response:
+    loaded = await require_conversation(request)
+    form = await posted_form(request)
+    state = loaded.bundle.engine.set_respondent(loaded.state, respondent_from(form))
+    saved = await request.app[keys.CONVERSATIONS].save(loaded, state)
+    raise web.HTTPSeeOther(position_url(saved.state))
+
+
+@routes.get("/delete")
+async def delete_page(request: web.Request) -> web.Response:
+    loaded = await require_conversation(request)
+    return await render(request, "delete.html", back_url=position_url(loaded.state))
+
+
+@routes.post("/delete")
+async def delete(request: web.Request) -> web.Response:
+    loaded = await require_conversation(request)
+    await posted_form(request)
+    await request.app[keys.CONVERSATIONS].delete(loaded)
+    request[keys.CONTEXT].loaded = None
+    response = await render(request, "deleted.html")
+    clear_session(response)
+    return response
+
+
+@routes.get("/privacy")
+async def privacy(request: web.Request) -> web.Response:
+    return await render(
+        request, "privacy.html", retention_days=request.app[keys.SETTINGS].retention_days
+    )

@@ -1,0 +1,208 @@
+"""The JSON API: the same engine, validation, storage and security as the pages.
+
+For the JavaScript conversation mode and other clients. Texts come translated for the person's
+language as plain strings (clients must insert them as text, never as HTML). State changes need
+the CSRF token in the X-CSRF-Token header, as forms send it in a field.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from assistant.conversations import Loaded
+from assistant.dialogue.answers import FieldError
+from assistant.dialogue.model import Kind
+from assistant.dialogue.state import REVIEW, State
+from assistant.dialogue.views import StepView
+from assistant.i18n import Translator
+from assistant.web import keys
+from assistant.web.context import context, refresh, set_session
+from assistant.web.forms import BadRequest, json_form, read_json
+from assistant.web.messages import field_message
+from assistant.web.pages import respondent_from
+from assistant.web.security import CSRF_HEADER, check_csrf
+from assistant.web.steps import answer_html, by_line, step_url
+
+routes = web.RouteTableDef()
+OPENAPI = Path(__file__).resolve().parent / "openapi.json"
+
+
+async def _posted(request: web.Request) -> dict[str, Any]:
+    await check_csrf(request, request.headers.get(CSRF_HEADER, ""))
+    return await read_json(request)
+
+
+async def _loaded(request: web.Request) -> Loaded:
+    ctx = await context(request)
+    if ctx.loaded is None:
+        raise BadRequest(401, "no-conversation")
+    return ctx.loaded
+
+
+def _position(state: State) -> dict[str, Any]:
+    return {"key": state.at, "item": state.item, "review": state.at == REVIEW}
+
+
+def step_json(
+    loaded: Loaded, state: State, t: Translator, errors: tuple[FieldError, ...] = ()
+) -> dict[str, Any]:
+    view = loaded.bundle.views.step(state)
+    if view is None:
+        return {"position": _position(state), "review": True, "url": "/review"}
+    back = loaded.bundle.engine.back(state)
+    return {
+        "position": _position(state),
+        "review": False,
+        "url": step_url(state.at, state.item, state.return_to_review),
+        "back": None if (back.at, back.item) == (state.at, state.item) else _position(back),
+        **_view_json(view, t),
+        "errors": [
+            {
+                "field": e.field,
+                "code": e.code,
+                "message": field_message(t, e, t.plain_text(view.prompt)),
+            }
+            for e in errors
+        ],
+    }
+
+
+def _view_json(view: StepView, t: Translator) -> dict[str, Any]:
+    step = view.step
+    entry = view.entry
+    section = view.progress.section
+    return {
+        "kind": step.kind.value,
+        "prompt": t.plain_text(view.prompt),
+        "hint": t.plain_text(view.hint) if view.hint else None,
+        "help": t.plain_text(view.help) if view.help else None,
+        "text": t.plain_text(view.text) if view.text else None,
+        "choices": [
+            {
+                "value": c.value,
+                "label": t.plain_text(c.label),
+                "hint": t.plain_text(c.hint) if c.hint else None,
+            }
+            for c in view.choices
+        ],
+        "something_else": t.plain_text(view.something_else) if view.something_else else None,
+        "unit": t.plain_text(view.unit) if view.unit else None,
+        "add_prompt": t.plain_text(view.add_prompt) if view.add_prompt else None,
+        "offer": list(step.offer),
+        "answer": entry.to_json() if entry else None,
+        "items": [{"id": i.id, "title": t.plain_text(i.title)} for i in view.items],
+        "progress": {
+            "number": view.progress.number,
+            "total": view.progress.total,
+            "section": t.pgettext(f"section:{section.id}", section.title),
+        },
+        "max_length": step.max_length if step.kind.is_text else None,
+    }
+
+
+@routes.get("/api/openapi.json")
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(json.loads(OPENAPI.read_text(encoding="utf-8")))
+
+
+@routes.post("/api/v1/conversations")
+async def start(request: web.Request) -> web.Response:
+    data = await _posted(request)
+    ctx = await context(request)
+    form = json_form({k: v for k, v in data.items() if k in ("role", "who")})
+    loaded, token = await request.app[keys.CONVERSATIONS].start(respondent_from(form), ctx.prefs)
+    response = web.json_response(step_json(loaded, loaded.state, ctx.translator), status=201)
+    set_session(response, request, token)
+    return response
+
+
+@routes.get("/api/v1/step")
+async def current(request: web.Request) -> web.Response:
+    loaded = await _loaded(request)
+    return web.json_response(step_json(loaded, loaded.state, request[keys.CONTEXT].translator))
+
+
+@routes.get("/api/v1/steps/{key}")
+async def step_at(request: web.Request) -> web.Response:
+    loaded = await _loaded(request)
+    returning = request.query.get("return") == "review"
+    state = loaded.bundle.engine.change(
+        loaded.state, request.match_info["key"], request.query.get("item"), returning=returning
+    )
+    return web.json_response(step_json(loaded, state, request[keys.CONTEXT].translator))
+
+
+@routes.post("/api/v1/steps/{key}")
+async def answer(request: web.Request) -> web.Response:
+    loaded = await _loaded(request)
+    data = await _posted(request)
+    action = str(data.pop("action", "continue"))
+    item = data.pop("item", None)
+    returning = data.pop("return", None) == "review"
+    engine = loaded.bundle.engine
+    state = engine.change(
+        loaded.state,
+        request.match_info["key"],
+        item if isinstance(item, str) else None,
+        returning=returning,
+    )
+    outcome = engine.submit(state, action, json_form(data))
+    t = request[keys.CONTEXT].translator
+    if not outcome.ok:
+        return web.json_response(step_json(loaded, state, t, outcome.errors), status=422)
+    saved = await request.app[keys.CONVERSATIONS].save(loaded, outcome.state)
+    return web.json_response(step_json(saved, saved.state, t))
+
+
+@routes.get("/api/v1/review")
+async def review(request: web.Request) -> web.Response:
+    loaded = await _loaded(request)
+    t: Translator = request[keys.CONTEXT].translator
+    rows = []
+    for row in loaded.bundle.views.rows(loaded.state):
+        rows.append(
+            {
+                "key": row.step.key,
+                "section": t.pgettext(
+                    f"section:{row.step.section}",
+                    loaded.bundle.dialogue.section(row.step.section).title,
+                ),
+                "question": t.plain_text(row.question),
+                "answers": [
+                    {
+                        "status": a.entry.status,
+                        "text": _plain(answer_html(a, t)),
+                        "by": by_line(a.entry.by, t),
+                        "role": a.entry.by.role,
+                    }
+                    for a in row.answers
+                ],
+                "items": [{"id": i.id, "title": t.plain_text(i.title)} for i in row.items]
+                if row.step.kind is Kind.LIST
+                else None,
+            }
+        )
+    return web.json_response({"rows": rows})
+
+
+@routes.post("/api/v1/settings")
+async def settings(request: web.Request) -> web.Response:
+    from assistant.web.context import clean_prefs
+
+    data = await _posted(request)
+    ctx = await context(request)
+    prefs = clean_prefs({**ctx.prefs, **data}, ctx.prefs["language"])
+    if ctx.loaded is not None:
+        refresh(request, await request.app[keys.CONVERSATIONS].save(ctx.loaded, prefs=prefs))
+    return web.json_response({"prefs": prefs})
+
+
+def _plain(markup: str) -> str:
+    """Answers are built as escaped HTML for pages; the API gives the same words as text."""
+    import html
+
+    return html.unescape(str(markup))

@@ -1,0 +1,143 @@
+"""Who is asking: their session, their conversation (if any) and their display preferences.
+
+Preferences live with the conversation once there is one; before that, in a small cookie that
+holds no answers. Switching language or plain language never touches the answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from assistant.conversations import Loaded
+from assistant.i18n import LANGUAGES, Translator, locale_for
+from assistant.web import keys
+
+SESSION_COOKIE = "oma_session"
+PREFS_COOKIE = "oma_prefs"
+TEXT_SIZES = ("normal", "large", "larger")
+CONTRASTS = ("normal", "high")
+RATES = ("slower", "normal", "faster")
+DEFAULT_PREFS: dict[str, Any] = {
+    "language": "fi",
+    "plain": False,
+    "text_size": "normal",
+    "contrast": "normal",
+    "speech_rate": "normal",
+    "autoplay": False,
+}
+
+
+def clean_prefs(raw: dict[str, Any], default_language: str = "fi") -> dict[str, Any]:
+    """Known keys with allowed values only; anything else falls back to the default."""
+    prefs = dict(DEFAULT_PREFS, language=default_language)
+    allowed: dict[str, tuple[Any, ...]] = {
+        "language": LANGUAGES,
+        "plain": (True, False),
+        "text_size": TEXT_SIZES,
+        "contrast": CONTRASTS,
+        "speech_rate": RATES,
+        "autoplay": (True, False),
+    }
+    for key, values in allowed.items():
+        if raw.get(key) in values:
+            prefs[key] = raw[key]
+    return prefs
+
+
+def prefs_to_cookie(prefs: dict[str, Any]) -> str:
+    return ".".join(
+        [
+            prefs["language"],
+            "1" if prefs["plain"] else "0",
+            prefs["text_size"],
+            prefs["contrast"],
+            prefs["speech_rate"],
+            "1" if prefs["autoplay"] else "0",
+        ]
+    )
+
+
+def prefs_from_cookie(value: str | None, default_language: str) -> dict[str, Any]:
+    parts = (value or "").split(".")
+    if len(parts) != 6:
+        return clean_prefs({}, default_language)
+    language, plain, size, contrast, rate, autoplay = parts
+    raw = {
+        "language": language,
+        "plain": plain == "1",
+        "text_size": size,
+        "contrast": contrast,
+        "speech_rate": rate,
+        "autoplay": autoplay == "1",
+    }
+    return clean_prefs(raw, default_language)
+
+
+def accepted_language(request: web.Request, default: str) -> str:
+    """The first of fi / sv / en the browser asks for, else the default."""
+    for part in request.headers.get("Accept-Language", "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return default
+
+
+@dataclass
+class RequestContext:
+    loaded: Loaded | None
+    prefs: dict[str, Any]
+    translator: Translator
+
+    @property
+    def locale(self) -> str:
+        return self.translator.locale
+
+
+async def context(request: web.Request) -> RequestContext:
+    """Loaded once per request and kept on it."""
+    if keys.CONTEXT in request:
+        ctx: RequestContext = request[keys.CONTEXT]
+        return ctx
+    app = request.app
+    settings = app[keys.SETTINGS]
+    loaded = await app[keys.CONVERSATIONS].load(request.cookies.get(SESSION_COOKIE))
+    if loaded is not None:
+        prefs = clean_prefs(loaded.prefs, settings.default_language)
+    else:
+        default = accepted_language(request, settings.default_language)
+        prefs = prefs_from_cookie(request.cookies.get(PREFS_COOKIE), default)
+    translator = app[keys.RENDERER].catalogs.translator(
+        locale_for(prefs["language"], prefs["plain"])
+    )
+    ctx = RequestContext(loaded, prefs, translator)
+    request[keys.CONTEXT] = ctx
+    return ctx
+
+
+def refresh(request: web.Request, loaded: Loaded | None) -> RequestContext:
+    """After a save: the same request now sees the saved conversation and its preferences."""
+    ctx: RequestContext = request[keys.CONTEXT]
+    if loaded is not None:
+        ctx.loaded = loaded
+        ctx.prefs = clean_prefs(loaded.prefs, ctx.prefs["language"])
+    catalogs = request.app[keys.RENDERER].catalogs
+    ctx.translator = catalogs.translator(locale_for(ctx.prefs["language"], ctx.prefs["plain"]))
+    return ctx
+
+
+def set_session(response: web.StreamResponse, request: web.Request, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="Strict",
+        secure=request.app[keys.SETTINGS].secure_cookies,
+        path="/",
+    )
+
+
+def clear_session(response: web.StreamResponse) -> None:
+    response.del_cookie(SESSION_COOKIE, path="/")

@@ -1,0 +1,101 @@
+"""Reading what a browser or API client sent, strictly: bad input is a clear 4xx, never a 500."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+MAX_BODY = 64 * 1024
+MAX_FIELDS = 200
+Form = dict[str, list[str]]
+
+
+class BadRequest(Exception):
+    """Input no page of ours sends; `reason` is a message id for the error page."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def _charset_ok(request: web.Request) -> None:
+    charset = request.charset
+    if charset is not None and charset.lower().replace("_", "-") not in (
+        "utf-8",
+        "utf8",
+        "us-ascii",
+    ):
+        raise BadRequest(415, "charset")
+
+
+async def _body(request: web.Request) -> str:
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        raise BadRequest(413, "too-large")
+    try:
+        raw = await request.content.read(MAX_BODY + 1)
+    except (web.HTTPRequestEntityTooLarge, ValueError):
+        raise BadRequest(413, "too-large") from None
+    if len(raw) > MAX_BODY:
+        raise BadRequest(413, "too-large")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest(400, "encoding") from None
+
+
+async def read_form(request: web.Request) -> Form:
+    """An HTML form post (application/x-www-form-urlencoded, UTF-8) as name -> values."""
+    if request.content_type not in ("application/x-www-form-urlencoded", ""):
+        raise BadRequest(415, "form-type")
+    _charset_ok(request)
+    text = await _body(request)
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict")
+    except UnicodeDecodeError:
+        raise BadRequest(400, "encoding") from None
+    except ValueError:
+        raise BadRequest(400, "too-many-fields") from None
+    form: Form = {}
+    for name, value in pairs:
+        if "\x00" in name or "\x00" in value:
+            raise BadRequest(400, "encoding")
+        form.setdefault(name, []).append(value)
+    return form
+
+
+async def read_json(request: web.Request) -> dict[str, Any]:
+    if request.content_type != "application/json":
+        raise BadRequest(415, "json-type")
+    _charset_ok(request)
+    text = await _body(request)
+    try:
+        data = json.loads(text) if text else {}
+    except json.JSONDecodeError:
+        raise BadRequest(400, "json") from None
+    if not isinstance(data, dict):
+        raise BadRequest(400, "json")
+    return data
+
+
+def one(form: Form, name: str, default: str = "") -> str:
+    values = form.get(name)
+    if not values:
+        return default
+    if len(values) > 1:
+        raise BadRequest(400, "repeated-field")
+    return values[0]
+
+
+def json_form(data: dict[str, Any]) -> Form:
+    """The API's JSON answer as the same name -> values shape the engine reads from forms."""
+    form: Form = {}
+    for name, value in data.items():
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in values):
+            raise BadRequest(400, "json")
+        form[name] = [str(v) for v in values]
+    return form

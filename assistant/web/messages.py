@@ -1,0 +1,93 @@
+"""Words for errors, in the person's language. Field errors repeat the question's own words."""
+
+from __future__ import annotations
+
+from assistant.dialogue.answers import FieldError
+from assistant.i18n import N_, Translator
+
+FIELD_MESSAGES: dict[str, str] = {
+    "empty": N_("Write your answer to “%(question)s”, or choose “Skip this question”."),
+    "choose": N_("Choose an answer to “%(question)s”, or choose “Skip this question”."),
+    "choose-any": N_(
+        "Choose at least one answer to “%(question)s”, or choose “Skip this question”."
+    ),
+    "too-long": N_(
+        "Your answer to “%(question)s” has %(count)s characters. Shorten it to %(max)s or fewer."
+    ),
+    "other-empty": N_("You chose “Something else” for “%(question)s”. Write what it is."),
+    "date-incomplete": N_("The date for “%(question)s” needs a day, a month and a year."),
+    "date-invalid": N_("Write the date for “%(question)s” in numbers, for example 27 3 2027."),
+    "date-not-real": N_("The date for “%(question)s” must be a real date, for example 27 3 2027."),
+    "date-year": N_("The year for “%(question)s” must have 4 numbers, for example 2027."),
+    "number-invalid": N_("Write a number for “%(question)s”, for example 12 or 12,5."),
+    "number-whole": N_("Write a whole number for “%(question)s”, for example 12."),
+    "number-too-small": N_("The number for “%(question)s” must be %(min)s or more."),
+    "number-too-large": N_("The number for “%(question)s” must be %(max)s or less."),
+    "list-full": N_("You can add up to %(max)s. Remove one before you add another."),
+}
+
+ERROR_PAGES: dict[str, tuple[str, str]] = {
+    "not-found": (N_("Page not found"), N_("Check the web address. Your answers are saved.")),
+    "bad-request": (
+        N_("We could not read what was sent"),
+        N_("Go back and try again. Your earlier answers are saved."),
+    ),
+    "csrf": (
+        N_("This page had expired"),
+        N_("Go back, reload the page and send it again. Your earlier answers are saved."),
+    ),
+    "too-large": (
+        N_("What you sent was too long"),
+        N_("Go back and shorten your answer. Your earlier answers are saved."),
+    ),
+    "not-saved": (
+        N_("Your answer was NOT saved"),
+        N_(
+            "There is a problem on our side. Your earlier answers are safe. Wait a moment, go back and send your answer again."
+        ),
+    ),
+    "too-many-tries": (
+        N_("Too many tries"),
+        N_("Wait an hour and try again. You can also ask your worker for help."),
+    ),
+    "server-error": (
+        N_("Sorry, there is a problem with the service"),
+        N_("Your earlier answers are saved. Try again later."),
+    ),
+    "speech-unavailable": (
+        N_("Listening is not available right now"),
+        N_("You can still read every question and answer it."),
+    ),
+}
+# Input no page of ours sends reads to a person as "we could not read it".
+for _reason in (
+    "bad-answer",
+    "encoding",
+    "charset",
+    "form-type",
+    "too-many-fields",
+    "repeated-field",
+    "json",
+    "json-type",
+):
+    ERROR_PAGES[_reason] = ERROR_PAGES["bad-request"]
+
+
+def field_message(translator: Translator, error: FieldError, question: str) -> str:
+    template = translator.gettext(FIELD_MESSAGES.get(error.code, FIELD_MESSAGES["empty"]))
+    values = {
+        "question": question,
+        "count": error.params.get("count", ""),
+        "max": error.params.get("max", ""),
+    }
+    values["min"] = error.params.get("min", "")
+    for name in ("min", "max", "count"):
+        value = values[name]
+        if value != "" and not isinstance(value, str):
+            values[name] = translator.format_number(value)
+    return template % values
+
+
+def error_page_texts(translator: Translator, reason: str) -> tuple[str, str]:
+    title, advice = ERROR_PAGES.get(reason, ERROR_PAGES["bad-request"])
+    return translator.gettext(title), translator.gettext(advice)

@@ -1,0 +1,225 @@
+"""The conversation pages: start, one question per page, lists, check your answers.
+
+Each view is thin: read the request, ask the engine, save through Conversations, then render
+or redirect (POST, redirect, GET). A GET never changes anything that is stored.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+from markupsafe import Markup
+
+from assistant.conversations import Loaded
+from assistant.dialogue.engine import UnknownStep
+from assistant.dialogue.model import Kind
+from assistant.dialogue.state import ROLES, Respondent, State
+from assistant.dialogue.texts import Text
+from assistant.dialogue.views import AnswerRow
+from assistant.i18n import Translator
+from assistant.web import keys
+from assistant.web.context import context, set_session
+from assistant.web.forms import BadRequest, Form, one, read_form
+from assistant.web.render import render
+from assistant.web.security import check_csrf
+from assistant.web.steps import answers_html, position_url, step_page, step_url
+
+routes = web.RouteTableDef()
+RELATION_MAX = 80
+
+
+async def require_conversation(request: web.Request) -> Loaded:
+    ctx = await context(request)
+    if ctx.loaded is None:
+        raise web.HTTPSeeOther("/")
+    return ctx.loaded
+
+
+async def posted_form(request: web.Request) -> Form:
+    form = await read_form(request)
+    await check_csrf(request, one(form, "csrf"))
+    return form
+
+
+def respondent_from(form: Form) -> Respondent:
+    from assistant.dialogue.answers import clean_text
+
+    role = next((r for r in ROLES if r == one(form, "role", "client")), None)
+    if role is None:
+        raise BadRequest(400, "bad-answer")
+    who = clean_text(one(form, "who"))[:RELATION_MAX] if role != "client" else ""
+    return Respondent(role, who)
+
+
+@routes.get("/")
+async def start_page(request: web.Request) -> web.Response:
+    ctx = await context(request)
+    bundle = request.app[keys.CONVERSATIONS].bundle()
+    dialogue = bundle.dialogue
+    description = Text(dialogue.description, dialogue.id) if dialogue.description else None
+    return await render(
+        request,
+        "start.html",
+        dialogue=dialogue,
+        dialogue_title=Text(dialogue.title, dialogue.id),
+        dialogue_description=description,
+        continue_url=position_url(ctx.loaded.state) if ctx.loaded else None,
+        retention_days=request.app[keys.SETTINGS].retention_days,
+    )
+
+
+@routes.post("/start")
+async def start(request: web.Request) -> web.Response:
+    form = await posted_form(request)
+    respondent = respondent_from(form)
+    ctx = await context(request)
+    loaded, token = await request.app[keys.CONVERSATIONS].start(respondent, ctx.prefs)
+    response = web.HTTPSeeOther(position_url(loaded.state))
+    set_session(response, request, token)
+    raise response
+
+
+def _positioned(loaded: Loaded, request: web.Request, key: str, returning: bool) -> State:
+    """The conversation placed at the step this URL names (not saved: only a POST saves)."""
+    item = request.query.get("item")
+    return loaded.bundle.engine.change(loaded.state, key, item, returning=returning)
+
+
+async def _step_response(
+    request: web.Request, loaded: Loaded, state: State, form: Form | None = None, errors: tuple = ()
+) -> web.Response:
+    ctx = await context(request)
+    view = loaded.bundle.views.step(state)
+    if view is None:
+        raise web.HTTPSeeOther("/review")
+    engine = loaded.bundle.engine
+    back = engine.back(state)
+    back_url = (
+        "/"
+        if back.at == state.at and back.item == state.item
+        else step_url(back.at, back.item, back.return_to_review)
+    )
+    page = step_page(view, ctx.translator, form, errors)
+    template = "list.html" if view.step.kind is Kind.LIST else "step.html"
+    return await render(request, template, back_url=back_url, audio=None, **page)
+
+
+@routes.get("/q/{key}")
+async def step_get(request: web.Request) -> web.Response:
+    loaded = await require_conversation(request)
+    try:
+        state = _positioned(
+            loaded, request, request.match_info["key"], request.query.get("return") == "review"
+        )
+    except UnknownStep:
+        # An old or mistyped address: take the person to where they are, not to an error.
+        raise web.HTTPSeeOther(position_url(loaded.state)) from None
+    return await _step_response(request, loaded, state)
+
+
+@routes.post("/q/{key}")
+async def step_post(request: web.Request) -> web.Response:
+    loaded = await require_conversation(request)
+    form = await posted_form(request)
+    state = _positioned(loaded, request, request.match_info["key"], one(form, "return") == "review")
+    outcome = loaded.bundle.engine.submit(state, one(form, "action", "continue"), form)
+    if not outcome.ok:
+        return await _step_response(request, loaded, state, form, outcome.errors)
+    saved = await request.app[keys.CONVERSATIONS].save(loaded, outcome.state)
+    raise web.HTTPSeeOther(position_url(saved.state))
+
+
+@routes.get("/q/{key}/remove")
+async def remove_get(request: web.Request) -> web.Response:
+    loaded = await require_conversation(request)
+    key, item_id = request.match_info["key"], request.query.get("item", "")
+    ctx = await context(request)
+    views = loaded.bundle.views
+    list_step = loaded.bundle.dialogue.by_key.get(key)
+    item = loaded.state.find_item(key, item_id)
+    if list_step is None or list_step.kind is not Kind.LIST or item is None:
+        raise web.HTTPSeeOther(position_url(loaded.state))
+    title = next(i.title for i in views.items(loaded.state, list_step) if i.id == item_id)
+    return await render(
+        request,
+        "remove.html",
+        title=ctx.translator.text(title),
+        list_key=key,
+        item_id=item_id,
+        back_url=step_url(key),
+    )
+
+
+@routes.post("/q/{key}/remove")
+async def remove_post(request: web.Request) -> web.Response:
+    loaded = await require_conversation(request)
+    form = await posted_form(request)
+    key, item_id = request.match_info["key"], one(form, "item")
+    if one(form, "confirm") == "yes":
+        state = loaded.bundle.engine.remove_item(loaded.state, key, item_id)
+        loaded = await request.app[keys.CONVERSATIONS].save(loaded, state)
+    raise web.HTTPSeeOther(step_url(key))
+
+
+@routes.get("/review")
+async def review(request: web.Request) -> web.Response:
+    loaded = await require_conversation(request)
+    ctx = await context(request)
+    t = ctx.translator
+    rows = loaded.bundle.views.rows(loaded.state)
+    two_voices = any(a.entry.by.role != "client" for r in rows for a in r.answers)
+    sections = []
+    for section in loaded.bundle.dialogue.sections:
+        section_rows = []
+        for row in (r for r in rows if r.step.section == section.id):
+            question = t.text(row.question)
+            hidden = t.plain_text(row.question)
+            if row.step.kind is Kind.LIST:
+                section_rows.append(
+                    {
+                        "key": question,
+                        "value": _items_html(row, t),
+                        "actions": [
+                            {
+                                "href": step_url(row.step.key, returning=True),
+                                "text": t.gettext("Change"),
+                                "hidden": hidden,
+                            }
+                        ],
+                    }
+                )
+                continue
+            section_rows.append(
+                {
+                    "key": question,
+                    "value": answers_html(row.answers, t, with_by=two_voices),
+                    "actions": [
+                        {
+                            "href": step_url(row.step.key, returning=True),
+                            "text": t.gettext("Change"),
+                            "hidden": hidden,
+                        }
+                    ],
+                }
+            )
+        if section_rows:
+            title = t.pgettext(f"section:{section.id}", section.title)
+            sections.append({"title": title, "rows": section_rows})
+    return await render(
+        request,
+        "review.html",
+        sections=sections,
+        back_url=step_url(
+            loaded.bundle.engine.back(loaded.bundle.engine.go_to_review(loaded.state)).at
+        ),
+    )
+
+
+def _items_html(row: AnswerRow, t: Translator) -> Markup | str:
+    if not row.items:
+        return (
+            t.gettext("None added")
+            if row.answered or any(a.entry.status == "answered" for a in row.answers)
+            else answers_html(row.answers, t, False)
+        )
+    parts = [Markup("<li>{}</li>").format(t.text(item.title)) for item in row.items]
+    return Markup('<ul class="plain-list">') + Markup("").join(parts) + Markup("</ul>")

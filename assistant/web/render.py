@@ -1,0 +1,156 @@
+"""Rendering pages: one Jinja environment per locale, the shared page context, error pages."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from aiohttp import web
+from markupsafe import Markup, escape
+
+from assistant.i18n import LOCALES, Catalogs
+from assistant.settings import Settings
+from assistant.web import keys
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+log = logging.getLogger("assistant.web")
+
+
+class ParamsUndefined(jinja2.Undefined):
+    """A missing page variable is an error (a typo); a missing key in a component's params
+    mapping is simply empty, because every param but the essential ones is optional."""
+
+    def __init__(
+        self,
+        hint: str | None = None,
+        obj: Any = jinja2.utils.missing,
+        name: str | None = None,
+        exc: Any = jinja2.exceptions.UndefinedError,
+    ) -> None:
+        super().__init__(hint, obj, name, exc)
+        if obj is jinja2.utils.missing and hint is None:
+            raise exc(f"{name!r} is undefined")
+
+
+class Renderer:
+    def __init__(self, settings: Settings, catalogs: Catalogs) -> None:
+        self.settings = settings
+        self.catalogs = catalogs
+        self.versions = _static_versions(settings.static_dir)
+        self.environments = {locale: self._environment(locale) for locale in LOCALES}
+
+    def _environment(self, locale: str) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            undefined=ParamsUndefined,
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.catalogs.install(env, locale)
+        translator = self.catalogs.translator(locale)
+        env.globals.update(tx=translator.text, t=translator, static=self.static_url)
+        env.filters["paragraphs"] = paragraphs
+        return env
+
+    def static_url(self, path: str) -> str:
+        """A URL that changes when the file does, so browsers may cache static files for long."""
+        return f"/static/{path}?v={self.versions.get(path, '0')}"
+
+    def render(self, locale: str, template: str, context: dict[str, Any]) -> str:
+        env = self.environments.get(locale) or self.environments["fi"]
+        return env.get_template(template).render(context)
+
+
+def paragraphs(value: str | Markup | None) -> Markup:
+    """Text with blank lines between paragraphs as <p> elements; plain text is escaped first."""
+    if not value:
+        return Markup("")
+    text = value if isinstance(value, Markup) else escape(value)
+    parts = [p.strip() for p in str(text).replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return Markup("").join(Markup("<p>{}</p>").format(Markup(p)) for p in parts)
+
+
+def _static_versions(static_dir: Path) -> dict[str, str]:
+    if not static_dir.is_dir():
+        return {}
+    return {
+        str(p.relative_to(static_dir)): hashlib.sha256(p.read_bytes()).hexdigest()[:10]
+        for p in static_dir.rglob("*")
+        if p.is_file()
+    }
+
+
+async def render(
+    request: web.Request, template: str, status: int = 200, **values: Any
+) -> web.Response:
+    from assistant.web.context import context
+
+    ctx = await context(request)
+    return _respond(
+        request,
+        ctx.locale,
+        ctx.translator.language,
+        ctx.prefs,
+        ctx.loaded is not None,
+        template,
+        status,
+        values,
+    )
+
+
+def _respond(
+    request: web.Request,
+    locale: str,
+    language: str,
+    prefs: dict[str, Any],
+    has_conversation: bool,
+    template: str,
+    status: int,
+    values: dict[str, Any],
+) -> web.Response:
+    speech = request.app.get(keys.SPEECH)
+    page = {
+        "request_path": request.path_qs,
+        "nonce": request.get(keys.NONCE, ""),
+        "csrf": request.get(keys.CSRF, ""),
+        "prefs": prefs,
+        "locale": locale,
+        "lang": language,
+        "has_conversation": has_conversation,
+        "speech_available": bool(speech is not None and speech.available),
+        **values,
+    }
+    html = request.app[keys.RENDERER].render(locale, template, page)
+    return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+
+
+async def error_response(request: web.Request, status: int, reason: str) -> web.Response:
+    """The error page (or JSON for the API) in the person's language, if we can tell it."""
+    from assistant.web.context import DEFAULT_PREFS, context
+
+    renderer = request.app[keys.RENDERER]
+    try:
+        ctx = await context(request)
+        locale, language, prefs, has = (
+            ctx.locale,
+            ctx.translator.language,
+            ctx.prefs,
+            ctx.loaded is not None,
+        )
+    except Exception:  # the store itself may be what failed: fall back to defaults
+        locale, language, prefs, has = "fi", "fi", dict(DEFAULT_PREFS), False
+    translator = renderer.catalogs.translator(locale)
+    from assistant.web.messages import error_page_texts
+
+    title, advice = error_page_texts(translator, reason)
+    if request.path.startswith("/api/"):
+        return web.json_response(
+            {"error": reason, "title": title, "message": advice}, status=status
+        )
+    values = {"status": status, "title": title, "advice": advice, "reason": reason}
+    return _respond(request, locale, language, prefs, has, "error.html", status, values)

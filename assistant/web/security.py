@@ -1,0 +1,113 @@
+"""Security middlewares: headers with a CSP nonce, CSRF, and errors that never leak a 500 for
+bad input. Nothing here logs what a person typed."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from assistant.dialogue.answers import BadInput
+from assistant.dialogue.engine import UnknownStep
+from assistant.store import StoreUnavailable
+from assistant.web import keys
+from assistant.web.forms import BadRequest
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+CSRF_COOKIE = "oma_csrf"
+CSRF_FIELD = "csrf"
+CSRF_HEADER = "X-CSRF-Token"
+log = logging.getLogger("assistant.web")
+
+
+def csp(nonce: str) -> str:
+    return "; ".join(
+        (
+            "default-src 'none'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            "style-src 'self'",
+            "img-src 'self'",
+            "media-src 'self'",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "form-action 'self'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+        )
+    )
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    request[keys.NONCE] = secrets.token_urlsafe(16)
+    request[keys.CSRF] = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+    response = await handler(request)
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", csp(request[keys.NONCE]))
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+    if not request.path.startswith("/static/"):
+        # Pages hold answers: never keep them in a shared or back-button cache.
+        headers["Cache-Control"] = "no-store"
+    if request.cookies.get(CSRF_COOKIE) != request[keys.CSRF] and not response.prepared:
+        response.set_cookie(
+            CSRF_COOKIE,
+            request[keys.CSRF],
+            httponly=True,
+            samesite="Strict",
+            secure=request.app[keys.SETTINGS].secure_cookies,
+            path="/",
+        )
+    return response
+
+
+def _same_origin(request: web.Request) -> bool:
+    origin = request.headers.get("Origin")
+    if origin is None or origin == "null":
+        return origin is None
+    return origin.split("://", 1)[-1] == request.host
+
+
+async def check_csrf(request: web.Request, submitted: str) -> None:
+    """Double-submit token (cookie and form or header) plus an Origin check; SameSite=Strict too."""
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    if not cookie or not hmac.compare_digest(cookie, submitted) or not _same_origin(request):
+        raise BadRequest(403, "csrf")
+
+
+@web.middleware
+async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every failure becomes a page (or JSON) a person can act on, in their language."""
+    from assistant.web.render import error_response
+
+    try:
+        return await handler(request)
+    except BadRequest as bad:
+        return await error_response(request, bad.status, bad.reason)
+    except BadInput:
+        return await error_response(request, 400, "bad-answer")
+    except UnknownStep:
+        return await error_response(request, 404, "not-found")
+    except StoreUnavailable:
+        log.warning("storage unavailable: answer not saved (%s %s)", request.method, request.path)
+        return await error_response(request, 503, "not-saved")
+    except web.HTTPRequestEntityTooLarge:
+        return await error_response(request, 413, "too-large")
+    except web.HTTPException as http:
+        if http.status >= 400 and http.status != 405:
+            return await error_response(
+                request, http.status, "not-found" if http.status == 404 else "bad-request"
+            )
+        raise
+    except Exception:
+        # Never log the request body or answers: only where it happened.
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return await error_response(request, 500, "server-error")

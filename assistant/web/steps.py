@@ -1,0 +1,201 @@
+"""Turn the engine's StepView (and any errors) into the plain values a step template shows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from markupsafe import Markup, escape
+
+from assistant.dialogue.answers import FieldError
+from assistant.dialogue.model import Kind
+from assistant.dialogue.state import REVIEW, Entry, Respondent, State
+from assistant.dialogue.views import Piece, Shown, StepView
+from assistant.i18n import Translator
+from assistant.web.messages import field_message
+
+Form = dict[str, list[str]]
+
+
+def step_url(key: str, item: str | None = None, returning: bool = False) -> str:
+    """The address of a step: /q/good-at, /q/team.name?item=i2, …?return=review."""
+    if key == REVIEW:
+        return "/review"
+    query = {k: v for k, v in (("item", item), ("return", "review" if returning else None)) if v}
+    return f"/q/{key}" + (f"?{urlencode(query)}" if query else "")
+
+
+def position_url(state: State) -> str:
+    return step_url(state.at, state.item, state.return_to_review)
+
+
+def piece_html(piece: Piece, translator: Translator) -> Markup:
+    if isinstance(piece, date):
+        return escape(translator.format_date(piece))
+    if isinstance(piece, Decimal):
+        return escape(translator.format_number(piece))
+    if isinstance(piece, str):
+        return escape(piece)
+    return translator.text(piece)
+
+
+def by_line(by: Respondent, translator: Translator) -> str:
+    """Who gave an answer, in words (never only by colour or position)."""
+    if by.role == "helped":
+        return translator.gettext("Your own answer, with help from %(who)s") % {
+            "who": by.who or translator.gettext("someone")
+        }
+    if by.role == "proxy":
+        return translator.gettext("Answered for you by %(who)s") % {
+            "who": by.who or translator.gettext("someone")
+        }
+    return translator.gettext("Your own answer")
+
+
+STATUS_TEXT = {
+    "skipped": "Not answered",
+    "dont-know": "I don't know",
+    "talk-in-meeting": "To talk about in the meeting",
+}
+
+
+def answer_html(shown: Shown, translator: Translator) -> Markup:
+    """An answer as it reads on the review: the words, the unit, and what the person chose."""
+    parts = [piece_html(p, translator) for p in shown.pieces if p != ""]
+    text = Markup(", ").join(parts) if len(parts) > 1 else (parts[0] if parts else Markup(""))
+    if shown.unit is not None and parts:
+        text = Markup("{} {}").format(text, translator.text(shown.unit))
+    status = STATUS_TEXT.get(shown.entry.status)
+    if status:
+        label = translator.gettext(status)
+        text = Markup("{}: {}").format(label, text) if parts else escape(label)
+    return text
+
+
+def answers_html(answers: Sequence[Shown], translator: Translator, with_by: bool) -> Markup:
+    if not answers:
+        return escape(translator.gettext("Not answered"))
+    if not with_by:
+        return answer_html(answers[0], translator)
+    lines = [
+        Markup('<span class="answer">{}</span> <span class="by">({})</span>').format(
+            answer_html(a, translator), by_line(a.entry.by, translator)
+        )
+        for a in answers
+    ]
+    return Markup("<br>").join(lines)
+
+
+def _values(view: StepView, form: Form | None, translator: Translator) -> dict[str, Any]:
+    """What the inputs show: what was just typed (after an error) or the saved answer."""
+    if form is not None:
+        return {
+            "answer": (form.get("answer") or [""])[0],
+            "answers": form.get("answer", []),
+            "other": (form.get("other") or [""])[0],
+            **{p: (form.get(p) or [""])[0] for p in ("day", "month", "year")},
+        }
+    entry: Entry | None = view.entry
+    value = entry.value if entry else None
+    values: dict[str, Any] = {
+        "answer": "",
+        "answers": [],
+        "other": (entry.other or "") if entry else "",
+    }
+    if isinstance(value, list):
+        values["answers"] = value
+    elif isinstance(value, str):
+        values["answer"] = value
+        values["answers"] = [value]
+    if view.step.kind is Kind.NUMBER and isinstance(value, str):
+        values["answer"] = translator.format_number(Decimal(value))  # 12,5 in Finnish
+    year, month, day = (
+        ([*value.split("-"), "", "", ""])[:3]
+        if view.step.kind is Kind.DATE and value
+        else ("", "", "")
+    )
+    values.update(day=day.lstrip("0"), month=month.lstrip("0"), year=year)
+    return values
+
+
+def step_page(
+    view: StepView, translator: Translator, form: Form | None, errors: Sequence[FieldError]
+) -> dict[str, Any]:
+    step = view.step
+    question = translator.text(view.prompt)
+    question_plain = translator.plain_text(view.prompt)
+    messages = {}
+    for error in errors:
+        words = (
+            translator.plain_text(view.add_prompt)
+            if step.kind is Kind.LIST and view.add_prompt
+            else question_plain
+        )
+        messages[error.field] = field_message(translator, error, words)
+    values = _values(view, form, translator)
+    checked = set(values["answers"]) if step.kind is Kind.MULTIPLE_CHOICE else {values["answer"]}
+    progress = view.progress
+    section_title = translator.pgettext(f"section:{progress.section.id}", progress.section.title)
+    if progress.number is not None:
+        caption = translator.gettext("%(section)s, question %(number)s of about %(total)s") % {
+            "section": section_title,
+            "number": progress.number,
+            "total": progress.total,
+        }
+    else:
+        caption = section_title
+    return {
+        "view": view,
+        "kind": step.kind.value,
+        "question": question,
+        "question_plain": question_plain,
+        "caption": caption,
+        "hint": translator.text(view.hint) if view.hint else None,
+        "help": translator.text(view.help) if view.help else None,
+        "body": translator.text(view.text) if view.text else None,
+        "unit": translator.text(view.unit) if view.unit else None,
+        "add_prompt": translator.text(view.add_prompt) if view.add_prompt else None,
+        "values": values,
+        "messages": messages,
+        "errors": [{"href": f"#{field}", "text": text} for field, text in messages.items()],
+        "choices": [
+            {
+                "value": c.value,
+                "text": translator.text(c.label),
+                "hint": translator.text(c.hint) if c.hint else None,
+                "checked": c.value in checked,
+            }
+            for c in view.choices
+        ]
+        + (
+            [
+                {
+                    "value": "something-else",
+                    "text": translator.text(view.something_else),
+                    "hint": None,
+                    "checked": "something-else" in checked,
+                }
+            ]
+            if view.something_else
+            else []
+        ),
+        "other_answers": [
+            Markup("{} ({})").format(answer_html(a, translator), by_line(a.entry.by, translator))
+            for a in view.other_answers
+        ],
+        "items": [
+            {
+                "title": translator.text(item.title),
+                "change_url": step_url(item.rows[0].step.key, item.id, view.returning_to_review)
+                if item.rows
+                else None,
+                "remove_url": f"/q/{step.key}/remove?{urlencode({'item': item.id})}",
+            }
+            for item in view.items
+        ],
+        "action_url": step_url(step.key, view.item_id),
+        "returning": view.returning_to_review,
+    }
