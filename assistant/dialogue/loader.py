@@ -36,7 +36,7 @@ from assistant.dialogue.model import (
     Section,
     Step,
 )
-from assistant.dialogue.texts import PlaceholderSyntax, placeholders
+from assistant.dialogue.texts import N_, PlaceholderSyntax, placeholders
 from assistant.dialogue.yamlnodes import Node, YamlProblem, read
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -128,12 +128,16 @@ class _Reader:
             return None
         for key, (line, column) in node.key_positions.items():
             if key not in allowed:
+                # A comma inside {...} starts a new key: the usual cause of a key made of words.
+                comma = (
+                    " If a text has a comma, put the whole text in quotes." if " " in key else ""
+                )
                 self.error(
                     line,
                     column,
                     "DLG003",
                     f"unknown key '{key}' in {what}",
-                    f"{did_you_mean(key, allowed)}The keys {what} can have: {', '.join(allowed)}.",
+                    f"{did_you_mean(key, allowed)}The keys {what} can have: {', '.join(allowed)}.{comma}",
                 )
         return dict(node.value)
 
@@ -486,13 +490,13 @@ class _Reader:
             other = values.get("something-else")
             if other is not None:
                 if isinstance(other.value, bool):
-                    fields["something_else"] = "Something else" if other.value else None
+                    fields["something_else"] = N_("Something else") if other.value else None
                 else:
                     fields["something_else"] = self.text(other, "something-else")
                     self.positions[(key, "something-else")] = (other.line, other.column)
         elif kind is Kind.YES_NO:
             with_not_sure = self.boolean(values.get("not-sure"), "not-sure", True)
-            labels = {"yes": "Yes", "no": "No", "not-sure": "Not sure"}
+            labels = {"yes": N_("Yes"), "no": N_("No"), "not-sure": N_("Not sure")}
             fields["choices"] = tuple(
                 Choice(v, labels[v], interface=True)
                 for v in YES_NO_VALUES

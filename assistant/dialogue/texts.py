@@ -43,3 +43,8 @@ class Text:
 def substitute(template: str, values: Mapping[str, str]) -> str:
     """Replace each {name} with its value; unknown names read as a dash, never as braces."""
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), MISSING), template)
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; it is translated where it is shown."""
+    return message

@@ -20,7 +20,9 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from assistant.dialogue.texts import Text, placeholders, substitute
+from assistant.dialogue.texts import N_, Text, placeholders, substitute
+
+__all__ = ["LANGUAGES", "LOCALES", "N_", "PLAIN", "Catalogs", "Translator", "locale_for"]
 
 LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
 PLAIN: dict[str, str] = {"fi": "fi@selko", "sv": "sv@lattlast", "en": "en@easy"}
@@ -33,11 +35,6 @@ DOMAIN = "messages"
 def locale_for(language: str, plain: bool) -> str:
     language = language if language in LANGUAGES else "fi"
     return PLAIN[language] if plain else language
-
-
-def N_(message: str) -> str:
-    """Marks a string for extraction; it is translated where it is shown."""
-    return message
 
 
 class Translator:

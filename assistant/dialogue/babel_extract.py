@@ -1,0 +1,84 @@
+"""Babel extractor for dialogue files: every text a person reads, with the step as context and
+a comment telling the translator where it appears. Registered as `oma_dialogue`."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from assistant.dialogue.loader import load
+from assistant.dialogue.model import Dialogue, Step
+from assistant.dialogue.texts import placeholders
+
+Message = tuple[int, str, tuple[str, str], list[str]]
+PLACEHOLDER_NOTE = "Words in {braces} are earlier answers: keep them exactly as they are."
+
+
+def extract_dialogue(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
+) -> Iterator[Message]:
+    name = Path(getattr(fileobj, "name", "dialogue.yaml")).name
+    if name.endswith(".testplan.yaml"):
+        return
+    with tempfile.TemporaryDirectory() as folder:  # the loader reads by path; the id is the name
+        path = Path(folder) / name
+        path.write_bytes(fileobj.read())
+        dialogue = load(path)
+    yield from messages(dialogue)
+
+
+def _note(where: str, text: str) -> list[str]:
+    return [where, PLACEHOLDER_NOTE] if placeholders(text) else [where]
+
+
+def messages(dialogue: Dialogue) -> Iterator[Message]:
+    yield (
+        1,
+        "pgettext",
+        (dialogue.id, dialogue.title),
+        ["The name of the conversation, on the start page."],
+    )
+    if dialogue.description:
+        yield (
+            1,
+            "pgettext",
+            (dialogue.id, dialogue.description),
+            ["What the conversation is for, on the start page."],
+        )
+    for section in dialogue.sections:
+        yield (
+            section.line,
+            "pgettext",
+            (f"section:{section.id}", section.title),
+            ["A section title, above questions and on the review."],
+        )
+    for top in dialogue.steps:
+        for step in (top, *top.steps):
+            yield from _step_messages(dialogue, step)
+
+
+def _step_messages(dialogue: Dialogue, step: Step) -> Iterator[Message]:
+    section = dialogue.section(step.section).title
+    where = f"step '{step.key}' ({step.kind.value}) in section '{section}'"
+    texts = [
+        (
+            step.prompt,
+            f"The question of {where}." if step.kind.is_question else f"The heading of {where}.",
+        ),
+        (step.hint, f"Hint under the question of {where}."),
+        (step.help, f"Longer help behind 'More help with this question', {where}."),
+        (step.text, f"The text of the information page {where}. Blank lines separate paragraphs."),
+        (step.unit, f"Unit shown beside the number box, {where}."),
+        (step.item_title, f"How each item is named in the list summary, {where}."),
+        (step.add_prompt, f"Asked below the list of items, {where}: yes or no."),
+        (step.something_else, f"The 'something else' choice, {where}; a text box follows it."),
+    ]
+    for choice in step.choices:
+        if not choice.interface:
+            texts.append((choice.label, f"A choice of {where}."))
+            texts.append((choice.hint, f"Hint under the choice '{choice.label}', {where}."))
+    for text, comment in texts:
+        if text:
+            yield step.line, "pgettext", (step.key, text), _note(comment, text)

@@ -1,0 +1,140 @@
+"""Run a dialogue's test plan (NAME.testplan.yaml): a conversation written out as a person goes
+through it, and what the review must show. Returns readable failures; empty means it passed."""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.dialogue.answers import BadInput
+from assistant.dialogue.engine import Engine, UnknownStep
+from assistant.dialogue.model import Dialogue, Kind
+from assistant.dialogue.state import REVIEW, ROLES, Respondent, State
+from assistant.dialogue.views import Views
+from assistant.i18n import Translator
+
+ACTIONS = ("answer", "skip", "dont-know", "talk-in-meeting", "continue", "add", "back", "change")
+
+
+@dataclass
+class Result:
+    state: State
+    failures: list[str] = field(default_factory=list)
+
+
+def plan_path(dialogue_path: Path) -> Path:
+    return dialogue_path.with_name(dialogue_path.stem + ".testplan.yaml")
+
+
+def form_for(kind: Kind, answer: Any) -> dict[str, list[str]]:
+    """A plan's answer as the form a page would send."""
+    if isinstance(answer, dict):  # {choice: something-else, other: ...}, or a list of choices
+        choices = answer["choice"] if isinstance(answer["choice"], list) else [answer["choice"]]
+        return {"answer": [str(c) for c in choices], "other": [str(answer.get("other", ""))]}
+    if kind is Kind.DATE:
+        year, month, day = str(answer).split("-")
+        return {"day": [day], "month": [month], "year": [year]}
+    if isinstance(answer, list):
+        return {"answer": [str(a) for a in answer]}
+    if isinstance(answer, bool):  # a bare yes/no in YAML
+        return {"answer": ["yes" if answer else "no"]}
+    return {"answer": [str(answer)]}
+
+
+def run(dialogue: Dialogue, plan: dict[str, Any]) -> Result:
+    english = Translator("en", gettext.NullTranslations())
+    engine = Engine(dialogue)
+    views = Views(engine)
+    role = plan.get("respondent", "client")
+    state = engine.start(Respondent(role if role in ROLES else "client", plan.get("who", "")))
+    result = Result(state)
+    for number, entry in enumerate(plan.get("steps", []), 1):
+        where = f"step {number} ({entry.get('at', '?')})"
+        at = state.at if state.at == REVIEW else engine.dialogue.step(state.at).key
+        if "at" in entry and entry["at"] != at:
+            result.failures.append(f"{where}: expected to be at '{entry['at']}', but at '{at}'")
+            break
+        view = views.step(state)
+        if (
+            "prompt" in entry
+            and view is not None
+            and english.plain_text(view.prompt) != entry["prompt"]
+        ):
+            result.failures.append(
+                f"{where}: prompt reads '{english.plain_text(view.prompt)}', expected '{entry['prompt']}'"
+            )
+        try:
+            state, problem = _act(engine, state, entry)
+        except (UnknownStep, BadInput) as error:
+            result.failures.append(f"{where}: {type(error).__name__}: {error}")
+            break
+        if problem:
+            result.failures.append(f"{where}: {problem}")
+            break
+    result.state = state
+    if not result.failures and state.at != REVIEW:
+        result.failures.append(f"the plan ended at '{state.at}', not at the review")
+    if not result.failures:
+        result.failures.extend(_check_review(views, state, plan.get("review", {}), english))
+    return result
+
+
+def _act(engine: Engine, state: State, entry: dict[str, Any]) -> tuple[State, str | None]:
+    step, _ = engine.current(state)
+    if entry.get("back"):
+        return engine.back(state), None
+    if "change" in entry:
+        return engine.change(state, str(entry["change"])), None
+    if "add" in entry:
+        outcome = engine.submit(state, "continue", {"add": ["yes" if entry["add"] else "no"]})
+    elif "answer" in entry and step is not None:
+        outcome = engine.submit(state, "continue", form_for(step.kind, entry["answer"]))
+    else:
+        action = next(
+            (a for a in ("skip", "dont-know", "talk-in-meeting", "continue") if entry.get(a)), None
+        )
+        if action is None:
+            return state, f"no action: write one of {', '.join(ACTIONS)}"
+        outcome = engine.submit(state, action, {})
+    if not outcome.ok:
+        return state, "the answer was not accepted: " + ", ".join(e.code for e in outcome.errors)
+    return outcome.state, None
+
+
+def _check_review(
+    views: Views, state: State, expected: dict[str, Any], english: Translator
+) -> list[str]:
+    rows = {row.step.key: row for row in views.rows(state)}
+    failures = []
+    for key, want in expected.items():
+        row = rows.get(key)
+        if row is None:
+            failures.append(f"review: '{key}' is not on the review")
+            continue
+        if row.step.kind is Kind.LIST:
+            got: Any = [english.plain_text(item.title) for item in row.items]
+        else:
+            got = _shown_value(
+                row.answers[0].entry.value if row.answers else None,
+                row.answers[0].entry.other if row.answers else None,
+            )
+            if row.answers and row.answers[0].entry.status != "answered":
+                got = row.answers[0].entry.status
+        if got != want:
+            failures.append(f"review: '{key}' shows {got!r}, expected {want!r}")
+    return failures
+
+
+def _shown_value(value: Any, other: str | None) -> Any:
+    if other:
+        return {"choice": value if isinstance(value, str) else value, "other": other}
+    return value
+
+
+def load_plan(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
