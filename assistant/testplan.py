@@ -131,7 +131,7 @@ def _check_review(
 
 def _shown_value(value: Any, other: str | None) -> Any:
     if other:
-        return {"choice": value if isinstance(value, str) else value, "other": other}
+        return {"choice": value, "other": other}
     return value
 
 
