@@ -15,7 +15,7 @@ from assistant.conversations import Clock, Conversations, utc_now
 from assistant.i18n import Catalogs
 from assistant.settings import Settings
 from assistant.store import Store, open_store
-from assistant.web import account, api, keys, pages, security
+from assistant.web import account, api, audio, keys, pages, security
 from assistant.web.forms import MAX_BODY
 from assistant.web.render import Renderer
 
@@ -45,12 +45,13 @@ def create_app(
     )
     app[keys.SETTINGS] = settings
     app[keys.RENDERER] = Renderer(settings, Catalogs(settings.locales_dir))
-    app[keys.SPEECH] = speech
     app.cleanup_ctx.append(_storage(settings, store, clock))
+    app.cleanup_ctx.append(_speech(settings, speech))
     app.cleanup_ctx.append(_retention)
     app.add_routes(pages.routes)
     app.add_routes(account.routes)
     app.add_routes(api.routes)
+    app.add_routes(audio.routes)
     app.router.add_get("/healthz", _health)
     if settings.static_dir.is_dir():
         app.router.add_static("/static", settings.static_dir, append_version=False)
@@ -66,6 +67,28 @@ def _storage(settings: Settings, given: Store | None, clock: Clock) -> Any:
         finally:
             if given is None:
                 await store.close()
+
+    return context
+
+
+def _speech(settings: Settings, given: Any) -> Any:
+    """The speech worker starts beside the server; without an engine, pages simply hide the
+    listen controls and say why on the settings page."""
+
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        from assistant.speech.cli import make_service
+
+        service = (
+            given if given is not None else (make_service(settings) if settings.speech else None)
+        )
+        if service is not None and given is None:
+            await service.start()
+        app[keys.SPEECH] = service
+        try:
+            yield
+        finally:
+            if service is not None and given is None:
+                await service.close()
 
     return context
 

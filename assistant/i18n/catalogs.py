@@ -24,7 +24,7 @@ COMMENT_TAGS = ("TRANSLATORS:",)
 
 def extract(root: Path = PROJECT_ROOT) -> Catalog:
     with (root / "babel.cfg").open(encoding="utf-8") as cfg:
-        method_map, options_map = parse_mapping_cfg(cfg)
+        method_map, options_map = parse_mapping_cfg(cfg)  # type: ignore[no-untyped-call]
     method_map = [
         (
             pattern,

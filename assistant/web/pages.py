@@ -6,10 +6,13 @@ or redirect (POST, redirect, GET). A GET never changes anything that is stored.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from aiohttp import web
 from markupsafe import Markup
 
 from assistant.conversations import Loaded
+from assistant.dialogue.answers import FieldError
 from assistant.dialogue.engine import UnknownStep
 from assistant.dialogue.model import Kind
 from assistant.dialogue.state import ROLES, Respondent, State
@@ -78,6 +81,11 @@ async def start(request: web.Request) -> web.Response:
     raise response
 
 
+def audio_url(key: str, item: str | None, part: str = "question") -> str:
+    query = {k: v for k, v in (("item", item), ("part", part)) if v}
+    return f"/audio/q/{key}.ogg?{urlencode(query)}"
+
+
 def _positioned(loaded: Loaded, request: web.Request, key: str, returning: bool) -> State:
     """The conversation placed at the step this URL names (not saved: only a POST saves)."""
     item = request.query.get("item")
@@ -85,7 +93,11 @@ def _positioned(loaded: Loaded, request: web.Request, key: str, returning: bool)
 
 
 async def _step_response(
-    request: web.Request, loaded: Loaded, state: State, form: Form | None = None, errors: tuple = ()
+    request: web.Request,
+    loaded: Loaded,
+    state: State,
+    form: Form | None = None,
+    errors: tuple[FieldError, ...] = (),
 ) -> web.Response:
     ctx = await context(request)
     view = loaded.bundle.views.step(state)
@@ -100,7 +112,13 @@ async def _step_response(
     )
     page = step_page(view, ctx.translator, form, errors)
     template = "list.html" if view.step.kind is Kind.LIST else "step.html"
-    return await render(request, template, back_url=back_url, audio=None, **page)
+    speech = request.app[keys.SPEECH]
+    listen = speech is not None and speech.available
+    audio = audio_url(view.step.key, view.item_id) if listen else None
+    help_audio = audio_url(view.step.key, view.item_id, "help") if listen and view.help else None
+    return await render(
+        request, template, back_url=back_url, audio=audio, help_audio=help_audio, **page
+    )
 
 
 @routes.get("/q/{key}")

@@ -1,0 +1,162 @@
+"""Speech: every prompt can be listened to. Generated on the server, cached, never blocking it.
+
+`SpeechService.audio(text, locale, rate)` gives OGG/Vorbis audio. Dialogue and interface texts
+are cached on disk by a keyed hash of (engine, voice, rate, text), written to a temporary file
+and renamed so a partial file is never served. A person's own words (`cache=False`) are
+synthesised for them only and never written to disk or logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import os
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant.speech.worker import REAL_ENGINE, SpeechFailed, Worker
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+
+__all__ = ["Audio", "SpeechBusy", "SpeechFailed", "SpeechService"]
+
+# espeak-ng voices for each language; plain-language variants use the same voice, a bit slower.
+VOICES = {"fi": "urj/fi", "sv": "gmq/sv", "en": "gmw/en"}
+RATES = {"slower": 140, "normal": 175, "faster": 215}
+PLAIN_SLOWER = 15
+MEDIA_TYPE = "audio/ogg"
+CACHE_VERSION = "espeak-ng-1"
+
+
+class SpeechBusy(Exception):
+    """Too many requests waiting: answer 503 and let the person try again."""
+
+
+@dataclass(frozen=True)
+class Audio:
+    data: bytes
+    media_type: str = MEDIA_TYPE
+    cached: bool = False
+
+
+def voice_and_rate(locale: str, rate: str) -> tuple[str, int]:
+    language = locale.split("@")[0]
+    words_per_minute = RATES.get(rate, RATES["normal"]) - (PLAIN_SLOWER if "@" in locale else 0)
+    return VOICES.get(language, VOICES["fi"]), words_per_minute
+
+
+class SpeechService:
+    def __init__(
+        self,
+        cache_dir: Path,
+        *,
+        engine: str = REAL_ENGINE,
+        timeout: float = 10.0,
+        queue: int = 64,
+        key: bytes = b"",
+    ) -> None:
+        self.cache_dir = cache_dir
+        self.worker = Worker(engine, timeout)
+        self.queue = queue
+        self.key = key
+        self.waiting = 0
+        self.synthesised = 0
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="speech")
+        self.available = False
+        self.reason = "Speech has not started yet."
+
+    async def start(self) -> None:
+        """Start the worker; if there is no engine, say why and keep going without speech."""
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(self._executor, self.worker.start)
+            self.available, self.reason = True, ""
+        except SpeechFailed as error:
+            self.available, self.reason = False, f"No speech engine: {error}"
+
+    def cache_path(self, text: str, voice: str, rate: int) -> Path:
+        material = "\x1f".join((CACHE_VERSION, voice, str(rate), text)).encode()
+        digest = hmac.new(self.key, material, hashlib.sha256).hexdigest()
+        return self.cache_dir / digest[:2] / f"{digest}.ogg"
+
+    async def audio(
+        self, text: str, locale: str, rate: str = "normal", *, cache: bool = True
+    ) -> Audio:
+        voice, words_per_minute = voice_and_rate(locale, rate)
+        path = self.cache_path(text, voice, words_per_minute) if cache else None
+        if path is not None and path.exists():
+            return Audio(path.read_bytes(), cached=True)
+        if not self.available:
+            raise SpeechFailed(self.reason)
+        if self.waiting >= self.queue:
+            raise SpeechBusy()
+        self.waiting += 1
+        try:
+            loop = asyncio.get_running_loop()
+            data = await loop.run_in_executor(
+                self._executor, self.worker.synthesise, text, voice, words_per_minute
+            )
+        finally:
+            self.waiting -= 1
+        self.synthesised += 1
+        if path is not None:
+            await loop.run_in_executor(None, _write_atomically, path, data)
+        return Audio(data)
+
+    def voices(self) -> list[tuple[str, str]]:
+        return list(self.worker.voices)
+
+    async def close(self) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self.worker.close)
+        self._executor.shutdown(wait=True)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+PLAYERS = (("paplay",), ("play", "-q"), ("ffplay", "-nodisp", "-autoexit", "-loglevel", "quiet"))
+
+
+def local_speaker(settings: Settings) -> Callable[[str, str], None] | None:
+    """For `assistant talk`: speak on this computer through the same worker and cache, played
+    by the first audio player found. None when there is no engine or no player."""
+    import shutil
+    import subprocess
+
+    from assistant.speech.cli import make_service
+
+    player = next((p for p in PLAYERS if shutil.which(p[0])), None)
+    if player is None:
+        return None
+    service = make_service(settings)
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(service.start())
+    if not service.available:
+        return None
+
+    def say(text: str, locale: str) -> None:
+        audio = loop.run_until_complete(service.audio(text, locale, cache=False))
+        with tempfile.NamedTemporaryFile(suffix=".ogg") as file:
+            file.write(audio.data)
+            file.flush()
+            subprocess.run([*player, file.name], check=False, timeout=120)
+
+    return say

@@ -1,0 +1,92 @@
+"""`assistant tts voices | warm`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+
+from assistant.settings import Settings
+from assistant.speech import SpeechFailed, SpeechService
+
+
+def make_service(settings: Settings, engine: str | None = None) -> SpeechService:
+    from assistant.conversations import load_secret
+    from assistant.speech.worker import REAL_ENGINE
+
+    return SpeechService(
+        settings.data_dir / "speech-cache",
+        engine=engine or REAL_ENGINE,
+        timeout=settings.speech_timeout,
+        queue=settings.speech_queue,
+        key=load_secret(settings.data_dir),
+    )
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    return asyncio.run(_voices(settings) if args.action == "voices" else _warm(settings, args.rate))
+
+
+async def _voices(settings: Settings) -> int:
+    from assistant.speech import VOICES
+
+    service = make_service(settings)
+    await service.start()
+    try:
+        if not service.available:
+            print(service.reason, file=sys.stderr)
+            return 1
+        installed = dict(service.voices())
+        for language, voice in VOICES.items():
+            state = installed.get(voice, "MISSING")
+            print(f"{language}\t{voice}\t{state}")
+        print(f"{len(installed)} voices installed in all.")
+        return 0 if all(v in installed for v in VOICES.values()) else 1
+    finally:
+        await service.close()
+
+
+def _bar(done: int, total: int, width: int = 30) -> str:
+    filled = width * done // max(total, 1)
+    return f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+
+
+async def _warm(settings: Settings, rate: str) -> int:
+    from assistant.conversations import Bundle
+    from assistant.dialogue.engine import Engine
+    from assistant.dialogue.loader import load_all
+    from assistant.dialogue.views import Views
+    from assistant.i18n import LOCALES, Catalogs
+    from assistant.speech.texts import every_text
+
+    catalogs = Catalogs(settings.locales_dir)
+    items: list[tuple[str, str]] = []
+    for dialogue in load_all(settings.dialogues_dir).values():
+        engine = Engine(dialogue)
+        items.extend(every_text(Bundle(dialogue, engine, Views(engine)), catalogs, LOCALES))
+    unique = list(dict.fromkeys(items))
+    service = make_service(settings)
+    await service.start()
+    if not service.available:
+        print(service.reason, file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    counts = {"synthesised": 0, "already cached": 0, "failed": 0}
+    try:
+        for number, (text, locale) in enumerate(unique, 1):
+            try:
+                audio = await service.audio(text, locale, rate)
+                counts["already cached" if audio.cached else "synthesised"] += 1
+            except SpeechFailed:
+                counts["failed"] += 1
+            print(_bar(number, len(unique)), end="", file=sys.stderr, flush=True)
+    finally:
+        await service.close()
+    elapsed = time.perf_counter() - started
+    print(file=sys.stderr)
+    print(
+        ", ".join(f"{n} {label}" for label, n in counts.items())
+        + f" in {elapsed:.1f} s ({len(unique)} texts, {len(LOCALES)} language variants)."
+    )
+    return 1 if counts["failed"] else 0

@@ -1,0 +1,73 @@
+"""What the listen controls read aloud: one text per step, in the page's language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from assistant.conversations import Bundle
+from assistant.dialogue.model import Kind, Step
+from assistant.dialogue.state import Item
+from assistant.dialogue.texts import placeholders
+from assistant.dialogue.views import StepView
+from assistant.i18n import Catalogs, Translator
+
+
+def step_speech(view: StepView, t: Translator) -> tuple[str, bool]:
+    """The question as it is read aloud, and whether it holds a person's own words (then it
+    is synthesised for them only, never cached)."""
+    parts = [view.prompt, view.hint]
+    if view.step.kind is Kind.LIST:
+        parts += [item.title for item in view.items] + [view.add_prompt]
+    else:
+        parts += [c.label for c in view.choices] + [view.something_else]
+    texts = [p for p in parts if p is not None]
+    personal = any(placeholders(text.source) for text in texts) or view.step.kind is Kind.LIST
+    return _sentences(t.plain_text(text) for text in texts), personal
+
+
+def help_speech(view: StepView, t: Translator) -> tuple[str, bool] | None:
+    if view.help is None:
+        return None
+    return t.plain_text(view.help), bool(placeholders(view.help.source))
+
+
+def _sentences(parts: Iterator[str]) -> str:
+    """Join with a full stop where a part has none, so the voice pauses between them."""
+    return " ".join(
+        p if p.rstrip().endswith((".", "?", "!", ":")) else p.rstrip() + "."
+        for p in parts
+        if p.strip()
+    )
+
+
+def every_text(
+    bundle: Bundle, catalogs: Catalogs, locales: tuple[str, ...]
+) -> Iterator[tuple[str, str]]:
+    """(text, locale) for every step of a dialogue, as the pages read them before any answer
+    is given: what `assistant tts warm` synthesises ahead of time."""
+    engine, views = bundle.engine, bundle.views
+    start = engine.start()
+    for locale in locales:
+        t = catalogs.translator(locale)
+        for step in _all_steps(bundle):
+            # Every step, on every branch: a state placed there (inside an empty list item).
+            state = replace(start.copy(), at=step.key)
+            if step.parent:
+                state.items[step.parent] = [Item("warm", start.respondent)]
+                state.item = "warm"
+            view = views.step(state)
+            if view is None:
+                continue
+            text, personal = step_speech(view, t)
+            if not personal:
+                yield text, locale
+            helped = help_speech(view, t)
+            if helped and not helped[1]:
+                yield helped[0], locale
+
+
+def _all_steps(bundle: Bundle) -> Iterator[Step]:
+    for step in bundle.dialogue.steps:
+        yield step
+        yield from step.steps

@@ -1,0 +1,283 @@
+"""`assistant talk`: the conversation in a terminal, for speech-output and braille-terminal users.
+
+Each prompt is printed as plain lines (a braille display shows one line at a time, so no
+boxes, no colours, no cursor tricks) and spoken aloud by the local speech engine. Choices are
+numbered; answers are typed. Every answer is saved to the same store as the web pages, and the
+conversation ends with the draft as plain text and a resume code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import sys
+from collections.abc import Callable
+from typing import Protocol, TextIO
+
+from assistant.conversations import Conversations, Loaded, format_code
+from assistant.dialogue.model import SOMETHING_ELSE, Kind
+from assistant.dialogue.state import Respondent
+from assistant.dialogue.views import StepView
+from assistant.i18n import LANGUAGES, LOCALES, Catalogs, Translator, locale_for
+from assistant.settings import Settings
+from assistant.store import open_store
+from assistant.web.context import DEFAULT_PREFS
+from assistant.web.messages import field_message
+from assistant.web.steps import by_line
+
+
+class Speaker(Protocol):
+    def say(self, text: str, locale: str) -> None: ...
+
+
+class Silent:
+    def say(self, text: str, locale: str) -> None:
+        return None
+
+
+class LocalSpeaker:
+    """Speaks through the speech package's engine on this computer; silent if it cannot."""
+
+    def __init__(self, settings: Settings) -> None:
+        from assistant.speech import local_speaker
+
+        self._say: Callable[[str, str], None] | None = local_speaker(settings)
+
+    def say(self, text: str, locale: str) -> None:
+        if self._say is not None:
+            try:
+                self._say(text, locale)
+            except Exception:
+                self._say = None  # no sound device: keep going in text
+
+
+# Commands work in English and in the conversation's language.
+COMMANDS = {
+    "repeat": ("repeat", "toista", "upprepa"),
+    "back": ("back", "takaisin", "tillbaka"),
+    "skip": ("skip", "ohita", "hoppa över", "hoppa"),
+    "help": ("help", "apua", "ohje", "hjälp"),
+    "dont-know": ("dont know", "don't know", "en tiedä", "vet inte"),
+    "talk-in-meeting": ("meeting", "tapaaminen", "möte"),
+    "quit": ("quit", "lopeta", "sluta"),
+}
+
+
+def command(typed: str) -> str | None:
+    text = typed.strip().lower()
+    return next((name for name, words in COMMANDS.items() if text in words), None)
+
+
+class Talk:
+    def __init__(
+        self,
+        conversations: Conversations,
+        translator: Translator,
+        speaker: Speaker,
+        read: Callable[[], str | None],
+        out: TextIO,
+    ) -> None:
+        self.conversations, self.t, self.speaker, self.read, self.out = (
+            conversations,
+            translator,
+            speaker,
+            read,
+            out,
+        )
+
+    def say(self, *lines: str) -> None:
+        for line in lines:
+            if line:
+                print(line, file=self.out, flush=True)
+        self.speaker.say(" ".join(line for line in lines if line), self.t.locale)
+
+    def present(self, view: StepView) -> None:
+        t = self.t
+        progress = view.progress
+        section = t.pgettext(f"section:{progress.section.id}", progress.section.title)
+        if progress.number is not None:
+            position = t.gettext("%(section)s, question %(number)s of about %(total)s") % {
+                "section": section,
+                "number": progress.number,
+                "total": progress.total,
+            }
+        else:
+            position = section
+        print("", file=self.out)
+        self.say(position, t.plain_text(view.prompt))
+        for part in (view.hint, view.text):
+            if part:
+                self.say(t.plain_text(part))
+        step = view.step
+        if step.kind is Kind.LIST:
+            for item in view.items:
+                self.say(f"- {t.plain_text(item.title)}")
+            if view.add_prompt:
+                self.say(
+                    t.plain_text(view.add_prompt), f"1. {t.gettext('Yes')}", f"2. {t.gettext('No')}"
+                )
+        elif view.choices or view.something_else:
+            for number, label in enumerate(self.labels(view), 1):
+                self.say(f"{number}. {label}")
+            if step.kind is Kind.MULTIPLE_CHOICE:
+                self.say(t.gettext("Type the numbers of all that fit, separated by commas."))
+        elif step.kind is Kind.DATE:
+            self.say(t.gettext("Type the date as day, month and year, for example 27.3.2027."))
+        elif step.kind is Kind.NUMBER and view.unit:
+            self.say(t.plain_text(view.unit))
+        if step.kind is not Kind.INFORMATION:
+            self.say(t.gettext("Commands: repeat, back, skip, help."))
+
+    def labels(self, view: StepView) -> list[str]:
+        labels = [self.t.plain_text(c.label) for c in view.choices]
+        return labels + ([self.t.plain_text(view.something_else)] if view.something_else else [])
+
+    def form(self, view: StepView, typed: str) -> dict[str, list[str]] | None:
+        """What was typed, as the form the engine reads; None if it needs asking again."""
+        step = view.step
+        if step.kind is Kind.LIST:
+            return {
+                "add": [
+                    "yes" if typed.strip() in ("1", self.t.gettext("Yes").lower(), "yes") else "no"
+                ]
+            }
+        if step.kind.has_choices:
+            values = [c.value for c in view.choices] + (
+                [SOMETHING_ELSE] if view.something_else else []
+            )
+            picked = []
+            for part in typed.replace(" ", ",").split(","):
+                if part.strip().isdigit() and 1 <= int(part) <= len(values):
+                    picked.append(values[int(part) - 1])
+            if not picked and typed.strip():
+                return None
+            form = {"answer": picked}
+            if SOMETHING_ELSE in picked:
+                self.say(self.t.gettext("If something else, what?"))
+                form["other"] = [self.read() or ""]
+            return form
+        if step.kind is Kind.DATE:
+            parts = [
+                p
+                for p in typed.replace("/", ".").replace("-", ".").replace(" ", ".").split(".")
+                if p
+            ]
+            return dict(
+                zip(("day", "month", "year"), ([p] for p in [*parts, "", "", ""]), strict=False)
+            )
+        return {"answer": [typed]}
+
+    async def run(self, loaded: Loaded) -> Loaded:
+        engine, views = loaded.bundle.engine, loaded.bundle.views
+        view = views.step(loaded.state)
+        if view is not None:
+            self.present(view)
+        while view is not None:
+            typed = self.read()
+            if typed is None:  # end of input: everything so far is saved
+                break
+            action = command(typed) or "continue"
+            if action == "quit":
+                break
+            if action == "repeat":
+                self.present(view)
+                continue
+            if action == "help":
+                self.say(
+                    self.t.plain_text(view.help)
+                    if view.help
+                    else self.t.gettext("There is no more help for this question.")
+                )
+                continue
+            if action == "back":
+                state = engine.back(loaded.state)
+            else:
+                form = self.form(view, typed) if action == "continue" else {}
+                if form is None:
+                    self.say(self.t.gettext("Type one of the numbers."))
+                    continue
+                if action in ("dont-know", "talk-in-meeting") and action not in view.step.offer:
+                    action = "skip"
+                outcome = engine.submit(
+                    loaded.state, "continue" if view.step.kind is Kind.INFORMATION else action, form
+                )
+                if not outcome.ok:
+                    words = self.t.plain_text(view.prompt)
+                    self.say(*(field_message(self.t, e, words) for e in outcome.errors))
+                    continue
+                state = outcome.state
+            loaded = await self.conversations.save(loaded, state)
+            view = views.step(loaded.state)
+            if view is not None:
+                self.present(view)
+        return loaded
+
+    def review(self, loaded: Loaded) -> None:
+        """The answers as plain lines: question, then the answer and who gave it."""
+        from assistant.web.steps import answer_html
+
+        self.say("", self.t.gettext("Check your answers"))
+        for row in loaded.bundle.views.rows(loaded.state):
+            print("", file=self.out)
+            print(self.t.plain_text(row.question), file=self.out)
+            for item in row.items:
+                print(f"- {self.t.plain_text(item.title)}", file=self.out)
+            if not row.answers and not row.items:
+                print("  " + self.t.gettext("Not answered"), file=self.out)
+            for shown in row.answers:
+                text = html.unescape(str(answer_html(shown, self.t)))
+                print(f"  {text} ({by_line(shown.entry.by, self.t)})", file=self.out)
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_run(settings, args))
+
+
+async def _run(settings: Settings, args: argparse.Namespace) -> int:
+    language = args.language or settings.default_language
+    if language not in LOCALES:
+        print(f"Unknown language {language}; use one of: {', '.join(LOCALES)}", file=sys.stderr)
+        return 2
+    base = language.split("@")[0]
+    locale = locale_for(base if base in LANGUAGES else "fi", "@" in language)
+    translator = Catalogs(settings.locales_dir).translator(locale)
+    speaker: Speaker = Silent() if args.no_speech or not settings.speech else LocalSpeaker(settings)
+    store = await open_store(settings)
+    try:
+        conversations = Conversations(settings, store)
+        prefs = dict(DEFAULT_PREFS, language=translator.language, plain=translator.plain)
+        talk = Talk(conversations, translator, speaker, _reader, sys.stdout)
+        loaded = None
+        if args.code:
+            token = await conversations.resume(args.code)
+            loaded = await conversations.load(token) if token else None
+            if loaded is None:
+                print(
+                    translator.gettext(
+                        "This code does not work. Check it and try again, or start again."
+                    ),
+                    file=sys.stderr,
+                )
+                return 1
+        if loaded is None:
+            loaded, _token = await conversations.start(Respondent(), prefs)
+        loaded = await talk.run(loaded)
+        if loaded.bundle.views.step(loaded.state) is None:
+            talk.review(loaded)
+        code, expires = await conversations.make_code(loaded)
+        talk.say("", translator.gettext("Your code is:") + " " + format_code(code))
+        talk.say(
+            translator.gettext("The code works until %(date)s.")
+            % {"date": translator.format_date(expires.date())}
+        )
+        return 0
+    finally:
+        await store.close()
+
+
+def _reader() -> str | None:
+    try:
+        return input("> ")
+    except EOFError:
+        return None

@@ -1,0 +1,191 @@
+"""Speech with the real espeak-ng engine, and with fakes that hang, crash or write garbage."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import soundfile
+from aiohttp.test_utils import TestClient
+
+from assistant.app import create_app
+from assistant.settings import Settings
+from assistant.speech import SpeechBusy, SpeechFailed, SpeechService
+from tests.test_web_conversation import answer, begin
+from tests.web.browser import Browser
+
+FAKE = "assistant.speech.fakes:SineEngine"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def seconds(ogg: bytes) -> float:
+    data, rate = soundfile.read(io.BytesIO(ogg))
+    return len(data) / rate
+
+
+@pytest.fixture
+async def real(tmp_path: Path) -> AsyncIterator[SpeechService]:
+    service = SpeechService(tmp_path / "cache", key=b"test", timeout=20)
+    await service.start()
+    assert service.available, service.reason
+    yield service
+    await service.close()
+
+
+@pytest.fixture
+async def fake(tmp_path: Path) -> AsyncIterator[SpeechService]:
+    service = SpeechService(tmp_path / "cache", engine=FAKE, key=b"test", timeout=1.5, queue=3)
+    await service.start()
+    yield service
+    await service.close()
+
+
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [
+        ("fi", "Mitä sinä toivot elämältäsi? Kerro omin sanoin."),
+        ("sv", "Vad önskar du dig av livet? Berätta med egna ord."),
+        ("en@easy", "What do you wish for in your life? Tell us in your own words."),
+    ],
+)
+async def test_real_speech_decodes_and_lasts(real: SpeechService, locale: str, text: str) -> None:
+    audio = await real.audio(text, locale)
+    assert audio.media_type == "audio/ogg" and audio.data[:4] == b"OggS"
+    assert seconds(audio.data) > 0.5
+
+
+async def test_a_cache_hit_does_no_synthesis(real: SpeechService, tmp_path: Path) -> None:
+    first = await real.audio("Mitä sinä toivot?", "fi")
+    before = real.synthesised
+    second = await real.audio("Mitä sinä toivot?", "fi")
+    assert second.cached and second.data == first.data and real.synthesised == before
+    assert not list((tmp_path / "cache").rglob("*.part"))  # only whole files are left
+
+
+async def test_a_persons_own_words_are_never_written_to_disk(
+    real: SpeechService, tmp_path: Path
+) -> None:
+    audio = await real.audio("Anna auttaa minua kaupassa.", "fi", cache=False)
+    assert seconds(audio.data) > 0.5
+    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").rglob("*"))
+
+
+async def test_the_event_loop_stays_responsive_while_50_prompts_synthesise(
+    real: SpeechService,
+) -> None:
+    worst = 0.0
+    done = asyncio.Event()
+
+    async def ticker() -> None:
+        nonlocal worst
+        while not done.is_set():
+            started = time.perf_counter()
+            await asyncio.sleep(0.01)
+            worst = max(worst, time.perf_counter() - started - 0.01)
+
+    tick = asyncio.create_task(ticker())
+    for n in range(50):
+        await real.audio(f"Kysymys numero {n}: mitä sinulle kuuluu tänään?", "fi", cache=False)
+    done.set()
+    await tick
+    assert worst < 0.1, f"the loop was blocked for {worst * 1000:.0f} ms"
+
+
+async def test_a_hanging_engine_times_out_and_the_worker_restarts(fake: SpeechService) -> None:
+    with pytest.raises(SpeechFailed):
+        await fake.audio("please hang", "fi")
+    assert fake.worker.restarts == 1
+    assert seconds((await fake.audio("hello again", "fi")).data) > 0.5
+
+
+async def test_a_crashing_engine_takes_down_only_the_worker(fake: SpeechService) -> None:
+    with pytest.raises(SpeechFailed):
+        await fake.audio("please crash", "fi")
+    assert seconds((await fake.audio("still here", "fi")).data) > 0.5
+
+
+async def test_garbage_is_never_served_or_cached(fake: SpeechService, tmp_path: Path) -> None:
+    with pytest.raises(SpeechFailed):
+        await fake.audio("garbage please", "fi")
+    assert not list((tmp_path / "cache").rglob("*.ogg"))
+    assert seconds((await fake.audio("good again", "fi")).data) > 0.5
+
+
+async def test_a_full_queue_says_busy(fake: SpeechService) -> None:
+    fake.waiting = fake.queue
+    with pytest.raises(SpeechBusy):
+        await fake.audio("one more", "fi", cache=False)
+    fake.waiting = 0
+
+
+async def test_no_engine_means_no_speech_and_a_reason(tmp_path: Path) -> None:
+    service = SpeechService(tmp_path, engine="assistant.speech.fakes:MissingEngine")
+    await service.start()
+    assert not service.available and "libespeak-ng" in service.reason
+    with pytest.raises(SpeechFailed):
+        await service.audio("Hei", "fi")
+    await service.close()
+
+
+async def test_pages_offer_listening_and_the_audio_route_serves_it(
+    aiohttp_client, settings: Settings, fake: SpeechService
+) -> None:  # type: ignore[no-untyped-def]
+    browser = Browser(await aiohttp_client(create_app(settings, speech=fake)))
+    await begin(browser)
+    await answer(browser)
+    page = browser.page
+    assert page and "Listen to the question" in page.text and 'preload="none"' in page.html
+    response = await browser.client.get("/audio/q/name.ogg?part=question")
+    assert response.status == 200 and response.content_type == "audio/ogg"
+    assert seconds(await response.read()) > 0.5
+    assert (await browser.client.get("/audio/q/name.ogg?part=help")).status == 404
+
+
+async def test_without_speech_the_controls_are_hidden_and_audio_is_503(client: TestClient) -> None:
+    browser = Browser(client)
+    await begin(browser)
+    await answer(browser)
+    assert browser.page and "Listen to the question" not in browser.page.text
+    response = await client.get("/audio/q/name.ogg")
+    assert response.status == 503 and "Listening is not available" in await response.text()
+    settings_page = await browser.get("/settings")
+    assert "Listening is not available on this service right now." in settings_page.text
+
+
+def test_tts_voices_and_warm_build_the_whole_cache(tmp_path: Path) -> None:
+    env = {"OMA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    voices = subprocess.run(
+        [sys.executable, "-m", "assistant", "tts", "voices"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert voices.returncode == 0, voices.stderr
+    assert "urj/fi" in voices.stdout and "gmq/sv" in voices.stdout
+    warm = subprocess.run(
+        [sys.executable, "-m", "assistant", "tts", "warm"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert warm.returncode == 0, warm.stderr
+    assert "] " in warm.stderr and "0 failed" in warm.stdout  # the progress bar, and the counts
+    again = subprocess.run(
+        [sys.executable, "-m", "assistant", "tts", "warm"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert again.stdout.startswith("0 synthesised")
