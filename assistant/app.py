@@ -15,7 +15,7 @@ from assistant.conversations import Clock, Conversations, utc_now
 from assistant.i18n import Catalogs
 from assistant.settings import Settings
 from assistant.store import Store, open_store
-from assistant.web import account, api, audio, keys, pages, security
+from assistant.web import account, api, audio, draft_views, keys, pages, security
 from assistant.web.forms import MAX_BODY
 from assistant.web.render import Renderer
 
@@ -52,6 +52,7 @@ def create_app(
     app.add_routes(account.routes)
     app.add_routes(api.routes)
     app.add_routes(audio.routes)
+    app.add_routes(draft_views.routes)
     app.router.add_get("/healthz", _health)
     if settings.static_dir.is_dir():
         app.router.add_static("/static", settings.static_dir, append_version=False)

@@ -1,0 +1,1 @@
+"""The draft for the caseworker: answers -> draft model -> html, text, json, docx, fhir."""

@@ -1,0 +1,57 @@
+"""The draft as JSON with a versioned schema (docs/draft-schema.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.draft.model import SCHEMA, Answer, Draft, Item
+
+
+def _answer(answer: Answer) -> dict[str, Any]:
+    return {
+        "text": answer.text,
+        "status": answer.status,
+        "value": answer.value,
+        "by": {"role": answer.role, "who": answer.who, "text": answer.by},
+    }
+
+
+def _item(item: Item) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "key": item.key,
+        "kind": item.kind,
+        "question": item.question,
+        "answers": [_answer(a) for a in item.answers],
+    }
+    if item.for_meeting:
+        data["for_meeting"] = True
+    if item.people:
+        data["people"] = [
+            {"id": p.id, "name": p.name, "details": [_item(d) for d in p.details]}
+            for p in item.people
+        ]
+    return data
+
+
+def render(draft: Draft) -> dict[str, Any]:
+    return {
+        "$schema": SCHEMA,
+        "schema_version": 1,
+        "dialogue": draft.dialogue_id,
+        "title": draft.title,
+        "language": draft.locale,
+        "created": draft.created.isoformat(),
+        "updated": draft.updated.isoformat(),
+        "status": "completed" if draft.completed else "in-progress",
+        "note": draft.note,
+        "for_meeting": [_item(i) for i in draft.agenda],
+        "sections": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "items": [_item(i) for i in s.items],
+                "not_answered": list(s.not_answered),
+            }
+            for s in draft.sections
+        ],
+    }

@@ -1,0 +1,60 @@
+"""Plain text, clean to paste into a client information system: no markup, no tabs, headings
+underlined, every answer followed by who gave it."""
+
+from __future__ import annotations
+
+import textwrap
+
+from assistant.draft.model import Draft, Item
+from assistant.i18n import Translator
+
+WIDTH = 78
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        lines.extend(
+            textwrap.wrap(paragraph, WIDTH, initial_indent=indent, subsequent_indent=indent)
+            or [indent.rstrip()]
+        )
+    return lines
+
+
+def _heading(text: str, underline: str) -> list[str]:
+    return ["", text, underline * len(text)]
+
+
+def _item(item: Item, t: Translator) -> list[str]:
+    lines = ["", *_wrap(item.question, "")]
+    for answer in item.answers:
+        lines += [*_wrap(answer.text, "  "), f"  ({answer.by})"]
+    for person in item.people:
+        lines += ["", f"  * {person.name}"]
+        for detail in person.details:
+            for answer in detail.answers:
+                lines += _wrap(f"{detail.question} {answer.text}", "    ")
+    return lines
+
+
+def render(draft: Draft, t: Translator) -> str:
+    lines = [draft.title, "=" * len(draft.title)]
+    lines += _wrap(
+        t.gettext("Draft for my meeting, %(date)s") % {"date": t.format_date(draft.updated.date())},
+        "",
+    )
+    lines += _wrap(draft.note, "")
+    if draft.agenda:
+        lines += _heading(t.gettext("To talk about in the meeting"), "-")
+        for item in draft.agenda:
+            lines += _wrap(item.question, "- ")
+    for section in draft.sections:
+        lines += _heading(section.title, "-")
+        for item in section.items:
+            lines += _item(item, t)
+        if section.not_answered:
+            lines += [
+                "",
+                *_wrap(t.gettext("Not answered:") + " " + "; ".join(section.not_answered), ""),
+            ]
+    return "\r\n".join(line.rstrip() for line in lines) + "\r\n"
