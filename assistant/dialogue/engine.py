@@ -204,11 +204,16 @@ class Engine:
         after = list(_steps_after(self.path(state), step))
         if state.return_to_review:
             # Back to the review, but first through questions a changed answer has just opened.
-            after = [s for s in after if s.key not in state.answers and not state.items.get(s.key)]
+            opened = set(state.review_path)
+            after = [
+                s
+                for s in after
+                if s.key not in opened and s.key not in state.answers and not state.items.get(s.key)
+            ]
         if after:
             state.at = after[0].key
         else:
-            state.at, state.return_to_review = REVIEW, False
+            state.at, state.return_to_review, state.review_path = REVIEW, False, []
         return state
 
     def back(self, state: State) -> State:
@@ -230,7 +235,7 @@ class Engine:
             return new
         path = self.path(new)
         if new.return_to_review and step is not None:
-            new.at, new.return_to_review = REVIEW, False
+            new.at, new.return_to_review, new.review_path = REVIEW, False, []
             return new
         previous = path[-1] if step is None and path else (_before(path, step) if step else None)
         if previous is not None:
@@ -247,6 +252,12 @@ class Engine:
             raise UnknownStep(key)
         new = state.copy()
         new.return_to_review = returning
+        if not returning:
+            new.review_path = []
+        elif not (
+            state.return_to_review and state.review_path
+        ):  # a new change, not a step within one
+            new.review_path = [s.key for s in self.path(state)]
         if item_id is None:
             if step.parent:
                 raise UnknownStep(key)
@@ -279,7 +290,7 @@ class Engine:
 
     def go_to_review(self, state: State) -> State:
         new = state.copy()
-        new.at, new.item, new.return_to_review = REVIEW, None, False
+        new.at, new.item, new.return_to_review, new.review_path = REVIEW, None, False, []
         return new
 
 

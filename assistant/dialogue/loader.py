@@ -94,6 +94,15 @@ def check(path: Path) -> tuple[Dialogue | None, list[DialogueError]]:
     dialogue = reader.dialogue(text, path.stem)
     if dialogue is not None and not reader.errors:
         reader.errors.extend(checks.cross_check(dialogue, reader.positions))
+    if dialogue is not None and not reader.errors and not ID_PATTERN.match(path.stem):
+        # Last, so a file named after what it tests still reports its own problem first.
+        reader.error(
+            1,
+            1,
+            "DLG009",
+            f"the file name '{path.stem}' is not a readable id",
+            "Rename the file like 'wishes-and-needs.yaml'.",
+        )
     return (dialogue if not reader.errors else None), reader.errors
 
 
@@ -128,10 +137,10 @@ class _Reader:
             return None
         for key, (line, column) in node.key_positions.items():
             if key not in allowed:
-                # A comma inside {...} starts a new key: the usual cause of a key made of words.
-                comma = (
-                    " If a text has a comma, put the whole text in quotes." if " " in key else ""
-                )
+                # Inside a one-line {...}, a comma starts a new key: the usual cause of a stray key.
+                one_line = line == node.line and not did_you_mean(key, allowed)
+                quoting = " If a text has a comma, put the whole text in quotes."
+                comma = quoting if one_line or " " in key else ""
                 self.error(
                     line,
                     column,
@@ -221,20 +230,13 @@ class _Reader:
             hint = (
                 "Each key may appear once in a mapping; remove or rename one."
                 if problem.duplicate
-                else "Check the indentation and the ':' after each key; quote text with ': ' or '#'."
+                else "Check the indentation and the ':' after each key. Put text in quotes if it has ': ' or '#', or a '?' or ',' inside {...}."
             )
             self.error(problem.line, problem.column, code, problem.message, hint)
             return None
         if root is None:
             self.error(1, 1, "DLG015", "the file is empty", "Add a title, sections and steps.")
             return None
-        if not ID_PATTERN.match(name):
-            self.at(
-                root,
-                "DLG009",
-                f"the file name '{name}' is not a readable id",
-                "Rename the file like 'wishes-and-needs.yaml'.",
-            )
         values = self.mapping(root, ROOT_KEYS, "the dialogue")
         if values is None:
             return None
@@ -385,12 +387,12 @@ class _Reader:
             self.at(
                 node,
                 "DLG019",
-                f"a {kind.value} step cannot be inside a list",
+                f"a step of kind {kind.value} cannot be inside a list",
                 "Move it out of the list's steps.",
             )
             return None
         key = f"{parent.id}.{step_id}" if parent else step_id
-        for text_key in TEXT_KEYS:
+        for text_key in (*TEXT_KEYS, "when"):
             if text_key in values:
                 self.positions[(key, text_key)] = (values[text_key].line, values[text_key].column)
         fields: dict[str, Any] = {

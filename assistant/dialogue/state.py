@@ -87,6 +87,9 @@ class State:
     at: str
     item: str | None = None
     return_to_review: bool = False
+    # While changing an answer from the review: the steps that applied when the change began,
+    # so only steps the change opens are asked before returning to the review.
+    review_path: list[str] = field(default_factory=list)
     respondent: Respondent = field(default_factory=Respondent)
     answers: dict[str, dict[str, Entry]] = field(default_factory=dict)
     items: dict[str, list[Item]] = field(default_factory=dict)
@@ -102,6 +105,7 @@ class State:
             "at": self.at,
             "item": self.item,
             "return_to_review": self.return_to_review,
+            "review_path": list(self.review_path),
             "respondent": self.respondent.to_json(),
             "answers": {
                 k: {v: e.to_json() for v, e in by.items()} for k, by in self.answers.items()
@@ -117,6 +121,7 @@ class State:
             at=data["at"],
             item=data.get("item"),
             return_to_review=bool(data.get("return_to_review")),
+            review_path=[str(k) for k in data.get("review_path", [])],
             respondent=Respondent.from_json(data.get("respondent", {})),
             answers={
                 k: {v: Entry.from_json(e) for v, e in by.items()}

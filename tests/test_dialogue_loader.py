@@ -1,0 +1,95 @@
+"""The dialogue checker: one invalid file per rule fails with its code at its line; the
+shipped dialogues and the format document's examples are valid."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.dialogue.errors import RULES
+from assistant.dialogue.loader import check, load
+
+ROOT = Path(__file__).resolve().parent.parent
+INVALID = sorted((ROOT / "tests" / "dialogues" / "invalid").glob("*.yaml"))
+
+
+def expectation(path: Path) -> tuple[str, int]:
+    match = re.match(
+        r"# expect: (DLG\d+) line (\d+)", path.read_text(encoding="utf-8").splitlines()[0]
+    )
+    assert match, f"{path.name} must start with '# expect: CODE line N'"
+    return match.group(1), int(match.group(2))
+
+
+def test_every_rule_has_an_invalid_example() -> None:
+    covered = {p.name.split("-", 1)[0] for p in INVALID}
+    assert covered == set(RULES)
+    for path in INVALID:
+        code, rule = path.stem.split("-", 1)
+        assert RULES[code] == rule, f"{path.name} is named after the wrong rule"
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
+def test_invalid_example_fails_with_its_code_and_line(path: Path) -> None:
+    code, line = expectation(path)
+    dialogue, errors = check(path)
+    assert dialogue is None and errors, "the checker accepted a broken file"
+    first = errors[0]
+    assert (first.code, first.line) == (code, line), str(first)
+    assert str(first).startswith(f"{path}:{line}:") and "hint:" in str(first)
+
+
+def test_hints_suggest_what_was_meant() -> None:
+    errors = {e.code: str(e) for p in INVALID for e in check(p)[1]}
+    assert "Did you mean 'prompt'?" in errors["DLG003"]
+    assert "Did you mean 'short-text'?" in errors["DLG006"]
+    assert "Did you mean 'works'?" in errors["DLG010"]
+
+
+def test_a_comma_in_a_flow_label_is_explained(tmp_path: Path) -> None:
+    path = tmp_path / "commas.yaml"
+    path.write_text(
+        "title: T\nsections: [{id: me, title: Me}]\nsteps:\n"
+        "  - {id: a, kind: single-choice, section: me, prompt: P, choices: [{value: x, label: Washing, dressing}, {value: y, label: Y}]}\n",
+        encoding="utf-8",
+    )
+    assert "put the whole text in quotes" in str(check(path)[1][0])
+
+
+def test_shipped_dialogues_load() -> None:
+    for path in (ROOT / "dialogues").glob("*.yaml"):
+        if not path.name.endswith(".testplan.yaml"):
+            load(path)
+
+
+def test_the_format_documents_examples_are_valid(tmp_path: Path) -> None:
+    doc = (ROOT / "docs" / "dialogues.md").read_text(encoding="utf-8")
+    whole = [
+        block for block in re.findall(r"```yaml\n(.*?)```", doc, re.S) if block.startswith("title:")
+    ]
+    assert whole, "docs/dialogues.md lost its whole example"
+    for number, block in enumerate(whole):
+        path = tmp_path / f"example-{number}.yaml"
+        path.write_text(block, encoding="utf-8")
+        assert check(path)[1] == []
+
+
+def test_check_command_prints_file_line_column_code_and_hint() -> None:
+    bad = subprocess.run(
+        [sys.executable, "-m", "assistant", "check", str(INVALID[2])],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert bad.returncode == 1
+    first, hint = bad.stdout.splitlines()[:2]
+    assert re.match(r".+DLG003-unknown-key\.yaml:\d+:\d+: DLG003 unknown key 'promt'", first)
+    assert hint.strip().startswith("hint:")
+    good = subprocess.run(
+        [sys.executable, "-m", "assistant", "check"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert good.returncode == 0, good.stdout

@@ -1,0 +1,203 @@
+"""The pure engine: validation by kind, moving around, lists, voices, progress, state."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.dialogue.answers import BadInput, clean_text
+from assistant.dialogue.engine import Engine, UnknownStep
+from assistant.dialogue.loader import load
+from assistant.dialogue.state import REVIEW, Respondent, State
+from assistant.dialogue.views import Views
+
+DIALOGUE = load(Path(__file__).parent / "web" / "every-kind.yaml")
+
+
+def at(engine: Engine, key: str) -> State:
+    return engine.change(engine.start(), key, returning=False)
+
+
+def codes(engine: Engine, key: str, form: dict[str, list[str]]) -> list[str]:
+    return [e.code for e in engine.submit(at(engine, key), "continue", form).errors]
+
+
+@pytest.fixture
+def engine() -> Engine:
+    return Engine(DIALOGUE)
+
+
+@pytest.mark.parametrize(
+    ("key", "form", "expected"),
+    [
+        ("name", {"answer": ["  "]}, ["empty"]),
+        ("name", {"answer": ["x" * 41]}, ["too-long"]),
+        ("home", {}, ["choose"]),
+        ("moving", {}, ["choose-any"]),
+        ("moving", {"answer": ["something-else"], "other": [" "]}, ["other-empty"]),
+        ("meeting-date", {"day": ["1"], "month": [""], "year": ["2027"]}, ["date-incomplete"]),
+        ("meeting-date", {"day": ["1"], "month": ["x"], "year": ["2027"]}, ["date-invalid"]),
+        ("meeting-date", {"day": ["31"], "month": ["2"], "year": ["2027"]}, ["date-not-real"]),
+        ("meeting-date", {"day": ["1"], "month": ["2"], "year": ["27"]}, ["date-year"]),
+        ("help-hours", {"answer": ["lots"]}, ["number-invalid"]),
+        ("help-hours", {"answer": ["-1"]}, ["number-too-small"]),
+        ("help-hours", {"answer": ["169"]}, ["number-too-large"]),
+        ("help-hours", {"answer": ["1 200,5"]}, ["number-too-large"]),
+    ],
+)
+def test_validation_gives_codes_not_words(
+    engine: Engine, key: str, form: dict[str, list[str]], expected: list[str]
+) -> None:
+    assert codes(engine, key, form) == expected
+
+
+def test_valid_answers_are_stored_normalised(engine: Engine) -> None:
+    state = engine.submit(at(engine, "help-hours"), "continue", {"answer": ["12,50"]}).state
+    assert state.answers["help-hours"]["client"].value == "12.5"
+    state = engine.submit(
+        at(engine, "meeting-date"), "continue", {"day": ["7"], "month": ["03"], "year": ["2027"]}
+    ).state
+    assert state.answers["meeting-date"]["client"].value == "2027-03-07"
+    state = engine.submit(at(engine, "moving"), "continue", {"answer": ["taxi", "walk"]}).state
+    assert state.answers["moving"]["client"].value == ["walk", "taxi"]  # dialogue order
+
+
+def test_input_no_page_sends_is_bad_input(engine: Engine) -> None:
+    with pytest.raises(BadInput):
+        engine.submit(at(engine, "home"), "continue", {"answer": ["castle"]})
+    with pytest.raises(BadInput):
+        engine.submit(at(engine, "name"), "continue", {"answer": ["a", "b"]})
+    with pytest.raises(UnknownStep):
+        engine.submit(at(engine, "meeting-date"), "dont-know", {})  # not offered there
+    with pytest.raises(UnknownStep):
+        engine.change(engine.start(), "work-place")  # does not apply yet
+
+
+def test_text_is_cleaned() -> None:
+    assert clean_text("A\u0308ino\u202e\x07 \r\nrivi ") == "Äino\nrivi"
+
+
+def test_skip_dont_know_and_meeting(engine: Engine) -> None:
+    state = engine.submit(at(engine, "name"), "skip", {}).state
+    assert state.answers["name"]["client"].status == "skipped" and state.at == "good-at"
+    state = engine.submit(at(engine, "good-at"), "dont-know", {}).state
+    assert state.answers["good-at"]["client"].status == "dont-know"
+    state = engine.submit(
+        at(engine, "good-at"), "talk-in-meeting", {"answer": ["Some thoughts"]}
+    ).state
+    entry = state.answers["good-at"]["client"]
+    assert (entry.status, entry.value) == ("talk-in-meeting", "Some thoughts")
+    assert Views(engine).rows(state)[1].for_meeting
+
+
+def test_back_moves_along_the_path(engine: Engine) -> None:
+    first = engine.start()
+    assert engine.back(first).at == first.at  # at the first step, stay
+    state = engine.submit(first, "continue", {}).state
+    assert engine.back(state).at == "welcome"
+    review = engine.go_to_review(state)
+    assert engine.back(review).at == "team"
+
+
+def test_branches_switch_off_and_back_on(engine: Engine) -> None:
+    state = engine.submit(at(engine, "works"), "continue", {"answer": ["yes"]}).state
+    state = engine.submit(state, "continue", {"answer": ["The library"]}).state
+    views = Views(engine)
+    assert "work-place" in [r.step.key for r in views.rows(state)]
+    state = engine.submit(engine.change(state, "works"), "continue", {"answer": ["no"]}).state
+    assert state.at == REVIEW or state.at != "work-place"
+    assert "work-place" not in [r.step.key for r in views.rows(state)]
+    assert state.answers["work-place"]["client"].value == "The library"  # kept in state
+    state = engine.submit(engine.change(state, "works"), "continue", {"answer": ["yes"]}).state
+    assert "work-place" in [r.step.key for r in views.rows(state)]
+
+
+def test_change_from_review_goes_through_newly_opened_steps(engine: Engine) -> None:
+    state = engine.submit(at(engine, "works"), "continue", {"answer": ["no"]}).state
+    state = engine.go_to_review(state)
+    state = engine.submit(engine.change(state, "works"), "continue", {"answer": ["yes"]}).state
+    assert state.at == "work-place" and state.return_to_review
+    state = engine.submit(state, "continue", {"answer": ["Library"]}).state
+    assert state.at == REVIEW
+
+
+def test_list_add_change_remove_and_limit(engine: Engine) -> None:
+    state = at(engine, "team")
+    for name in ("Anna", "Mikko", "Liisa"):
+        state = engine.submit(state, "continue", {"add": ["yes"]}).state
+        assert state.at == "team.who"
+        state = engine.submit(state, "continue", {"answer": [name]}).state
+        state = engine.submit(state, "skip", {}).state
+        state = engine.submit(state, "continue", {"answer": ["no"]}).state
+        assert state.at == "team"
+    assert [e.code for e in engine.submit(state, "continue", {"add": ["yes"]}).errors] == [
+        "list-full"
+    ]
+    items = state.items["team"]
+    state = engine.remove_item(state, "team", items[1].id)
+    assert [i.answers["who"].value for i in state.items["team"]] == ["Anna", "Liisa"]
+    state = engine.change(state, "team.helps-with", items[0].id)
+    assert (state.at, state.item) == ("team.helps-with", items[0].id)
+    state = engine.submit(state, "continue", {"answer": ["Shopping"]}).state
+    assert state.at == "team.to-meeting"
+
+
+def test_back_from_a_new_empty_item_drops_it(engine: Engine) -> None:
+    state = engine.submit(at(engine, "team"), "continue", {"add": ["yes"]}).state
+    state = engine.back(state)
+    assert state.at == "team" and state.items["team"] == []
+
+
+def test_two_voices_are_kept_and_the_client_leads(engine: Engine) -> None:
+    state = engine.set_respondent(at(engine, "works"), Respondent("proxy", "my son"))
+    state = engine.submit(state, "continue", {"answer": ["no"]}).state
+    state = engine.set_respondent(
+        engine.change(state, "works", returning=False), Respondent("client")
+    )
+    state = engine.submit(state, "continue", {"answer": ["yes"]}).state
+    row = next(r for r in Views(engine).rows(state) if r.step.key == "works")
+    assert [(a.entry.by.role, a.entry.value) for a in row.answers] == [
+        ("client", "yes"),
+        ("proxy", "no"),
+    ]
+    assert "work-place" in [
+        r.step.key for r in Views(engine).rows(state)
+    ]  # branching follows the client
+
+
+def test_progress_counts_the_path_that_applies(engine: Engine) -> None:
+    views = Views(engine)
+    state = at(engine, "name")
+    progress = views.progress(state, DIALOGUE.step("name"))
+    assert (progress.number, progress.total) == (1, 9)  # work-place not counted yet
+    state = engine.submit(at(engine, "works"), "continue", {"answer": ["yes"]}).state
+    assert views.progress(state, DIALOGUE.step("work-place")).total == 10
+    sections = {p.section.id: (p.questions, p.done) for p in views.progress(state, None).sections}
+    assert sections["life"] == (7, 1)
+
+
+def test_state_round_trips_through_json(engine: Engine) -> None:
+    state = engine.submit(at(engine, "team"), "continue", {"add": ["yes"]}).state
+    state = engine.submit(state, "continue", {"answer": ["Anna"]}).state
+    again = State.from_json(json.loads(json.dumps(state.to_json())))
+    assert again == state
+
+
+def test_a_change_that_opens_two_steps_asks_both_then_returns() -> None:
+    dialogue = load(Path(__file__).parent.parent / "dialogues" / "wishes-and-needs.yaml")
+    engine = Engine(dialogue)
+    state = engine.change(engine.start(), "need-areas", returning=False)
+    state = engine.submit(state, "continue", {"answer": ["home"]}).state
+    state = engine.go_to_review(engine.submit(state, "continue", {"answer": ["every-day"]}).state)
+    state = engine.change(state, "need-areas")
+    state = engine.submit(state, "continue", {"answer": ["home", "care", "moving"]}).state
+    assert state.at == "need-care"
+    state = engine.change(state, "need-care")  # the web re-places the person on each page
+    state = engine.submit(state, "continue", {"answer": ["sometimes"]}).state
+    assert state.at == "need-moving"
+    state = engine.submit(
+        engine.change(state, "need-moving"), "continue", {"answer": ["every-week"]}
+    ).state
+    assert state.at == REVIEW
