@@ -1,2 +1,233 @@
-// Progressive enhancement only: every page works without this file.
+// Oma ääni: progressive enhancement only. Every page works without this file.
+//
+// 1. "Read each question aloud": plays the question's audio after each step, only when the
+//    person has chosen that setting (no sound ever plays otherwise).
+// 2. The conversation mode: the same steps as a growing transcript, over the JSON API. Built
+//    for braille and screen readers first: every prompt and answer stays on the page as a list
+//    item the reader can move back to, each with its sender named in text; one polite live
+//    region announces only the new prompt; focus goes to the new prompt's input. The plain page
+//    is one click away and its URLs keep working.
 "use strict";
+
+(function () {
+  const texts = JSON.parse((document.getElementById("oma-texts") || {}).textContent || "{}");
+  const stepForm = document.querySelector("form.step-form");
+  const main = document.getElementById("main");
+  const MODE = "oma-mode";
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "text") node.textContent = value; // never innerHTML: answers are text
+      else node.setAttribute(key, value === true ? "" : value);
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  }
+
+  function csrf() {
+    const field = document.querySelector("input[name=csrf]");
+    return field ? field.value : "";
+  }
+
+  async function api(method, path, body) {
+    const response = await fetch(path, {
+      method,
+      credentials: "same-origin",
+      headers: body ? { "Content-Type": "application/json", "X-CSRF-Token": csrf() } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const data = await response.json().catch(() => ({}));
+    return { status: response.status, data };
+  }
+
+  function audioFor(step) {
+    const query = step.position.item ? "?item=" + encodeURIComponent(step.position.item) : "";
+    return "/audio/q/" + encodeURIComponent(step.position.key) + ".ogg" + query;
+  }
+
+  // 1. Read each question aloud (chosen in the settings).
+  const autoplay = document.body.dataset.autoplay === "1";
+  if (autoplay && stepForm && sessionStorage.getItem(MODE) !== "conversation") {
+    const audio = document.getElementById("listen");
+    if (audio) audio.play().catch(() => {});
+  }
+
+  // 2. The conversation mode.
+  if (!stepForm || !main) return;
+  const toggle = el("button", { type: "button", class: "button button-secondary mode-toggle", text: texts.show });
+  main.prepend(el("p", { class: "mode-switch" }, toggle));
+  toggle.addEventListener("click", () => {
+    sessionStorage.setItem(MODE, "conversation");
+    start();
+  });
+  if (sessionStorage.getItem(MODE) === "conversation") start();
+
+  let transcript, live, inputArea, current;
+
+  function say(sender, words, extra) {
+    const item = el("li", { class: "message message-" + (sender === texts.you ? "person" : "assistant") },
+      el("p", { class: "sender", text: sender }), el("p", { class: "words", text: words }), extra);
+    transcript.append(item);
+    return item;
+  }
+
+  function announce(words) {
+    live.textContent = "";
+    window.setTimeout(() => { live.textContent = words; }, 50); // a change, so it is read
+  }
+
+  async function start() {
+    const { status, data } = await api("GET", "/api/v1/step");
+    if (status !== 200) return; // no conversation: the page stays as it is
+    main.replaceChildren();
+    const plain = el("a", { href: data.url, class: "mode-plain", text: texts.plain });
+    plain.addEventListener("click", () => sessionStorage.removeItem(MODE));
+    main.append(
+      el("p", { class: "mode-switch" }, plain),
+      el("h1", { id: "question", tabindex: "-1", text: texts.conversation }),
+    );
+    transcript = el("ol", { class: "transcript", "aria-label": texts.conversation });
+    live = el("div", { class: "visually-hidden", "aria-live": "polite", role: "status" });
+    inputArea = el("div", { class: "conversation-input" });
+    const commands = el("div", { class: "button-group conversation-commands" },
+      command(texts.repeat, repeat), command(texts.where, where), command(texts.answered, answered));
+    main.append(transcript, live, inputArea, commands);
+    show(data);
+  }
+
+  function command(label, action) {
+    const button = el("button", { type: "button", class: "button button-secondary", text: label });
+    button.addEventListener("click", action);
+    return button;
+  }
+
+  function promptWords(step) {
+    return [step.prompt, step.hint].filter(Boolean).join(" ");
+  }
+
+  function show(step) {
+    if (step.review) { window.location.assign("/review"); return; }
+    current = step;
+    const words = [step.prompt, step.hint, step.text].filter(Boolean).join("\n\n");
+    const items = step.items && step.items.length
+      ? el("ul", {}, ...step.items.map((i) => el("li", { text: i.title }))) : null;
+    say(texts.assistant, words, items);
+    announce(step.prompt);
+    renderInput(step);
+    if (autoplay) new Audio(audioFor(step)).play().catch(() => {});
+  }
+
+  function repeat() {
+    if (!current) return;
+    announce(promptWords(current));
+    const first = inputArea.querySelector("input, textarea, button");
+    if (first) first.focus();
+  }
+
+  function where() {
+    const p = current.progress;
+    const words = p.number ? p.section + ": " + p.number + " / " + p.total : p.section;
+    say(texts.assistant, words);
+    announce(words);
+  }
+
+  async function answered() {
+    const { data } = await api("GET", "/api/v1/review");
+    const rows = (data.rows || []).filter((r) => r.answers.length || (r.items && r.items.length));
+    const list = el("ul", {}, ...rows.map((r) => el("li", {
+      text: r.question + " " + (r.items && r.items.length ? r.items.map((i) => i.title).join(", ")
+        : r.answers.map((a) => a.text).join(" / ")),
+    })));
+    say(texts.assistant, rows.length ? texts.answered : texts.nothing, rows.length ? list : null);
+    announce(rows.length ? texts.answered : texts.nothing);
+  }
+
+  function field(type, name, value, label, checked) {
+    const id = "c-" + name + "-" + value;
+    return el("div", { class: "choice" },
+      el("input", { class: "choice-input", type, id, name, value, checked }),
+      el("label", { class: "choice-label", for: id, text: label }));
+  }
+
+  function renderInput(step) {
+    const form = el("form", { class: "conversation-form", novalidate: true });
+    const legendId = "c-prompt";
+    const errors = el("div", { id: "c-errors", class: "error-message" });
+    let body;
+    if (step.kind === "list") {
+      body = el("fieldset", { class: "fieldset" }, el("legend", { class: "legend", text: step.add_prompt }),
+        field("radio", "add", "yes", texts.yes), field("radio", "add", "no", texts.no));
+    } else if (["single-choice", "yes-no", "scale", "multiple-choice"].includes(step.kind)) {
+      const type = step.kind === "multiple-choice" ? "checkbox" : "radio";
+      const options = step.choices.map((c) => field(type, "answer", c.value, c.label));
+      if (step.something_else) {
+        options.push(field(type, "answer", "something-else", step.something_else),
+          el("label", { class: "label", for: "c-other", text: texts.other }),
+          el("input", { class: "input", type: "text", id: "c-other", name: "other" }));
+      }
+      body = el("fieldset", { class: "fieldset", "aria-describedby": "c-errors" },
+        el("legend", { class: "legend", id: legendId, text: step.prompt }), ...options);
+    } else if (step.kind === "date") {
+      body = el("fieldset", { class: "fieldset", "aria-describedby": "c-errors" },
+        el("legend", { class: "legend", text: step.prompt }),
+        el("div", { class: "date-input" }, ...["day", "month", "year"].map((part) => el("div", { class: "date-input-item" },
+          el("label", { class: "label", for: "c-" + part, text: texts[part] }),
+          el("input", { class: "input input-width-" + (part === "year" ? 4 : 2), id: "c-" + part, name: part, inputmode: "numeric" })))));
+    } else if (step.kind !== "information") {
+      const box = step.kind === "long-text"
+        ? el("textarea", { class: "textarea", id: "c-answer", name: "answer", rows: "4", "aria-describedby": "c-errors" })
+        : el("input", { class: "input", id: "c-answer", name: "answer", type: "text", inputmode: step.kind === "number" ? "decimal" : null, "aria-describedby": "c-errors" });
+      body = el("div", { class: "form-group" }, el("label", { class: "label", for: "c-answer", text: texts.your_answer + ": " + step.prompt }), box,
+        step.unit ? el("span", { class: "input-suffix", text: step.unit }) : null);
+    }
+    const buttons = el("div", { class: "button-group" });
+    const actions = [["continue", texts.send]];
+    if (step.kind !== "information") actions.push(["skip", texts.skip]);
+    if (step.offer.includes("dont-know")) actions.push(["dont-know", texts.dont_know]);
+    if (step.offer.includes("talk-in-meeting")) actions.push(["talk-in-meeting", texts.meeting]);
+    for (const [action, label] of actions) {
+      const button = el("button", { type: "submit", class: "button" + (action === "continue" ? "" : " button-secondary"), value: action, text: label });
+      buttons.append(button);
+    }
+    form.append(errors, body || "", buttons);
+    form.addEventListener("submit", (event) => { event.preventDefault(); send(form, event.submitter ? event.submitter.value : "continue"); });
+    inputArea.replaceChildren(form);
+    const first = form.querySelector("input, textarea, button");
+    if (first) first.focus();
+  }
+
+  function answerWords(form, action) {
+    if (action !== "continue") {
+      return action === "skip" ? texts.skipped : action === "dont-know" ? texts.dont_know : texts.meeting;
+    }
+    const chosen = [...form.querySelectorAll("input:checked")].map((i) => form.querySelector("label[for='" + i.id + "']").textContent);
+    const typed = [...form.querySelectorAll("input[type=text], textarea")].map((i) => i.value.trim()).filter(Boolean);
+    return chosen.concat(typed).join(", ");
+  }
+
+  async function send(form, action) {
+    const body = { action };
+    if (current.position.item) body.item = current.position.item;
+    for (const [name, value] of new FormData(form)) {
+      if (name === "answer" && current.kind === "multiple-choice") (body.answer = body.answer || []).push(value);
+      else body[name] = value;
+    }
+    const words = answerWords(form, action);
+    const { status, data } = await api("POST", "/api/v1/steps/" + encodeURIComponent(current.position.key), body);
+    const errors = form.querySelector("#c-errors");
+    if (status === 422) {
+      errors.textContent = texts.error + " " + data.errors.map((e) => e.message).join(" ");
+      const target = form.querySelector("input, textarea");
+      if (target) { target.setAttribute("aria-invalid", "true"); target.focus(); }
+      return;
+    }
+    if (status !== 200) {
+      errors.textContent = texts.error + " " + ((data && data.message) || texts.failed);
+      return;
+    }
+    if (current.kind !== "information") say(texts.you, words || texts.skipped);
+    show(data);
+  }
+})();
