@@ -130,7 +130,12 @@ class _Scan(HTMLParser):
         self.javascript_urls: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.scripts += tag == "script" and not any(k == "src" for k, _ in attrs)
+        kinds = dict(attrs)
+        # Our own pages have one data block (type application/json, never executed) and
+        # same-origin script files; anything else inline would have come from a payload.
+        self.scripts += (
+            tag == "script" and "src" not in kinds and kinds.get("type") != "application/json"
+        )
         self.handlers += [k for k, _ in attrs if k.startswith("on")]
         self.javascript_urls += [
             v or ""

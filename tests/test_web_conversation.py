@@ -176,17 +176,17 @@ async def test_save_resume_on_another_device_and_delete(browser: Browser, settin
 
 
 async def test_wrong_codes_get_one_message_and_are_rate_limited(browser: Browser) -> None:
-    page = await browser.get("/resume")
+    page = await browser.get("/resume")  # no language chosen: Finnish, the default
     page = await browser.submit({"code": "AAAA-BBBB-CCCC"})
-    assert page.title.startswith("Error:") and "This code does not work" in page.text
+    assert page.title.startswith("Virhe:") and "Tämä koodi ei toimi" in page.text
     page = await browser.submit({"code": "not a code"})
-    assert "This code does not work" in page.text
+    assert "Tämä koodi ei toimi" in page.text
     tries = 2
     while page.status != 429 and tries < 20:
         page = await browser.submit({"code": "AAAA-BBBB-CCCC"})
         tries += 1
     assert page.status == 429 and tries == 11  # ten tries an hour from one address
-    assert "Too many tries" in page.text
+    assert "Liian monta yritystä" in page.text
 
 
 async def test_someone_else_answering_is_recorded(browser: Browser) -> None:
