@@ -227,7 +227,12 @@ class Talk:
                 print("  " + self.t.gettext("Not answered"), file=self.out)
             for shown in row.answers:
                 text = html.unescape(str(answer_html(shown, self.t)))
-                print(f"  {text} ({by_line(shown.entry.by, self.t)})", file=self.out)
+                by = (
+                    ""
+                    if shown.entry.status == "skipped"
+                    else f" ({by_line(shown.entry.by, self.t)})"
+                )
+                print(f"  {text}{by}", file=self.out)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

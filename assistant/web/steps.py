@@ -80,8 +80,11 @@ def answers_html(answers: Sequence[Shown], translator: Translator, with_by: bool
         return escape(translator.gettext("Not answered"))
     if not with_by:
         return answer_html(answers[0], translator)
+    # Who gave an answer is said for answers only: "Not answered" has no author.
     lines = [
-        Markup('<span class="answer">{}</span> <span class="by">({})</span>').format(
+        answer_html(a, translator)
+        if a.entry.status == "skipped"
+        else Markup('<span class="answer">{}</span> <span class="by">({})</span>').format(
             answer_html(a, translator), by_line(a.entry.by, translator)
         )
         for a in answers

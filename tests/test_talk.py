@@ -1,0 +1,67 @@
+"""`assistant talk`: the whole shipped conversation in a terminal, driven through a pipe, saved
+to the same store, ending with the answers and a resume code."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from assistant.settings import PROJECT_ROOT
+
+
+def talk(tmp_path: Path, lines: list[str], *args: str) -> subprocess.CompletedProcess[str]:
+    env = {"OMA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", "talk", "--no-speech", *args],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+    )
+
+
+def test_talk_completes_the_shipped_dialogue_through_a_pipe(tmp_path: Path) -> None:
+    answers = [
+        "",
+        "My humour",
+        "help",
+        "repeat",
+        "Baking",
+        "1,3",
+        "back",
+        "1,3",
+    ]  # welcome, texts, commands, back
+    answers += ["skip"] * 200  # skip the rest; the list question takes 2 (no more)
+    result = talk(tmp_path, answers, "--language", "en")
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "Welcome" in out and "What do people like about you?" in out
+    assert "1. People close to me" in out  # choices are numbered
+    assert out.count("What matters most to you?") >= 3  # repeat and back say it again
+    assert (
+        "Check your answers" in out
+        and "My humour" in out
+        and "People close to me, My daily routines" in out
+    )
+    code = re.search(r"Your code is: ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})", out)
+    assert code, out[-500:]
+    # The same store: the code opens the conversation again, in another language.
+    again = talk(tmp_path, ["quit"], "--code", code.group(1), "--language", "fi")
+    assert (
+        again.returncode == 0
+        and "Tarkista vastauksesi" in again.stdout
+        and "My humour" in again.stdout
+    )
+
+
+def test_talk_in_plain_finnish_uses_finnish_commands(tmp_path: Path) -> None:
+    result = talk(tmp_path, ["", "ohita", "lopeta"], "--language", "fi@selko")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "Tervetuloa" in result.stdout
+        and "Komennot: toista, takaisin, ohita, apua." in result.stdout
+    )
