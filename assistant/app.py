@@ -127,6 +127,9 @@ def serve(settings: Settings) -> int:
         f"Oma ääni: http://{settings.host}:{settings.port}/  (answers in {settings.data_dir})",
         flush=True,
     )
+    # keepalive_timeout is armed when a connection opens, so a client that has not finished a
+    # request by then (a slow-header attack) is dropped: our read deadline. On SIGTERM,
+    # requests in flight get shutdown_timeout to finish before the store closes.
     web.run_app(
         app,
         host=settings.host,
@@ -134,5 +137,6 @@ def serve(settings: Settings) -> int:
         access_log_class=AccessLogger,
         print=None,
         shutdown_timeout=10,
+        keepalive_timeout=settings.read_timeout,
     )
     return 0
