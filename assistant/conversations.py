@@ -115,10 +115,7 @@ class Conversations:
     async def load(self, token: str | None) -> Loaded | None:
         if not token:
             return None
-        conversation_id = await self.store.conversation_for_session(self.hash(token))
-        if conversation_id is None:
-            return None
-        conversation = await self.store.get(conversation_id)
+        conversation = await self.store.conversation_by_session(self.hash(token))
         if conversation is None:
             return None
         state = State.from_json(conversation.state)

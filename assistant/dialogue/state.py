@@ -7,7 +7,6 @@ Answers of steps that no longer apply stay here, so switching a branch back rest
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -96,7 +95,8 @@ class State:
     next_item: int = 1
 
     def copy(self) -> State:
-        return copy.deepcopy(self)
+        # Through JSON: a quarter of all request time went to copy.deepcopy before (profiled).
+        return State.from_json(self.to_json())
 
     def to_json(self) -> dict[str, Any]:
         return {

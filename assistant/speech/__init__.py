@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import hmac
 import os
@@ -98,11 +99,15 @@ class SpeechService:
         if self.waiting >= self.queue:
             raise SpeechBusy()
         self.waiting += 1
+        loop = asyncio.get_running_loop()
+        job = functools.partial(self.worker.synthesise, text, voice, words_per_minute)
         try:
-            loop = asyncio.get_running_loop()
-            data = await loop.run_in_executor(
-                self._executor, self.worker.synthesise, text, voice, words_per_minute
-            )
+            try:
+                data = await loop.run_in_executor(self._executor, job)
+            except SpeechFailed:
+                # Once more, on a fresh worker: espeak rarely fails a text it speaks fine the
+                # next time (1 in ~500 in tts warm). A real fault fails again and is reported.
+                data = await loop.run_in_executor(self._executor, job)
         finally:
             self.waiting -= 1
         self.synthesised += 1

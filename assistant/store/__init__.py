@@ -51,6 +51,9 @@ class Store(Protocol):
     async def conversation_for_session(self, token_hash: str) -> str | None:
         """The conversation a session opens, if any."""
 
+    async def conversation_by_session(self, token_hash: str) -> Conversation | None:
+        """The conversation a session opens, in one read (every page needs it)."""
+
     async def drop_session(self, token_hash: str) -> None:
         """Forget a session."""
 

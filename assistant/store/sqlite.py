@@ -220,6 +220,26 @@ class SQLiteStore:
 
         return await self._run(read)
 
+    async def conversation_by_session(self, token_hash: str) -> Conversation | None:
+        def read() -> tuple[Any, ...] | None:
+            query = "SELECT c.* FROM sessions s JOIN conversations c ON c.id = s.conversation_id WHERE s.token_hash = ?"
+            row: tuple[Any, ...] | None = (
+                self._connection().execute(query, (token_hash,)).fetchone()
+            )
+            return row
+
+        row = await self._run(read)
+        if row is None:
+            return None
+        return Conversation(
+            row[0],
+            json.loads(row[1]),
+            json.loads(row[2]),
+            _time(row[3]),
+            _time(row[4]),
+            _time(row[5]),
+        )
+
     async def drop_session(self, token_hash: str) -> None:
         def remove(db: sqlite3.Connection) -> None:
             db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))

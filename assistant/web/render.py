@@ -9,13 +9,42 @@ from typing import Any
 
 import jinja2
 from aiohttp import web
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
-from assistant.i18n import LOCALES, Catalogs
+from assistant.i18n import LOCALES, N_, Catalogs, Translator
 from assistant.settings import Settings
 from assistant.web import keys
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# Words the conversation mode's script shows; translated here so the script needs no catalogs.
+CONVERSATION_WORDS = {
+    "show": N_("Show as a conversation"),
+    "plain": N_("Show as a page"),
+    "conversation": N_("Conversation"),
+    "assistant": N_("Assistant:"),
+    "you": N_("You:"),
+    "send": N_("Send"),
+    "skip": N_("Skip this question"),
+    "dont_know": N_("I don't know"),
+    "meeting": N_("Talk about this in the meeting"),
+    "repeat": N_("Repeat the question"),
+    "where": N_("Where am I?"),
+    "answered": N_("What have I answered?"),
+    "skipped": N_("Not answered"),
+    "yes": N_("Yes"),
+    "no": N_("No"),
+    "day": N_("Day"),
+    "month": N_("Month"),
+    "year": N_("Year"),
+    "other": N_("If something else, what?"),
+    "error": N_("Error:"),
+    "problem": N_("There is a problem"),
+    "failed": N_("Your answer was NOT saved. Try again."),
+    "nothing": N_("You have not answered anything yet."),
+    "your_answer": N_("Your answer"),
+    "add_prompt_items": N_("Added so far:"),
+}
 log = logging.getLogger("assistant.web")
 
 
@@ -50,10 +79,13 @@ class Renderer:
             extensions=["jinja2.ext.i18n"],
             trim_blocks=True,
             lstrip_blocks=True,
+            # Templates ship with the package: no mtime check on each of a page's ~15 imports.
+            auto_reload=False,
         )
         self.catalogs.install(env, locale)
         translator = self.catalogs.translator(locale)
         env.globals.update(tx=translator.text, t=translator, static=self.static_url)
+        env.globals["conversation_words"] = conversation_words(translator)
         env.filters["paragraphs"] = paragraphs
         return env
 
@@ -64,6 +96,12 @@ class Renderer:
     def render(self, locale: str, template: str, context: dict[str, Any]) -> str:
         env = self.environments.get(locale) or self.environments["fi"]
         return env.get_template(template).render(context)
+
+
+def conversation_words(t: Translator) -> Markup:
+    """The conversation mode's words in this language, as JSON for the page (made once)."""
+    words = {key: t.gettext(text) for key, text in CONVERSATION_WORDS.items()}
+    return Markup(htmlsafe_json_dumps(words))
 
 
 def paragraphs(value: str | Markup | None) -> Markup:

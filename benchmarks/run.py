@@ -1,0 +1,335 @@
+"""Benchmarks: one command, one table. Server on CPU 0, load on CPU 1, limits measured in the
+same run (absolute times drift on shared machines, ratios do not).
+
+Usage: make bench   (or .venv/bin/python benchmarks/run.py [--quick])
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.faults import Server, free_port  # noqa: E402
+
+KIND = re.compile(r'data-kind="([\w-]+)"')
+ACTION = re.compile(r'<form method="post" action="(/q/[^"]+)"')
+VALUE = re.compile(
+    r'class="choice-input" type="(?:radio|checkbox)" id="[^"]+" name="answer" value="([\w-]+)"'
+)
+
+
+def pin(pid: int, cpu: int) -> None:
+    if len(os.sched_getaffinity(0)) > 1:
+        os.sched_setaffinity(pid, {cpu})
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else 0.0
+
+
+def form_for(kind: str, html: str) -> dict[str, str]:
+    if kind in ("short-text", "long-text"):
+        return {"answer": "Benchmark answer"}
+    if kind == "number":
+        return {"answer": "5"}
+    if kind == "date":
+        return {"day": "1", "month": "3", "year": "2027"}
+    if kind == "list":
+        return {"add": "no"}
+    values = VALUE.findall(html)
+    return {"answer": values[0]} if values else {}
+
+
+async def person(base: str, latencies: list[float], errors: list[int], deadline: float) -> int:
+    """One person answering the whole conversation through the plain pages, as a browser does."""
+    steps = 0
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        async with session.get(base + "/") as response:
+            await response.read()
+        token = next(c.value for c in session.cookie_jar if c.key == "oma_csrf")
+        async with session.post(
+            base + "/start", data={"csrf": token, "role": "client"}
+        ) as response:
+            html = await response.text()
+        while time.monotonic() < deadline:
+            action, kind = ACTION.search(html), KIND.search(html)
+            if not action or not kind:
+                break  # the review: this person is done
+            started = time.perf_counter()
+            async with session.post(
+                base + action.group(1),
+                data={"csrf": token, "action": "continue", **form_for(kind.group(1), html)},
+            ) as response:
+                html = await response.text()  # the redirect to the next page is followed
+                if response.status != 200:
+                    errors.append(response.status)
+            latencies.append(time.perf_counter() - started)
+            steps += 1
+    return steps
+
+
+async def bare_person(base: str, latencies: list[float], errors: list[int], deadline: float) -> int:
+    steps = 0
+    async with aiohttp.ClientSession() as session:
+        while time.monotonic() < deadline and steps < 60:
+            started = time.perf_counter()
+            async with session.post(
+                base + "/answer", data={"answer": "Benchmark answer"}
+            ) as response:
+                await response.read()
+                if response.status != 200:
+                    errors.append(response.status)
+            latencies.append(time.perf_counter() - started)
+            steps += 1
+    return steps
+
+
+async def load(base: str, clients: int, seconds: float, bare: bool) -> dict[str, float]:
+    latencies: list[float] = []
+    errors: list[int] = []
+    started = time.monotonic()
+    deadline = started + seconds
+    one = bare_person if bare else person
+
+    async def keep_going() -> None:
+        while time.monotonic() < deadline:
+            await one(base, latencies, errors, deadline)
+
+    await asyncio.gather(*(keep_going() for _ in range(clients)))
+    elapsed = time.monotonic() - started
+    return {
+        "steps/s": len(latencies) / elapsed,
+        "p50": percentile(latencies, 50) * 1000,
+        "p95": percentile(latencies, 95) * 1000,
+        "p99": percentile(latencies, 99) * 1000,
+        "errors": float(len(errors)),
+    }
+
+
+def median_of(rounds: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+
+
+def start_bare(folder: Path, page_bytes: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "bare_app.py"),
+            str(port),
+            str(folder / "bare.sqlite3"),
+            str(page_bytes),
+        ]
+    )
+    pin(process.pid, 0)
+    for _ in range(100):
+        try:
+            import urllib.request
+
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/page", timeout=0.2).read()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def populate(data: Path, count: int) -> None:
+    """Stored conversations as people leave them: the shipped test plan's answers."""
+    from assistant.dialogue.loader import load as load_dialogue
+    from assistant.settings import Settings
+    from assistant.store import open_store
+    from assistant.testplan import load_plan, plan_path, run
+
+    dialogue_path = ROOT / "dialogues" / "wishes-and-needs.yaml"
+    state = run(load_dialogue(dialogue_path), load_plan(plan_path(dialogue_path))).state.to_json()
+    store = await open_store(Settings.from_env(data_dir=data))
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    for _ in range(count):
+        await store.create(state, {"language": "fi"}, now)
+    await store.close()
+
+
+def row(name: str, values: dict[str, float], limit: dict[str, float] | None) -> str:
+    ratio = f"{values['steps/s'] / limit['steps/s']:.2f}" if limit else "—"
+    return f"| {name} | {values['steps/s']:.0f} | {values['p50']:.1f} | {values['p95']:.1f} | {values['p99']:.1f} | {values['errors']:.0f} | {ratio} |"
+
+
+async def throughput(args: argparse.Namespace, folder: Path) -> list[str]:
+    server = Server(folder / "assistant")
+    server.start()
+    assert server.process is not None
+    pin(server.process.pid, 0)
+    async with aiohttp.ClientSession() as session, session.get(server.url + "/") as response:
+        page_bytes = len(await response.read())
+    bare, bare_url = start_bare(folder, page_bytes)
+    lines = [
+        "| load | steps/s | p50 ms | p95 ms | p99 ms | errors | ratio to limit |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for clients in args.clients:
+        limit = median_of(
+            [await load(bare_url, clients, args.seconds, True) for _ in range(args.rounds)]
+        )
+        ours = median_of(
+            [await load(server.url, clients, args.seconds, False) for _ in range(args.rounds)]
+        )
+        lines.append(row(f"limit, {clients} clients", limit, None))
+        lines.append(row(f"assistant, {clients} clients", ours, limit))
+    bare.kill()
+    server.kill()
+    return lines
+
+
+async def speech_and_weight(folder: Path) -> list[str]:
+    from assistant.speech import SpeechService
+
+    lines = ["| measure | value |", "|---|---|"]
+    service = SpeechService(folder / "speech", key=b"bench")
+    await service.start()
+    if service.available:
+        times = []
+        for n in range(20):
+            started = time.perf_counter()
+            await service.audio(
+                f"Kysymys {n}: mitä sinä toivot arjessasi eniten?", "fi", cache=False
+            )
+            times.append((time.perf_counter() - started) * 1000)
+        lines.append(f"| synthesis per prompt, median | {statistics.median(times):.0f} ms |")
+    await service.close()
+    env = {**os.environ, "OMA_DATA_DIR": str(folder / "warm")}
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "assistant", "tts", "warm"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    lines.append(
+        f"| tts warm, whole cache (6 language variants) | {time.perf_counter() - started:.1f} s |"
+    )
+
+    server = Server(folder / "warm", extra_env={"OMA_SPEECH": "1"})
+    server.start()
+    assert server.process is not None
+    pin(server.process.pid, 0)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        async with session.get(server.url + "/") as response:
+            await response.read()
+        token = next(c.value for c in session.cookie_jar if c.key == "oma_csrf")
+        async with session.post(server.url + "/start", data={"csrf": token}) as response:
+            await response.read()
+        audio = server.url + "/audio/q/liked-for.ogg?part=question"
+        cached = []
+        for _ in range(50):
+            started = time.perf_counter()
+            async with session.get(audio) as response:
+                await response.read()
+            cached.append((time.perf_counter() - started) * 1000)
+        lines.append(
+            f"| cached prompt served (round trip on loopback), median | {statistics.median(cached):.2f} ms |"
+        )
+
+        async def pages(n: int) -> list[float]:
+            out = []
+            for _ in range(n):
+                started = time.perf_counter()
+                async with session.get(server.url + "/q/liked-for") as response:
+                    await response.read()
+                out.append((time.perf_counter() - started) * 1000)
+            return out
+
+        quiet = await pages(200)
+
+        async def synthesise() -> None:
+            for n in range(40):
+                async with session.get(
+                    server.url + f"/audio/q/team.name.ogg?part=question&n={n}"
+                ) as response:
+                    await response.read()
+
+        busy, _ = await asyncio.gather(pages(200), synthesise())
+        lines.append(
+            f"| page p99 alone / with synthesis beside | {percentile(quiet, 99):.1f} ms / {percentile(busy, 99):.1f} ms |"
+        )
+        async with session.get(server.url + "/q/matters") as response:
+            html = await response.read()
+    css = (ROOT / "static" / "css" / "app.css").read_bytes()
+    js = (ROOT / "static" / "js" / "app.js").read_bytes()
+    total = len(gzip.compress(html)) + len(gzip.compress(css)) + len(gzip.compress(js))
+    lines.append(
+        f"| question page HTML / CSS / JS, raw | {len(html) / 1024:.1f} / {len(css) / 1024:.1f} / {len(js) / 1024:.1f} KB |"
+    )
+    lines.append(f"| question page with CSS and JS, gzip | {total / 1024:.1f} KB |")
+    lines.append(
+        "| requests per question page | 3 (page, CSS, JS; audio only when asked), all same origin |"
+    )
+    server.kill()
+    return lines
+
+
+async def size(folder: Path) -> list[str]:
+    lines = [
+        "| stored conversations | server memory (RSS) | database bytes per conversation | start-up to first page |",
+        "|---|---|---|---|",
+    ]
+    for count in (1000, 10000):
+        data = folder / f"size-{count}"
+        await populate(data, count)
+        server = Server(data)
+        startup = server.start()
+        assert server.process is not None
+        async with aiohttp.ClientSession() as session:
+            for _ in range(20):
+                async with session.get(server.url + "/") as response:
+                    await response.read()
+        memory = rss_mb(server.process.pid)
+        server.kill()
+        per = sum(p.stat().st_size for p in data.glob("oma-aani.sqlite3*")) / count
+        lines.append(f"| {count:,} | {memory:.0f} MB | {per:.0f} | {startup * 1000:.0f} ms |")
+    return lines
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds and clients")
+    args = parser.parse_args()
+    args.clients = [1, 10] if args.quick else [1, 10, 50, 200]
+    args.rounds = 1 if args.quick else 3
+    args.seconds = 2.0 if args.quick else 5.0
+    pin(os.getpid(), 1)
+    folder = Path(tempfile.mkdtemp(prefix="oma-bench-"))
+    print("## Step throughput (POST answer, redirect, GET next page), median of rounds\n")
+    print("\n".join(await throughput(args, folder)))
+    print("\n## Speech and page weight\n")
+    print("\n".join(await speech_and_weight(folder)))
+    print("\n## Size\n")
+    print("\n".join(await size(folder)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))
