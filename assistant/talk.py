@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import html
 import sys
 from collections.abc import Callable
 from typing import Protocol, TextIO
@@ -20,6 +19,7 @@ from assistant.dialogue.model import SOMETHING_ELSE, Kind
 from assistant.dialogue.state import Respondent
 from assistant.dialogue.views import StepView
 from assistant.i18n import LANGUAGES, LOCALES, Catalogs, Translator, locale_for
+from assistant.i18n.answers import answer_text
 from assistant.settings import Settings
 from assistant.store import open_store
 from assistant.web.context import DEFAULT_PREFS
@@ -215,8 +215,6 @@ class Talk:
 
     def review(self, loaded: Loaded) -> None:
         """The answers as plain lines: question, then the answer and who gave it."""
-        from assistant.web.steps import answer_html
-
         self.say("", self.t.gettext("Check your answers"))
         for row in loaded.bundle.views.rows(loaded.state):
             print("", file=self.out)
@@ -226,7 +224,7 @@ class Talk:
             if not row.answers and not row.items:
                 print("  " + self.t.gettext("Not answered"), file=self.out)
             for shown in row.answers:
-                text = html.unescape(str(answer_html(shown, self.t)))
+                text = answer_text(shown, self.t)
                 by = (
                     ""
                     if shown.entry.status == "skipped"

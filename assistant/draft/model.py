@@ -8,15 +8,14 @@ gave it; where the client and someone else answered the same question, the clien
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
 from assistant.dialogue.model import DRAFT_SECTIONS, Dialogue, Kind
 from assistant.dialogue.state import Respondent, State
-from assistant.dialogue.texts import Text
 from assistant.dialogue.views import AnswerRow, ItemView, Shown, Views
 from assistant.i18n import N_, Translator
+from assistant.i18n.answers import answer_text
 
 SCHEMA = "https://oma-aani.fi/schemas/draft/1"
 SECTION_TITLES = {
@@ -31,10 +30,6 @@ SECTION_TITLES = {
     "ideas": N_("Ideas for arranging my support"),
     "meeting": N_("The meeting"),
     "communication": N_("How to communicate with me in the meeting"),
-}
-STATUS = {
-    "dont-know": N_("I don't know"),
-    "talk-in-meeting": N_("I want to talk about this in the meeting"),
 }
 
 
@@ -94,26 +89,6 @@ def provenance(by: Respondent, t: Translator) -> str:
     if by.role == "proxy":
         return t.gettext("Answered for me by %(who)s") % {"who": by.who or t.gettext("someone")}
     return t.gettext("In my own words")
-
-
-def answer_text(shown: Shown, t: Translator) -> str:
-    parts: list[str] = []
-    for piece in shown.pieces:
-        if isinstance(piece, Text):
-            parts.append(t.plain_text(piece))
-        elif isinstance(piece, date):
-            parts.append(t.format_date(piece))
-        elif isinstance(piece, Decimal):
-            parts.append(t.format_number(piece))
-        elif piece:
-            parts.append(piece)
-    text = ", ".join(parts)
-    if shown.unit is not None and text:
-        text = f"{text} {t.plain_text(shown.unit)}"
-    status = STATUS.get(shown.entry.status)
-    if status:
-        text = f"{t.gettext(status)}: {text}" if text else t.gettext(status)
-    return text
 
 
 def _answers(row_answers: tuple[Shown, ...], t: Translator) -> tuple[Answer, ...]:

@@ -57,6 +57,13 @@ def _time(epoch: int) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
 
+def _conversation(row: tuple[Any, ...] | None) -> Conversation | None:
+    if row is None:
+        return None
+    state, settings = json.loads(row[1]), json.loads(row[2])
+    return Conversation(row[0], state, settings, _time(row[3]), _time(row[4]), _time(row[5]))
+
+
 class SQLiteStore:
     def __init__(self, path: Path, retention_days: int, busy_timeout: float) -> None:
         self.path = path
@@ -149,16 +156,7 @@ class SQLiteStore:
             return row
 
         row = await self._run(read)
-        if row is None:
-            return None
-        return Conversation(
-            row[0],
-            json.loads(row[1]),
-            json.loads(row[2]),
-            _time(row[3]),
-            _time(row[4]),
-            _time(row[5]),
-        )
+        return _conversation(row)
 
     async def save(
         self, conversation_id: str, state: dict[str, Any], settings: dict[str, Any], now: datetime
@@ -229,16 +227,7 @@ class SQLiteStore:
             return row
 
         row = await self._run(read)
-        if row is None:
-            return None
-        return Conversation(
-            row[0],
-            json.loads(row[1]),
-            json.loads(row[2]),
-            _time(row[3]),
-            _time(row[4]),
-            _time(row[5]),
-        )
+        return _conversation(row)
 
     async def drop_session(self, token_hash: str) -> None:
         def remove(db: sqlite3.Connection) -> None:

@@ -19,13 +19,14 @@ from assistant.dialogue.model import Kind
 from assistant.dialogue.state import REVIEW, State
 from assistant.dialogue.views import StepView
 from assistant.i18n import Translator
+from assistant.i18n.answers import answer_text
 from assistant.web import keys
 from assistant.web.context import context, refresh, set_session
 from assistant.web.forms import BadRequest, json_form, read_json
 from assistant.web.messages import field_message
 from assistant.web.pages import respondent_from
 from assistant.web.security import CSRF_HEADER, check_csrf
-from assistant.web.steps import answer_html, by_line, step_url
+from assistant.web.steps import by_line, step_url
 
 routes = web.RouteTableDef()
 OPENAPI = Path(__file__).resolve().parent / "openapi.json"
@@ -175,7 +176,7 @@ async def review(request: web.Request) -> web.Response:
                 "answers": [
                     {
                         "status": a.entry.status,
-                        "text": _plain(answer_html(a, t)),
+                        "text": answer_text(a, t),
                         "by": by_line(a.entry.by, t),
                         "role": a.entry.by.role,
                     }
@@ -199,10 +200,3 @@ async def settings(request: web.Request) -> web.Response:
     if ctx.loaded is not None:
         refresh(request, await request.app[keys.CONVERSATIONS].save(ctx.loaded, prefs=prefs))
     return web.json_response({"prefs": prefs})
-
-
-def _plain(markup: str) -> str:
-    """Answers are built as escaped HTML for pages; the API gives the same words as text."""
-    import html
-
-    return html.unescape(str(markup))

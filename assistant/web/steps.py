@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -13,8 +12,9 @@ from markupsafe import Markup, escape
 from assistant.dialogue.answers import FieldError
 from assistant.dialogue.model import Kind
 from assistant.dialogue.state import REVIEW, Entry, Respondent, State
-from assistant.dialogue.views import Piece, Shown, StepView
+from assistant.dialogue.views import Shown, StepView
 from assistant.i18n import Translator
+from assistant.i18n.answers import answer_text
 from assistant.web.messages import field_message
 
 Form = dict[str, list[str]]
@@ -32,16 +32,6 @@ def position_url(state: State) -> str:
     return step_url(state.at, state.item, state.return_to_review)
 
 
-def piece_html(piece: Piece, translator: Translator) -> Markup:
-    if isinstance(piece, date):
-        return escape(translator.format_date(piece))
-    if isinstance(piece, Decimal):
-        return escape(translator.format_number(piece))
-    if isinstance(piece, str):
-        return escape(piece)
-    return translator.text(piece)
-
-
 def by_line(by: Respondent, translator: Translator) -> str:
     """Who gave an answer, in words (never only by colour or position)."""
     if by.role == "helped":
@@ -55,24 +45,9 @@ def by_line(by: Respondent, translator: Translator) -> str:
     return translator.gettext("Your own answer")
 
 
-STATUS_TEXT = {
-    "skipped": "Not answered",
-    "dont-know": "I don't know",
-    "talk-in-meeting": "To talk about in the meeting",
-}
-
-
 def answer_html(shown: Shown, translator: Translator) -> Markup:
-    """An answer as it reads on the review: the words, the unit, and what the person chose."""
-    parts = [piece_html(p, translator) for p in shown.pieces if p != ""]
-    text = Markup(", ").join(parts) if len(parts) > 1 else (parts[0] if parts else Markup(""))
-    if shown.unit is not None and parts:
-        text = Markup("{} {}").format(text, translator.text(shown.unit))
-    status = STATUS_TEXT.get(shown.entry.status)
-    if status:
-        label = translator.gettext(status)
-        text = Markup("{}: {}").format(label, text) if parts else escape(label)
-    return text
+    """An answer as it reads on the review, escaped (line breaks are kept by the CSS)."""
+    return escape(answer_text(shown, translator))
 
 
 def answers_html(answers: Sequence[Shown], translator: Translator, with_by: bool) -> Markup:
