@@ -160,9 +160,6 @@ class Conversations:
             return None
         return await self._new_session(conversation_id)
 
-    async def end_session(self, token: str) -> None:
-        await self.store.drop_session(self.hash(token))
-
     async def delete(self, loaded: Loaded) -> None:
         await self.store.delete(loaded.id)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
 import socket
 import sqlite3
@@ -190,8 +191,10 @@ FIELDS = st.sampled_from(
 )
 
 
+# Deterministic in the test run, so CI is repeatable; FUZZ_EXAMPLES=1000 explores at random.
 @settings(
-    max_examples=40,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")),
+    derandomize=not os.environ.get("FUZZ_EXAMPLES"),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

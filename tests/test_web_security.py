@@ -64,6 +64,8 @@ async def test_post_without_csrf_is_refused_and_saves_nothing(browser: Browser) 
     assert "This page had expired" in await response.text()
     response = await browser.client.post("/q/name", data={"answer": "Mallory", "csrf": "wrong"})
     assert response.status == 403
+    response = await browser.client.post("/q/name", data={"answer": "Mallory", "csrf": "\u0080ä"})
+    assert response.status == 403  # a non-ASCII token is refused, not a 500
     response = await browser.client.post(
         "/q/name",
         data={"answer": "Mallory", "csrf": csrf(browser)},

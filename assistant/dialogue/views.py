@@ -13,7 +13,7 @@ from decimal import Decimal
 from assistant.dialogue.answers import parse_decimal
 from assistant.dialogue.engine import Engine, Facts
 from assistant.dialogue.model import SOMETHING_ELSE, Kind, Section, Step
-from assistant.dialogue.state import REVIEW, Entry, Item, State, voice
+from assistant.dialogue.state import Entry, Item, State, voice
 from assistant.dialogue.texts import Text, placeholders
 
 # A piece of an answer as shown: the person's own words, a label to translate, a date or a number.
@@ -236,6 +236,3 @@ class Views:
             question = text(step.prompt, step, facts) or Text(step.prompt)
             rows.append(AnswerRow(step, question, tuple(shown(step, e) for e in entries), items))
         return rows
-
-    def at_review(self, state: State) -> bool:
-        return state.at == REVIEW

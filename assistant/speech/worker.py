@@ -15,7 +15,7 @@ import os
 import threading
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any, Protocol
+from typing import Protocol
 
 REAL_ENGINE = "assistant.speech.worker:Pyttsx3Engine"
 
@@ -191,9 +191,3 @@ class Worker:
                 with contextlib.suppress(OSError):
                     self._connection.send(None)
             self._stop()
-
-    def alive(self) -> bool:
-        return self._process is not None and self._process.is_alive()
-
-    def pid(self) -> Any:
-        return self._process.pid if self._process else None

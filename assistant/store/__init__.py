@@ -48,14 +48,8 @@ class Store(Protocol):
     async def bind_session(self, token_hash: str, conversation_id: str, now: datetime) -> None:
         """A browser session opens this conversation."""
 
-    async def conversation_for_session(self, token_hash: str) -> str | None:
-        """The conversation a session opens, if any."""
-
     async def conversation_by_session(self, token_hash: str) -> Conversation | None:
         """The conversation a session opens, in one read (every page needs it)."""
-
-    async def drop_session(self, token_hash: str) -> None:
-        """Forget a session."""
 
     async def set_resume_code(
         self, conversation_id: str, code_hash: str, expires_at: datetime
@@ -70,9 +64,6 @@ class Store(Protocol):
 
     async def delete_expired(self, now: datetime) -> int:
         """Retention: delete expired conversations, codes and counters; returns conversations deleted."""
-
-    async def count_conversations(self) -> int:
-        """How many conversations are stored."""
 
     async def close(self) -> None:
         """Finish pending work and close."""

@@ -207,17 +207,6 @@ class SQLiteStore:
 
         await self._run(lambda: self._write(insert))
 
-    async def conversation_for_session(self, token_hash: str) -> str | None:
-        def read() -> str | None:
-            row = (
-                self._connection()
-                .execute("SELECT conversation_id FROM sessions WHERE token_hash = ?", (token_hash,))
-                .fetchone()
-            )
-            return row[0] if row else None
-
-        return await self._run(read)
-
     async def conversation_by_session(self, token_hash: str) -> Conversation | None:
         def read() -> tuple[Any, ...] | None:
             query = "SELECT c.* FROM sessions s JOIN conversations c ON c.id = s.conversation_id WHERE s.token_hash = ?"
@@ -228,12 +217,6 @@ class SQLiteStore:
 
         row = await self._run(read)
         return _conversation(row)
-
-    async def drop_session(self, token_hash: str) -> None:
-        def remove(db: sqlite3.Connection) -> None:
-            db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
-
-        await self._run(lambda: self._write(remove))
 
     async def set_resume_code(
         self, conversation_id: str, code_hash: str, expires_at: datetime
@@ -291,13 +274,6 @@ class SQLiteStore:
             return int(deleted)
 
         return await self._run(lambda: self._write(purge))
-
-    async def count_conversations(self) -> int:
-        return await self._run(
-            lambda: int(
-                self._connection().execute("SELECT count(*) FROM conversations").fetchone()[0]
-            )
-        )
 
     async def close(self) -> None:
         def finish() -> None:

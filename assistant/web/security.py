@@ -81,7 +81,9 @@ def _same_origin(request: web.Request) -> bool:
 async def check_csrf(request: web.Request, submitted: str) -> None:
     """Double-submit token (cookie and form or header) plus an Origin check; SameSite=Strict too."""
     cookie = request.cookies.get(CSRF_COOKIE, "")
-    if not cookie or not hmac.compare_digest(cookie, submitted) or not _same_origin(request):
+    # As bytes: compare_digest refuses str with non-ASCII characters (the fuzzer sent one).
+    same = hmac.compare_digest(cookie.encode(), submitted.encode("utf-8", "replace"))
+    if not cookie or not same or not _same_origin(request):
         raise BadRequest(403, "csrf")
 
 
