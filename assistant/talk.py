@@ -19,7 +19,7 @@ from assistant.dialogue.model import SOMETHING_ELSE, Kind
 from assistant.dialogue.state import Respondent
 from assistant.dialogue.views import StepView
 from assistant.i18n import LANGUAGES, LOCALES, Catalogs, Translator, locale_for
-from assistant.i18n.answers import answer_text
+from assistant.i18n.answers import answer_text, where
 from assistant.settings import Settings
 from assistant.store import open_store
 from assistant.web.context import DEFAULT_PREFS
@@ -94,18 +94,8 @@ class Talk:
 
     def present(self, view: StepView) -> None:
         t = self.t
-        progress = view.progress
-        section = t.pgettext(f"section:{progress.section.id}", progress.section.title)
-        if progress.number is not None:
-            position = t.gettext("%(section)s, question %(number)s of about %(total)s") % {
-                "section": section,
-                "number": progress.number,
-                "total": progress.total,
-            }
-        else:
-            position = section
         print("", file=self.out)
-        self.say(position, t.plain_text(view.prompt))
+        self.say(where(view.progress, t), t.plain_text(view.prompt))
         for part in (view.hint, view.text):
             if part:
                 self.say(t.plain_text(part))

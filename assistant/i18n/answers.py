@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from assistant.dialogue.texts import N_, Text
-from assistant.dialogue.views import Shown
+from assistant.dialogue.views import Progress, Shown
 from assistant.i18n import Translator
 
 STATUS = {
@@ -15,6 +15,15 @@ STATUS = {
     "dont-know": N_("I don't know"),
     "talk-in-meeting": N_("To talk about in the meeting"),
 }
+
+
+def where(progress: Progress, t: Translator) -> str:
+    """ "About me, question 4 of about 33": the section, and the place on the path that applies."""
+    section = t.pgettext(f"section:{progress.section.id}", progress.section.title)
+    if progress.number is None:
+        return section
+    words = t.gettext("%(section)s, question %(number)s of about %(total)s")
+    return words % {"section": section, "number": progress.number, "total": progress.total}
 
 
 def answer_text(shown: Shown, t: Translator) -> str:

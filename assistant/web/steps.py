@@ -14,7 +14,7 @@ from assistant.dialogue.model import Kind
 from assistant.dialogue.state import REVIEW, Entry, Respondent, State
 from assistant.dialogue.views import Shown, StepView
 from assistant.i18n import Translator
-from assistant.i18n.answers import answer_text
+from assistant.i18n.answers import answer_text, where
 from assistant.web.messages import field_message
 
 Form = dict[str, list[str]]
@@ -116,15 +116,7 @@ def step_page(
     values = _values(view, form, translator)
     checked = set(values["answers"]) if step.kind is Kind.MULTIPLE_CHOICE else {values["answer"]}
     progress = view.progress
-    section_title = translator.pgettext(f"section:{progress.section.id}", progress.section.title)
-    if progress.number is not None:
-        caption = translator.gettext("%(section)s, question %(number)s of about %(total)s") % {
-            "section": section_title,
-            "number": progress.number,
-            "total": progress.total,
-        }
-    else:
-        caption = section_title
+    caption = where(progress, translator)
     return {
         "view": view,
         "kind": step.kind.value,
