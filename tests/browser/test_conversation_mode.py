@@ -36,6 +36,8 @@ def test_conversation_mode_by_keyboard(page: Page) -> None:
             with page.expect_response(lambda r: "/api/v1/steps/" in r.url) as refused:
                 page.keyboard.press("Enter")
             assert refused.value.status == 422
+            # The script writes the message after the response arrives: wait for it.
+            page.wait_for_function("document.querySelector('#c-errors').textContent !== ''")
             assert page.locator("#c-errors").inner_text().split(" ")[0] in (
                 "Error:",
                 "Virhe:",
