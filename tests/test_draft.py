@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import docx as python_docx
+import jsonschema
 import pytest
 from fhir.resources.questionnaire import Questionnaire
 from fhir.resources.questionnaireresponse import QuestionnaireResponse
@@ -74,10 +75,14 @@ def test_json_golden_and_schema(planned: tuple[Draft, Views, object]) -> None:
     data = jsonfmt.render(planned[0])
     golden("draft.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     schema = json.loads((PROJECT_ROOT / "docs" / "draft-schema.json").read_text(encoding="utf-8"))
-    assert set(schema["required"]) <= set(data)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
     assert data["schema_version"] == 1 and data["status"] == "completed"
     team = next(i for s in data["sections"] for i in s["items"] if i["key"] == "team")
     assert [p["name"] for p in team["people"]] == ["Anna", "Mother"]
+    assert team["people"][0]["by"]["text"] == "With help from my sister"
+    # The name is the person's title: it is not repeated as an answer under them.
+    assert all(d["key"] != "team.name" for p in team["people"] for d in p["details"])
 
 
 def test_agenda_lists_every_flagged_topic(planned: tuple[Draft, Views, object]) -> None:

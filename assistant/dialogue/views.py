@@ -13,7 +13,7 @@ from decimal import Decimal
 from assistant.dialogue.answers import parse_decimal
 from assistant.dialogue.engine import Engine, Facts
 from assistant.dialogue.model import SOMETHING_ELSE, Kind, Section, Step
-from assistant.dialogue.state import Entry, Item, State, voice
+from assistant.dialogue.state import Entry, Item, Respondent, State, voice
 from assistant.dialogue.texts import Text, placeholders
 
 # A piece of an answer as shown: the person's own words, a label to translate, a date or a number.
@@ -56,6 +56,7 @@ class ItemView:
     id: str
     title: Text
     rows: tuple[AnswerRow, ...]
+    by: Respondent  # who added the item
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,7 @@ class Views:
                     sub, text(sub.prompt, sub, facts) or Text(sub.prompt), answers, item_id=item.id
                 )
             )
-        return ItemView(item.id, title, tuple(rows))
+        return ItemView(item.id, title, tuple(rows), item.by)
 
     def progress(self, state: State, at: Step | None) -> Progress:
         path = self.engine.path(state)

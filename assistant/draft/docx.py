@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 from docx import Document
 from docx.oxml.ns import qn
@@ -20,18 +21,23 @@ def clean(text: str) -> str:
     return _INVALID.sub("", text)
 
 
-def _item(document: object, item: Item) -> None:
-    doc = document
-    doc.add_heading(clean(item.question), level=3)  # type: ignore[attr-defined]
+def _said(document: Any, text: str, by: str, style: str | None = None) -> None:
+    """A paragraph of what was said, then who said it, in italics."""
+    paragraph = document.add_paragraph(clean(text), style=style)
+    paragraph.add_run(f" ({clean(by)})").italic = True
+
+
+def _item(document: Any, item: Item) -> None:
+    if item.heading:
+        document.add_heading(clean(item.question), level=3)
     for answer in item.answers:
-        paragraph = doc.add_paragraph(clean(answer.text))  # type: ignore[attr-defined]
-        note = paragraph.add_run(f" ({clean(answer.by)})")
-        note.italic = True
+        _said(document, answer.text, answer.by)
     for person in item.people:
-        doc.add_paragraph(clean(person.name), style="List Bullet")  # type: ignore[attr-defined]
+        _said(document, person.name, person.by, "List Bullet")
         for detail in person.details:
             for answer in detail.answers:
-                doc.add_paragraph(clean(f"{detail.question} {answer.text}"), style="List Bullet 2")  # type: ignore[attr-defined]
+                text = clean(f"{detail.question} {answer.text}")
+                document.add_paragraph(text, style="List Bullet 2")
 
 
 def render(draft: Draft, t: Translator) -> bytes:

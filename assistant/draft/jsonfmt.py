@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.draft.model import SCHEMA, Answer, Draft, Item
+from assistant.draft.model import SCHEMA, Answer, Draft, Item, Person
+
+
+def _by(said: Answer | Person) -> dict[str, str]:
+    return {"role": said.role, "who": said.who, "text": said.by}
 
 
 def _answer(answer: Answer) -> dict[str, Any]:
-    return {
-        "text": answer.text,
-        "status": answer.status,
-        "value": answer.value,
-        "by": {"role": answer.role, "who": answer.who, "text": answer.by},
-    }
+    return {"text": answer.text, "status": answer.status, "value": answer.value, "by": _by(answer)}
 
 
 def _item(item: Item) -> dict[str, Any]:
@@ -27,7 +26,7 @@ def _item(item: Item) -> dict[str, Any]:
         data["for_meeting"] = True
     if item.people:
         data["people"] = [
-            {"id": p.id, "name": p.name, "details": [_item(d) for d in p.details]}
+            {"id": p.id, "name": p.name, "by": _by(p), "details": [_item(d) for d in p.details]}
             for p in item.people
         ]
     return data

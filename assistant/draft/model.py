@@ -7,12 +7,13 @@ gave it; where the client and someone else answered the same question, the clien
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from assistant.dialogue.model import DRAFT_SECTIONS, Dialogue, Kind
 from assistant.dialogue.state import Respondent, State
+from assistant.dialogue.texts import placeholders
 from assistant.dialogue.views import AnswerRow, ItemView, Shown, Views
 from assistant.i18n import N_, Translator
 from assistant.i18n.answers import answer_text
@@ -51,13 +52,21 @@ class Item:
     answers: tuple[Answer, ...]
     for_meeting: bool = False
     people: tuple[Person, ...] = ()
+    # False where the question only repeats its section's title ("My team" under "My team"),
+    # so the documents do not say it twice; the JSON keeps it.
+    heading: bool = True
 
 
 @dataclass(frozen=True)
 class Person:
+    """One item of an "add another" list, named by its title ("Anna"), with who added it."""
+
     id: str
     name: str
-    details: tuple[Item, ...]
+    details: tuple[Item, ...]  # without the answers the name is made of: it says them already
+    by: str = ""
+    role: str = "client"
+    who: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,25 +117,32 @@ def _answers(row_answers: tuple[Shown, ...], t: Translator) -> tuple[Answer, ...
     )
 
 
-def _person(item: ItemView, t: Translator) -> Person:
+def _person(item: ItemView, in_title: set[str], t: Translator) -> Person:
     details = tuple(
         Item(r.step.key, t.plain_text(r.question), r.step.kind.value, _answers(r.answers, t))
         for r in item.rows
-        if r.answers
+        if r.answers and r.step.key not in in_title
     )
-    return Person(item.id, t.plain_text(item.title), details)
+    by = item.by
+    return Person(item.id, t.plain_text(item.title), details, provenance(by, t), by.role, by.who)
 
 
-def _item(row: AnswerRow, t: Translator) -> Item:
-    people = tuple(_person(i, t) for i in row.items) if row.step.kind is Kind.LIST else ()
-    return Item(
-        row.step.key,
-        t.plain_text(row.question),
-        row.step.kind.value,
-        _answers(row.answers, t),
-        row.for_meeting,
-        people,
+def _item(row: AnswerRow, t: Translator, section_title: str = "") -> Item:
+    question = t.plain_text(row.question)
+    if row.step.kind is not Kind.LIST:
+        answers = _answers(row.answers, t)
+        return Item(row.step.key, question, row.step.kind.value, answers, row.for_meeting)
+    # A list's answer is its people, each with who added them. "No one" is said only when the
+    # person chose to add no one, never for a list they have not reached or skipped.
+    in_title = set(placeholders(row.step.item_title or ""))
+    people = tuple(_person(i, in_title, t) for i in row.items)
+    none_added = tuple(
+        replace(a, text=t.gettext("None added"))
+        for a in _answers(row.answers, t)
+        if not people and a.status == "answered"
     )
+    heading = question != section_title
+    return Item(row.step.key, question, row.step.kind.value, none_added, False, people, heading)
 
 
 def build(
@@ -142,9 +158,12 @@ def build(
     rows = views.rows(state)
     sections = []
     for section_id in DRAFT_SECTIONS:
+        title = t.gettext(SECTION_TITLES[section_id])
         in_section = [r for r in rows if dialogue.draft_section(r.step) == section_id]
         items = tuple(
-            _item(r, t) for r in in_section if (r.answers and _answers(r.answers, t)) or r.items
+            _item(r, t, title)
+            for r in in_section
+            if (r.answers and _answers(r.answers, t)) or r.items
         )
         skipped = tuple(
             t.plain_text(r.question)
@@ -152,9 +171,7 @@ def build(
             if r.answers and not _answers(r.answers, t) and not r.items
         )
         if items or skipped:
-            sections.append(
-                Section(section_id, t.gettext(SECTION_TITLES[section_id]), items, skipped)
-            )
+            sections.append(Section(section_id, title, items, skipped))
     agenda = tuple(_item(r, t) for r in rows if r.for_meeting)
     roles = {a.entry.by.role for r in rows for a in r.answers}
     note = t.gettext(

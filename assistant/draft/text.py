@@ -26,14 +26,15 @@ def _heading(text: str, underline: str) -> list[str]:
 
 
 def _item(item: Item, t: Translator) -> list[str]:
-    lines = ["", *_wrap(item.question, "")]
+    lines = ["", *_wrap(item.question, "")] if item.heading else [""]
     for answer in item.answers:
         lines += [*_wrap(answer.text, "  "), f"  ({answer.by})"]
     for person in item.people:
-        lines += ["", f"  * {person.name}"]
+        lines += ["", f"  * {person.name}"] if lines[-1] else [f"  * {person.name}"]
         for detail in person.details:
             for answer in detail.answers:
                 lines += _wrap(f"{detail.question} {answer.text}", "    ")
+        lines.append(f"    ({person.by})")
     return lines
 
 
