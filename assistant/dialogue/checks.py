@@ -3,22 +3,17 @@ to, whether condition values exist, and whether every step can be reached."""
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from assistant.dialogue.conditions import Answer, Count, Equals, In, Leaf, leaves, possible_answers
 from assistant.dialogue.errors import DialogueError
 from assistant.dialogue.model import Dialogue, Kind, Step
+from assistant.dialogue.reader import did_you_mean
 from assistant.dialogue.texts import placeholders
 
 Positions = dict[tuple[str, object], tuple[int, int]]
 # report(step, where in the step, code, message, hint)
 Report = Callable[[Step, object, str, str, str], None]
-
-
-def _suggest(word: str, options: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"Did you mean '{close[0]}'? " if close else ""
 
 
 def earlier_answers(dialogue: Dialogue, step: Step) -> list[Step]:
@@ -69,7 +64,7 @@ def cross_check(dialogue: Dialogue, positions: Positions) -> list[DialogueError]
                             leaf,
                             "DLG017",
                             f"'{leaf.step}' has no choice '{value}'",
-                            f"{_suggest(value, target.values())}Its values: {', '.join(target.values())}.",
+                            f"{did_you_mean(value, target.values())}Its values: {', '.join(target.values())}.",
                         )
             elif isinstance(leaf, Count) and target.kind not in (Kind.LIST, Kind.MULTIPLE_CHOICE):
                 broken = True
@@ -108,7 +103,7 @@ def _unknown_reference(dialogue: Dialogue, step: Step, leaf: Leaf, error: Report
             leaf,
             "DLG010",
             f"the condition refers to '{key}', which is not a step",
-            f"{_suggest(key, options)}Use the id of an earlier question.",
+            f"{did_you_mean(key, options)}Use the id of an earlier question.",
         )
     elif not known.kind.is_question:
         error(
@@ -157,7 +152,7 @@ def _check_texts(step: Step, allowed: dict[str, Step], error: Report) -> None:
                     where,
                     "DLG013",
                     f"the placeholder {{{name}}} in {where} is {reason}",
-                    f"{_suggest(name, list(usable))}Placeholders can show answers given before this step.",
+                    f"{did_you_mean(name, list(usable))}Placeholders can show answers given before this step.",
                 )
 
 

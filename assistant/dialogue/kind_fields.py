@@ -1,0 +1,97 @@
+"""Reading what each kind of step adds: text lengths, choices and scale points, yes/no labels,
+number ranges, and the "add another" list's titles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.dialogue.model import YES_NO_VALUES, Choice, Kind
+from assistant.dialogue.reader import Reader
+from assistant.dialogue.texts import N_
+from assistant.dialogue.yamlnodes import Node
+
+CHOICE_KEYS = ("value", "label", "hint")
+DEFAULT_MAX_LENGTH = {Kind.SHORT_TEXT: 200, Kind.LONG_TEXT: 5000}
+
+
+class KindFields(Reader):
+    def kind_fields(
+        self, kind: Kind, values: dict[str, Node], node: Node, step_id: str, key: str
+    ) -> dict[str, Any]:
+        fields: dict[str, Any] = {}
+        if kind.is_text:
+            fields["max_length"] = self.integer(
+                values.get("max-length"), "max-length", DEFAULT_MAX_LENGTH[kind]
+            )
+        elif kind in (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE, Kind.SCALE):
+            list_key = "points" if kind is Kind.SCALE else "choices"
+            fields["choices"] = self.choices(
+                self.require(values, list_key, node, f"a {kind.value} step"), list_key, key
+            )
+            other = values.get("something-else")
+            if other is not None:
+                if isinstance(other.value, bool):
+                    fields["something_else"] = N_("Something else") if other.value else None
+                else:
+                    fields["something_else"] = self.text(other, "something-else")
+                    self.positions[(key, "something-else")] = (other.line, other.column)
+        elif kind is Kind.YES_NO:
+            with_not_sure = self.boolean(values.get("not-sure"), "not-sure", True)
+            labels = {"yes": N_("Yes"), "no": N_("No"), "not-sure": N_("Not sure")}
+            fields["choices"] = tuple(
+                Choice(v, labels[v], interface=True)
+                for v in YES_NO_VALUES
+                if with_not_sure or v != "not-sure"
+            )
+        elif kind is Kind.NUMBER:
+            fields["unit"] = self.text(values.get("unit"), "unit")
+            fields["minimum"] = self.decimal(values.get("min"), "min")
+            fields["maximum"] = self.decimal(values.get("max"), "max")
+            fields["whole"] = self.boolean(values.get("whole"), "whole", False)
+            low, high = fields["minimum"], fields["maximum"]
+            if low is not None and high is not None and low > high:
+                self.at(
+                    values["min"],
+                    "DLG021",
+                    f"min {low} is more than max {high}",
+                    "Swap min and max.",
+                )
+        elif kind is Kind.LIST:
+            fields["item_title"] = self.text(
+                self.require(values, "item-title", node, "a list step"), "item-title"
+            )
+            fields["add_prompt"] = self.text(
+                self.require(values, "add-prompt", node, "a list step"), "add-prompt"
+            )
+            fields["max_items"] = self.integer(values.get("max-items"), "max-items", 30)
+        return fields
+
+    def choices(self, node: Node | None, what: str, key: str) -> tuple[Choice, ...]:
+        if node is None:
+            return ()
+        if not node.is_list or len(node.value) < 2:
+            self.at(
+                node,
+                "DLG020",
+                f"{what} must list at least two",
+                "Write each as '- {value: ..., label: ...}'.",
+            )
+            return ()
+        choices: list[Choice] = []
+        for item in node.value:
+            values = self.mapping(item, CHOICE_KEYS, f"one of the {what}")
+            if values is None:
+                continue
+            value = self.ident(self.require(values, "value", item, "a choice"), "the choice value")
+            label = self.text(self.require(values, "label", item, "a choice"), "the choice label")
+            hint = self.text(values.get("hint"), "the choice hint")
+            if value and any(c.value == value for c in choices):
+                self.at(
+                    values["value"],
+                    "DLG014",
+                    f"the value '{value}' is used twice",
+                    "Give each choice its own value.",
+                )
+            elif value and label:
+                choices.append(Choice(value, label, hint))
+        return tuple(choices)

@@ -1,0 +1,127 @@
+"""Reading YAML nodes into typed values, collecting every problem with its file, line and
+column instead of stopping at the first. The loader and the condition reader build on this."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from decimal import Decimal, InvalidOperation
+
+from assistant.dialogue.errors import DialogueError
+from assistant.dialogue.texts import PlaceholderSyntax, placeholders
+from assistant.dialogue.yamlnodes import Node
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+def did_you_mean(word: str, options: tuple[str, ...] | list[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"Did you mean '{close[0]}'? " if close else ""
+
+
+class Reader:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.errors: list[DialogueError] = []
+        # Where each step's `when` leaves and texts are, for the cross checks' errors.
+        self.positions: dict[tuple[str, object], tuple[int, int]] = {}
+
+    def error(self, line: int, column: int, code: str, message: str, hint: str) -> None:
+        self.errors.append(DialogueError(self.path, line, column, code, message, hint))
+
+    def at(self, node: Node, code: str, message: str, hint: str) -> None:
+        self.error(node.line, node.column, code, message, hint)
+
+    def mapping(self, node: Node, allowed: tuple[str, ...], what: str) -> dict[str, Node] | None:
+        if not node.is_mapping:
+            self.at(
+                node,
+                "DLG002",
+                f"{what} must be a mapping of keys",
+                f"Write {what} as 'key: value' lines.",
+            )
+            return None
+        for key, (line, column) in node.key_positions.items():
+            if key not in allowed:
+                # Inside a one-line {...}, a comma starts a new key: the usual cause of a stray key.
+                one_line = line == node.line and not did_you_mean(key, allowed)
+                quoting = " If a text has a comma, put the whole text in quotes."
+                comma = quoting if one_line or " " in key else ""
+                self.error(
+                    line,
+                    column,
+                    "DLG003",
+                    f"unknown key '{key}' in {what}",
+                    f"{did_you_mean(key, allowed)}The keys {what} can have: {', '.join(allowed)}.{comma}",
+                )
+        return dict(node.value)
+
+    def require(self, values: dict[str, Node], key: str, node: Node, what: str) -> Node | None:
+        if key not in values:
+            self.at(node, "DLG004", f"{what} has no '{key}'", f"Add '{key}:' to {what}.")
+            return None
+        return values[key]
+
+    def string(self, node: Node | None, what: str) -> str | None:
+        if node is None:
+            return None
+        if not isinstance(node.value, str) or not node.value.strip():
+            hint = "Write text here." if node.value in (None, "") else "Put the value in quotes."
+            if isinstance(node.value, bool):
+                hint = 'YAML reads yes/no/true/false as true or false: write "yes" in quotes.'
+            self.at(node, "DLG002", f"{what} must be text", hint)
+            return None
+        return node.value.strip()
+
+    def integer(self, node: Node | None, what: str, default: int) -> int:
+        if node is None:
+            return default
+        if isinstance(node.value, bool) or not isinstance(node.value, int) or node.value < 0:
+            self.at(node, "DLG002", f"{what} must be a whole number", "Write a number like 200.")
+            return default
+        return node.value
+
+    def boolean(self, node: Node | None, what: str, default: bool) -> bool:
+        if node is None:
+            return default
+        if not isinstance(node.value, bool):
+            self.at(node, "DLG002", f"{what} must be true or false", "Write true or false.")
+            return default
+        return node.value
+
+    def decimal(self, node: Node | None, what: str) -> Decimal | None:
+        if node is None:
+            return None
+        try:
+            if isinstance(node.value, bool):
+                raise InvalidOperation
+            return Decimal(str(node.value))
+        except InvalidOperation:
+            self.at(node, "DLG002", f"{what} must be a number", "Write a number like 0 or 12.5.")
+            return None
+
+    def ident(self, node: Node | None, what: str) -> str | None:
+        value = self.string(node, what)
+        if value is not None and node is not None and not ID_PATTERN.match(value):
+            self.at(
+                node,
+                "DLG009",
+                f"{what} '{value}' is not made of readable lowercase words",
+                "Use lowercase words joined by '-', starting with a letter, e.g. 'good-at'.",
+            )
+            return None
+        return value
+
+    def text(self, node: Node | None, what: str) -> str | None:
+        value = self.string(node, what)
+        if value is not None and node is not None:
+            try:
+                placeholders(value)
+            except PlaceholderSyntax:
+                self.at(
+                    node,
+                    "DLG022",
+                    f"{what} has a brace that is not a placeholder",
+                    "Placeholders look like {step-id} or {list.step}; remove other braces.",
+                )
+        return value
