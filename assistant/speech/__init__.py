@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.speech.worker import REAL_ENGINE, SpeechFailed, Worker
+from assistant.speech.worker import REAL_ENGINE, SCRATCH, SpeechFailed, Worker
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -159,7 +159,7 @@ def local_speaker(settings: Settings) -> Callable[[str, str], None] | None:
 
     def say(text: str, locale: str) -> None:
         audio = loop.run_until_complete(service.audio(text, locale, cache=False))
-        with tempfile.NamedTemporaryFile(suffix=".ogg") as file:
+        with tempfile.NamedTemporaryFile(suffix=".ogg", dir=SCRATCH) as file:  # in memory
             file.write(audio.data)
             file.flush()
             subprocess.run([*player, file.name], check=False, timeout=120)

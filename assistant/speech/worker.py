@@ -18,6 +18,7 @@ from multiprocessing.process import BaseProcess
 from typing import Protocol
 
 REAL_ENGINE = "assistant.speech.worker:Pyttsx3Engine"
+SCRATCH = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
 
 
 class SpeechFailed(Exception):
@@ -56,7 +57,9 @@ class Pyttsx3Engine:
     def synthesise(self, text: str, voice: str, rate: int) -> bytes:
         import tempfile
 
-        with tempfile.TemporaryDirectory() as folder:
+        # pyttsx3's espeak driver can only write a file, and the text may be a person's own
+        # words: keep that file in memory (tmpfs) where the system has one, and private.
+        with tempfile.TemporaryDirectory(dir=SCRATCH) as folder:
             path = os.path.join(folder, "speech.wav")
             self.finished.clear()
             self.engine.setProperty("voice", voice)
