@@ -144,6 +144,33 @@ def test_list_add_change_remove_and_limit(engine: Engine) -> None:
     assert state.at == "team.to-meeting"
 
 
+def test_no_operation_changes_the_state_it_was_given(engine: Engine) -> None:
+    """Each operation returns a new state: a save that fails leaves nothing half-changed."""
+    steps = [
+        lambda s: engine.submit(s, "continue", {"add": ["yes"]}).state,  # a new item
+        lambda s: engine.submit(s, "continue", {"answer": ["Anna"]}).state,
+        lambda s: engine.back(s),
+        lambda s: engine.submit(s, "continue", {"answer": ["Anna K."]}).state,
+        lambda s: engine.submit(s, "skip", {}).state,
+        lambda s: engine.submit(s, "continue", {"answer": ["no"]}).state,  # back at the list
+        lambda s: engine.set_respondent(s, Respondent("proxy", "my son")),
+        lambda s: engine.submit(s, "continue", {"add": ["yes"]}).state,
+        lambda s: engine.back(s),  # drops the new, empty item
+        lambda s: engine.change(s, "team.who", s.items["team"][0].id),
+        lambda s: engine.submit(s, "continue", {"answer": ["Anna"]}).state,
+        lambda s: engine.remove_item(s, "team", s.items["team"][0].id),
+        lambda s: engine.go_to_review(s),
+    ]
+    state = at(engine, "team")
+    for number, operation in enumerate(steps):
+        before = json.dumps(state.to_json())
+        new = operation(state)
+        assert json.dumps(state.to_json()) == before, f"operation {number} changed its input"
+        assert json.dumps(new.to_json()) != before, f"operation {number} did nothing"
+        state = new
+    assert state.at == REVIEW and state.items["team"] == []
+
+
 def test_back_from_a_new_empty_item_drops_it(engine: Engine) -> None:
     state = engine.submit(at(engine, "team"), "continue", {"add": ["yes"]}).state
     state = engine.back(state)

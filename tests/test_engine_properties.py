@@ -97,9 +97,14 @@ def test_random_conversations_never_break(which: int, actions: list[tuple[str, i
     engine = ENGINES[which]
     state = engine.start()
     for name, pick, words in actions:
+        before = json.dumps(state.to_json())
         # The documented refusals (the web answers 400 / 404) leave the state as it was.
         with contextlib.suppress(BadInput, UnknownStep):
-            state = act(engine, state, name, pick, words)
+            new = act(engine, state, name, pick, words)
+            # An operation returns a new state and never changes the old one: a save that
+            # fails must leave nothing half-changed.
+            assert json.dumps(state.to_json()) == before, name
+            state = new
         assert State.from_json(json.loads(json.dumps(state.to_json()))) == state
         Views(engine).step(state)
         Views(engine).rows(state)

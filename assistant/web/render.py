@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,16 @@ class ParamsUndefined(jinja2.Undefined):
             raise exc(f"{name!r} is undefined")
 
 
+class _Environment(jinja2.Environment):
+    """Template globals as a plain dict instead of Jinja's ChainMap. Every global is set
+    before the first template loads (as Jinja asks), so a snapshot means the same; but with a
+    ChainMap each of a page's ~15 macro imports compared the globals key by key in Python, a
+    tenth of the server's time (profiled)."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
 class Renderer:
     def __init__(self, settings: Settings, catalogs: Catalogs) -> None:
         self.settings = settings
@@ -72,7 +83,7 @@ class Renderer:
         self.environments = {locale: self._environment(locale) for locale in LOCALES}
 
     def _environment(self, locale: str) -> jinja2.Environment:
-        env = jinja2.Environment(
+        env = _Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,
             undefined=ParamsUndefined,
