@@ -173,6 +173,10 @@ async def test_save_resume_on_another_device_and_delete(browser: Browser, settin
         for table in tables:
             if "conversation" in table or "session" in table or "code" in table:
                 assert db.execute(f'select count(*) from "{table}"').fetchone()[0] == 0, table
+    # Not just unlinked: the words are in no file of the data folder (database, WAL, cache).
+    for path in settings.data_dir.rglob("*"):
+        if path.is_file():
+            assert b"Aino" not in path.read_bytes(), path.name
 
 
 async def test_wrong_codes_get_one_message_and_are_rate_limited(browser: Browser) -> None:
@@ -217,3 +221,40 @@ async def test_get_never_changes_anything(client: TestClient, browser: Browser) 
     for path in ("/q/works", "/q/team", "/save", "/delete", "/settings", "/respondent", "/q/nope"):
         await browser.get(path)
     assert (await browser.get("/review")).text == before
+
+
+async def test_untouched_answers_are_deleted_after_the_retention_period(
+    aiohttp_client,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from assistant.app import create_app
+    from assistant.web import keys
+
+    now = [datetime(2026, 11, 22, 12, tzinfo=UTC)]
+    app = create_app(settings, clock=lambda: now[0])
+    browser = Browser(await aiohttp_client(app))
+    await begin(browser)
+    await answer(browser)
+    await answer(browser, {"answer": "Aino"})
+    await browser.get("/save")
+    page = await browser.submit(action="/save")
+    assert "if you do not use them before 22 December 2026" in page.text
+    conversations = app[keys.CONVERSATIONS]
+    # Used again after 29 days: the 30 days start again.
+    now[0] += timedelta(days=29)
+    await browser.get("/q/good-at")
+    await answer(browser, {"answer": "Baking"})
+    now[0] += timedelta(days=29)
+    assert await conversations.delete_expired() == 0
+    # Only an answer moves the date on (a GET changes nothing stored), so this is day 58.
+    assert "Aino" in (await browser.get("/review")).text
+    # Untouched for 30 days more: gone, from the pages and from every file.
+    now[0] += timedelta(days=30, seconds=1)
+    assert await conversations.delete_expired() == 1
+    page = await browser.get("/review")
+    assert page.path == "/"
+    for path in settings.data_dir.rglob("*"):
+        if path.is_file():
+            assert b"Aino" not in path.read_bytes(), path.name

@@ -5,6 +5,7 @@ and the coroutine returns once COMMIT has succeeded."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import secrets
@@ -195,6 +196,15 @@ class SQLiteStore:
             db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
 
         await self._run(lambda: self._write(remove))
+        await self._run(self._forget)
+
+    def _forget(self) -> None:
+        """After a delete: secure_delete has zeroed the freed pages, but in WAL mode the old
+        pages still sit in the -wal file. Copy the zeroed pages home and empty that file, so
+        the deleted words are in no file. A reader holding the log open makes this wait for
+        a later delete; the next checkpoint overwrites the frames anyway."""
+        with contextlib.suppress(sqlite3.Error):  # the delete itself has committed
+            self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
 
     # -- sessions and codes -----------------------------------------------------------------
 
@@ -273,7 +283,10 @@ class SQLiteStore:
             db.execute("DELETE FROM attempts WHERE window_start < ?", (moment - 86400,))
             return int(deleted)
 
-        return await self._run(lambda: self._write(purge))
+        deleted = await self._run(lambda: self._write(purge))
+        if deleted:
+            await self._run(self._forget)
+        return deleted
 
     async def close(self) -> None:
         def finish() -> None:
