@@ -18,6 +18,7 @@ from assistant.store import Store, open_store
 from assistant.web import account, api, audio, draft_views, keys, pages, security
 from assistant.web.forms import MAX_BODY
 from assistant.web.render import Renderer
+from assistant.web.security import where
 
 log = logging.getLogger("assistant")
 RETENTION_INTERVAL = 3600.0
@@ -103,8 +104,8 @@ async def _retention(app: web.Application) -> AsyncIterator[None]:
                 deleted = await app[keys.CONVERSATIONS].delete_expired()
                 if deleted:
                     log.info("retention: deleted %d expired conversation(s)", deleted)
-            except Exception:
-                log.exception("retention run failed; will try again")
+            except Exception as error:
+                log.error("retention run failed; will try again: %s", where(error))
             await asyncio.sleep(RETENTION_INTERVAL)
 
     task = asyncio.create_task(loop())

@@ -180,6 +180,23 @@ async def test_no_answers_in_the_logs(browser: Browser, caplog: pytest.LogCaptur
     assert "Salainen-vastaus-123" not in logged and code.group(1) not in logged
 
 
+async def test_an_unexpected_failure_logs_where_but_never_what_was_typed(
+    browser: Browser, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await begin(browser)
+    await answer(browser)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("could not read 'Salainen-vastaus-123'")  # a message quoting input
+
+    monkeypatch.setattr("assistant.web.pages.step_page", broken)
+    caplog.set_level(logging.DEBUG)
+    page = await browser.get("/q/name")
+    assert page.status == 500 and "Your earlier answers are saved" in page.text
+    assert "ValueError at " in caplog.text and "pages.py" in caplog.text  # where it happened
+    assert "Salainen" not in caplog.text  # caplog.text holds messages and any traceback
+
+
 async def test_api_uses_the_same_engine_and_csrf(browser: Browser) -> None:
     await browser.get("/")
     token = csrf(browser)

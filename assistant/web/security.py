@@ -6,7 +6,9 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+import traceback
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from aiohttp import web
 
@@ -111,7 +113,14 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
                 request, http.status, "not-found" if http.status == 404 else "bad-request"
             )
         raise
-    except Exception:
-        # Never log the request body or answers: only where it happened.
-        log.exception("unexpected error on %s %s", request.method, request.path)
+    except Exception as error:
+        log.error("unexpected error on %s %s: %s", request.method, request.path, where(error))
         return await error_response(request, 500, "server-error")
+
+
+def where(error: BaseException) -> str:
+    """A failure's type and the lines of code it came through, for the log. Never its message
+    or a full traceback: an exception's message can quote what a person typed."""
+    frames = traceback.extract_tb(error.__traceback__)[-8:]
+    trail = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
+    return f"{type(error).__name__} at {trail}"
