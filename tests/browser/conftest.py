@@ -115,13 +115,31 @@ def page(context: BrowserContext, server: LiveServer) -> Iterator[Page]:
     assert outside == [], f"requests to another origin: {outside}"
 
 
-def axe(page: Page) -> list[dict[str, Any]]:
-    """axe-core's WCAG 2.x A/AA violations on the page as it is now."""
+# Rules whose result depends on layout and colour, not only on the DOM: at another width the
+# DOM is the same, so only these need to run again.
+LAYOUT_RULES = ["color-contrast", "target-size", "scrollable-region-focusable"]
+
+
+@pytest.fixture
+def axe_page(context: BrowserContext, page: Page) -> Page:
+    """A page with axe-core loaded into every document it opens. An init script is not subject
+    to the page's CSP, and it spares evaluating axe's source after each navigation."""
+    context.add_init_script(path=str(AXE))
+    return page
+
+
+def axe(
+    page: Page, *, only: list[str] | None = None, enhanced_contrast: bool = False
+) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.x A/AA violations on the page as it is now; `only` narrows the run to
+    those rules; `enhanced_contrast` adds the 7:1 rule of WCAG 1.4.6 (AAA)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))
+    run_only = {"type": "rule", "values": only} if only else {"type": "tag", "values": WCAG_TAGS}
+    rules = {"color-contrast-enhanced": {"enabled": True}} if enhanced_contrast else {}
     result = page.evaluate(
-        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})).violations",
-        WCAG_TAGS,
+        "async (options) => (await axe.run(document, {...options, resultTypes: ['violations']})).violations",
+        {"runOnly": run_only, "rules": rules},
     )
     return [
         {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
@@ -129,10 +147,21 @@ def axe(page: Page) -> list[dict[str, Any]]:
     ]
 
 
+def add_css(page: Page, css: str) -> None:
+    """Apply a user style sheet as a reader's own settings would. A constructed sheet is
+    applied under our CSP, where a <style> element made by script is silently refused."""
+    page.evaluate(
+        """(css) => { const sheet = new CSSStyleSheet(); sheet.replaceSync(css);
+                      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; }""",
+        css,
+    )
+
+
 def save(page: Page, name: str, screenshot: bool = True) -> None:
     """The page's HTML for the Nu validator, and a screenshot for a person to look at."""
-    PAGES.mkdir(parents=True, exist_ok=True)
-    (PAGES / f"{name}.html").write_text(page.content(), encoding="utf-8")
+    html, png = PAGES / f"{name}.html", SCREENSHOTS / f"{name}.png"
+    html.parent.mkdir(parents=True, exist_ok=True)
+    html.write_text(page.content(), encoding="utf-8")
     if screenshot:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        png.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(png), full_page=True)
