@@ -52,21 +52,58 @@ class LocalSpeaker:
                 self._say = None  # no sound device: keep going in text
 
 
-# Commands work in English and in the conversation's language.
-COMMANDS = {
-    "repeat": ("repeat", "toista", "upprepa"),
-    "back": ("back", "takaisin", "tillbaka"),
-    "skip": ("skip", "ohita", "hoppa över", "hoppa"),
-    "help": ("help", "apua", "ohje", "hjälp"),
-    "dont-know": ("dont know", "don't know", "en tiedä", "vet inte"),
-    "talk-in-meeting": ("meeting", "tapaaminen", "möte"),
-    "quit": ("quit", "lopeta", "sluta"),
+# A command works by its English word and by its word in the person's language.
+ENGLISH = {
+    "repeat": ("repeat",),
+    "back": ("back",),
+    "skip": ("skip",),
+    "dont-know": ("don't know", "dont know"),
+    "talk-in-meeting": ("meeting",),
+    "help": ("help",),
+    "quit": ("quit",),
 }
 
 
-def command(typed: str) -> str | None:
+def command_words(t: Translator) -> dict[str, str]:
+    # TRANSLATORS: a word the person types in the terminal version (`assistant talk`) to give a
+    # command. One or two short, lower-case words that are easy to type.
+    return {
+        "repeat": t.pgettext("talk command", "repeat"),
+        "back": t.pgettext("talk command", "back"),
+        "skip": t.pgettext("talk command", "skip"),
+        "dont-know": t.pgettext("talk command", "don't know"),
+        "talk-in-meeting": t.pgettext("talk command", "meeting"),
+        "help": t.pgettext("talk command", "help"),
+        "quit": t.pgettext("talk command", "quit"),
+    }
+
+
+def command_help(t: Translator) -> dict[str, str]:
+    # TRANSLATORS: what a command of the terminal version does, said after the command's word.
+    return {
+        "repeat": t.gettext("Hear the question again."),
+        "back": t.gettext("Go back to the previous question."),
+        "skip": t.gettext("Skip this question."),
+        "dont-know": t.gettext("Answer that you do not know."),
+        "talk-in-meeting": t.gettext("Put this question on the list for the meeting."),
+        "help": t.gettext("Hear the help for this question and these commands."),
+        "quit": t.gettext("Stop for now. Your answers are saved."),
+    }
+
+
+def commands_for(view: StepView) -> list[str]:
+    """The commands a step offers, in the order they are told."""
+    offered = [extra for extra in ("dont-know", "talk-in-meeting") if extra in view.step.offer]
+    return ["repeat", "back", "skip", *offered, "help", "quit"]
+
+
+def command(typed: str, t: Translator) -> str | None:
     text = typed.strip().lower()
-    return next((name for name, words in COMMANDS.items() if text in words), None)
+    words = command_words(t)
+    return next(
+        (name for name, english in ENGLISH.items() if text in english or text == words[name]),
+        None,
+    )
 
 
 class Talk:
@@ -117,7 +154,23 @@ class Talk:
         elif step.kind is Kind.NUMBER and view.unit:
             self.say(t.plain_text(view.unit))
         if step.kind is not Kind.INFORMATION:
-            self.say(t.gettext("Commands: repeat, back, skip, help."))
+            words = command_words(t)
+            told = ", ".join(words[name] for name in commands_for(view))
+            self.say(t.gettext("Commands: %(commands)s.") % {"commands": told})
+
+    def help(self, view: StepView) -> None:
+        """The step's longer help, then what each command does."""
+        t = self.t
+        self.say(
+            t.plain_text(view.help)
+            if view.help
+            else t.gettext("There is no more help for this question.")
+        )
+        words, explained = command_words(t), command_help(t)
+        self.say(
+            t.gettext("You can type a command:"),
+            *(f"{words[name]}: {explained[name]}" for name in commands_for(view)),
+        )
 
     def labels(self, view: StepView) -> list[str]:
         labels = [self.t.plain_text(c.label) for c in view.choices]
@@ -167,18 +220,14 @@ class Talk:
             typed = self.read()
             if typed is None:  # end of input: everything so far is saved
                 break
-            action = command(typed) or "continue"
+            action = command(typed, self.t) or "continue"
             if action == "quit":
                 break
             if action == "repeat":
                 self.present(view)
                 continue
             if action == "help":
-                self.say(
-                    self.t.plain_text(view.help)
-                    if view.help
-                    else self.t.gettext("There is no more help for this question.")
-                )
+                self.help(view)
                 continue
             if action == "back":
                 state = engine.back(loaded.state)

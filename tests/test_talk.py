@@ -58,10 +58,22 @@ def test_talk_completes_the_shipped_dialogue_through_a_pipe(tmp_path: Path) -> N
     )
 
 
+def test_talk_tells_the_commands_each_question_offers_and_help_explains_them(
+    tmp_path: Path,
+) -> None:
+    result = talk(tmp_path, ["", "help", "don't know", "quit"], "--language", "en")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Commands: repeat, back, skip, don't know, meeting, help, quit." in out
+    assert "You can type a command:" in out
+    assert "meeting: Put this question on the list for the meeting." in out
+    assert "quit: Stop for now. Your answers are saved." in out
+    assert "What are you good at?" in out  # "don't know" answered and moved on
+
+
 def test_talk_in_plain_finnish_uses_finnish_commands(tmp_path: Path) -> None:
     result = talk(tmp_path, ["", "ohita", "lopeta"], "--language", "fi@selko")
     assert result.returncode == 0, result.stderr
-    assert (
-        "Tervetuloa" in result.stdout
-        and "Komennot: toista, takaisin, ohita, apua." in result.stdout
-    )
+    out = result.stdout
+    assert "Tervetuloa" in out and "Komennot: toista, takaisin, ohita," in out
+    assert "Tarkista vastauksesi" not in out  # "lopeta" stopped before the end

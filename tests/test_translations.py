@@ -50,7 +50,7 @@ def test_catalogs_are_up_to_date_with_the_code() -> None:
         }
         missing = current - known
         assert not missing, (
-            f"{locale}: run `make update-catalogs` and translate: {sorted(missing)[:5]}"
+            f"{locale}: run `make update-catalogs` and translate: {sorted(missing, key=str)[:5]}"
         )
 
 

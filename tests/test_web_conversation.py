@@ -240,12 +240,16 @@ async def test_untouched_answers_are_deleted_after_the_retention_period(
     await answer(browser, {"answer": "Aino"})
     await browser.get("/save")
     page = await browser.submit(action="/save")
-    assert "if you do not use them before 22 December 2026" in page.text
+    told = "Your answers are deleted on {} unless you answer or change something"
+    assert told.format("22 December 2026") in page.text
+    assert "kept for another 30 days" in page.text
     conversations = app[keys.CONVERSATIONS]
-    # Used again after 29 days: the 30 days start again.
+    # Used again after 29 days: the 30 days start again, and the pages where people stop say so.
     now[0] += timedelta(days=29)
     await browser.get("/q/good-at")
     await answer(browser, {"answer": "Baking"})
+    for path in ("/review", "/draft"):
+        assert told.format("20 January 2027") in (await browser.get(path)).text, path
     now[0] += timedelta(days=29)
     assert await conversations.delete_expired() == 0
     # Only an answer moves the date on (a GET changes nothing stored), so this is day 58.

@@ -22,7 +22,7 @@ from assistant.web.context import (
     set_session,
 )
 from assistant.web.forms import one
-from assistant.web.pages import posted_form, require_conversation, respondent_from
+from assistant.web.pages import kept_until, posted_form, require_conversation, respondent_from
 from assistant.web.render import error_response, render
 from assistant.web.steps import position_url
 
@@ -56,7 +56,7 @@ async def save(request: web.Request) -> web.Response:
         code=shown,
         spelled=", ".join(" ".join(group) for group in shown.split("-")),
         expires=t.format_date(expires.date()),
-        deleted=t.format_date(loaded.expires_at.date()),
+        kept=kept_until(request, loaded, t),
         continue_url=position_url(loaded.state),
     )
 

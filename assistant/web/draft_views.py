@@ -17,7 +17,7 @@ from assistant.draft.model import Draft, build
 from assistant.i18n import LANGUAGES, Translator
 from assistant.web import keys
 from assistant.web.context import context
-from assistant.web.pages import require_conversation
+from assistant.web.pages import kept_until, require_conversation
 from assistant.web.render import render
 from assistant.web.steps import step_url
 
@@ -52,7 +52,7 @@ def _file_name(draft: Draft, extension: str) -> str:
 
 @routes.get("/draft")
 async def draft_page(request: web.Request) -> web.Response:
-    _loaded, draft, t = await _draft(request)
+    loaded, draft, t = await _draft(request)
     ctx = await context(request)
     query = f"?lang={draft.language}"
     change: dict[str, str] = {}
@@ -80,6 +80,7 @@ async def draft_page(request: web.Request) -> web.Response:
             ),
         ],
         updated=t.format_date(draft.updated.date()),
+        kept=kept_until(request, loaded, ctx.translator),
         back_url="/review",
     )
 

@@ -37,6 +37,12 @@ async def require_conversation(request: web.Request) -> Loaded:
     return ctx.loaded
 
 
+def kept_until(request: web.Request, loaded: Loaded, t: Translator) -> dict[str, str | int]:
+    """When the answers will be deleted, for the pages where people stop for a while."""
+    days = request.app[keys.SETTINGS].retention_days
+    return {"date": t.format_date(loaded.expires_at.date()), "days": days}
+
+
 async def posted_form(request: web.Request) -> Form:
     form = await read_form(request)
     await check_csrf(request, one(form, "csrf"))
@@ -189,36 +195,17 @@ async def review(request: web.Request) -> web.Response:
     for section in loaded.bundle.dialogue.sections:
         section_rows = []
         for row in (r for r in rows if r.step.section == section.id):
-            question = t.text(row.question)
-            hidden = t.plain_text(row.question)
-            if row.step.kind is Kind.LIST:
-                section_rows.append(
-                    {
-                        "key": question,
-                        "value": _items_html(row, t),
-                        "actions": [
-                            {
-                                "href": step_url(row.step.key, returning=True),
-                                "text": t.gettext("Change"),
-                                "hidden": hidden,
-                            }
-                        ],
-                    }
-                )
-                continue
-            section_rows.append(
-                {
-                    "key": question,
-                    "value": answers_html(row.answers, t, with_by=two_voices),
-                    "actions": [
-                        {
-                            "href": step_url(row.step.key, returning=True),
-                            "text": t.gettext("Change"),
-                            "hidden": hidden,
-                        }
-                    ],
-                }
+            value = (
+                _items_html(row, t)
+                if row.step.kind is Kind.LIST
+                else answers_html(row.answers, t, with_by=two_voices)
             )
+            change = {
+                "href": step_url(row.step.key, returning=True),
+                "text": t.gettext("Change"),
+                "hidden": t.plain_text(row.question),
+            }
+            section_rows.append({"key": t.text(row.question), "value": value, "actions": [change]})
         if section_rows:
             title = t.pgettext(f"section:{section.id}", section.title)
             sections.append({"title": title, "rows": section_rows})
@@ -226,6 +213,7 @@ async def review(request: web.Request) -> web.Response:
         request,
         "review.html",
         sections=sections,
+        kept=kept_until(request, loaded, t),
         back_url=step_url(
             loaded.bundle.engine.back(loaded.bundle.engine.go_to_review(loaded.state)).at
         ),
