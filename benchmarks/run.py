@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gzip
+import json
 import os
 import re
 import statistics
@@ -162,7 +163,9 @@ async def populate(data: Path, count: int) -> None:
     from assistant.testplan import load_plan, plan_path, run
 
     dialogue_path = ROOT / "dialogues" / "wishes-and-needs.yaml"
-    state = run(load_dialogue(dialogue_path), load_plan(plan_path(dialogue_path))).state.to_json()
+    state = json.dumps(
+        run(load_dialogue(dialogue_path), load_plan(plan_path(dialogue_path))).state.to_json()
+    )
     store = await open_store(Settings.from_env(data_dir=data))
     from datetime import UTC, datetime
 

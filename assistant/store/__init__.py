@@ -1,7 +1,8 @@
 """Persistence behind one small async interface, so a PostgreSQL store can follow SQLite.
 
-The conversation's state and settings are opaque JSON to the store. Session tokens and resume
-codes arrive already hashed: the store never sees them in the clear.
+The conversation's state is opaque JSON text to the store (the service decodes it, and keeps
+the decoded states most recently read or written); settings are a small JSON object. Session
+tokens and resume codes arrive already hashed: the store never sees them in the clear.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Conversation:
     id: str
-    state: dict[str, Any]
+    state: str  # JSON text
     settings: dict[str, Any]
     created_at: datetime
     updated_at: datetime
@@ -29,16 +30,14 @@ class StoreUnavailable(Exception):
 
 
 class Store(Protocol):
-    async def create(
-        self, state: dict[str, Any], settings: dict[str, Any], now: datetime
-    ) -> Conversation:
+    async def create(self, state: str, settings: dict[str, Any], now: datetime) -> Conversation:
         """A new conversation, committed."""
 
     async def get(self, conversation_id: str) -> Conversation | None:
         """The conversation, or None if it does not exist."""
 
     async def save(
-        self, conversation_id: str, state: dict[str, Any], settings: dict[str, Any], now: datetime
+        self, conversation_id: str, state: str, settings: dict[str, Any], now: datetime
     ) -> Conversation:
         """Replace state and settings; returns only after COMMIT; moves the expiry date on."""
 
@@ -48,8 +47,9 @@ class Store(Protocol):
     async def bind_session(self, token_hash: str, conversation_id: str, now: datetime) -> None:
         """A browser session opens this conversation."""
 
-    async def conversation_by_session(self, token_hash: str) -> Conversation | None:
-        """The conversation a session opens, in one read (every page needs it)."""
+    async def conversation_by_session(self, token_hash: str, now: datetime) -> Conversation | None:
+        """The conversation a session opens, in one read (every page needs it); an expired
+        one is gone even before the hourly retention run deletes it."""
 
     async def set_resume_code(
         self, conversation_id: str, code_hash: str, expires_at: datetime

@@ -61,8 +61,8 @@ def _time(epoch: int) -> datetime:
 def _conversation(row: tuple[Any, ...] | None) -> Conversation | None:
     if row is None:
         return None
-    state, settings = json.loads(row[1]), json.loads(row[2])
-    return Conversation(row[0], state, settings, _time(row[3]), _time(row[4]), _time(row[5]))
+    settings = json.loads(row[2])
+    return Conversation(row[0], row[1], settings, _time(row[3]), _time(row[4]), _time(row[5]))
 
 
 class SQLiteStore:
@@ -126,14 +126,12 @@ class SQLiteStore:
 
     # -- conversations ----------------------------------------------------------------------
 
-    async def create(
-        self, state: dict[str, Any], settings: dict[str, Any], now: datetime
-    ) -> Conversation:
+    async def create(self, state: str, settings: dict[str, Any], now: datetime) -> Conversation:
         conversation_id = secrets.token_urlsafe(16)
         expires = now + self.retention
         row = (
             conversation_id,
-            json.dumps(state),
+            state,
             json.dumps(settings),
             _epoch(now),
             _epoch(now),
@@ -160,7 +158,7 @@ class SQLiteStore:
         return _conversation(row)
 
     async def save(
-        self, conversation_id: str, state: dict[str, Any], settings: dict[str, Any], now: datetime
+        self, conversation_id: str, state: str, settings: dict[str, Any], now: datetime
     ) -> Conversation:
         expires = now + self.retention
 
@@ -168,7 +166,7 @@ class SQLiteStore:
             db.execute(
                 "UPDATE conversations SET state = ?, settings = ?, updated_at = ?, expires_at = ? WHERE id = ?",
                 (
-                    json.dumps(state),
+                    state,
                     json.dumps(settings),
                     _epoch(now),
                     _epoch(expires),
@@ -217,11 +215,11 @@ class SQLiteStore:
 
         await self._run(lambda: self._write(insert))
 
-    async def conversation_by_session(self, token_hash: str) -> Conversation | None:
+    async def conversation_by_session(self, token_hash: str, now: datetime) -> Conversation | None:
         def read() -> tuple[Any, ...] | None:
-            query = "SELECT c.* FROM sessions s JOIN conversations c ON c.id = s.conversation_id WHERE s.token_hash = ?"
+            query = "SELECT c.* FROM sessions s JOIN conversations c ON c.id = s.conversation_id WHERE s.token_hash = ? AND c.expires_at > ?"
             row: tuple[Any, ...] | None = (
-                self._connection().execute(query, (token_hash,)).fetchone()
+                self._connection().execute(query, (token_hash, _epoch(now))).fetchone()
             )
             return row
 

@@ -31,10 +31,14 @@ async def _draft(request: web.Request) -> tuple[Loaded, Draft, Translator]:
     if language not in LANGUAGES:
         language = ctx.translator.language  # the standard language of the conversation
     t = request.app[keys.RENDERER].catalogs.translator(language)
-    conversation = await request.app[keys.CONVERSATIONS].store.get(loaded.id)
-    created = conversation.created_at if conversation else request.app[keys.CONVERSATIONS].clock()
-    updated = conversation.updated_at if conversation else created
-    draft = build(loaded.bundle.dialogue, loaded.bundle.views, loaded.state, t, created, updated)
+    draft = build(
+        loaded.bundle.dialogue,
+        loaded.bundle.views,
+        loaded.state,
+        t,
+        loaded.created_at,
+        loaded.updated_at,
+    )
     return loaded, draft, t
 
 
