@@ -3,7 +3,8 @@
 Each prompt is printed as plain lines (a braille display shows one line at a time, so no
 boxes, no colours, no cursor tricks) and spoken aloud by the local speech engine. Choices are
 numbered; answers are typed. Every answer is saved to the same store as the web pages, and the
-conversation ends with the draft as plain text and a resume code.
+conversation ends with the draft as plain text and a resume code. On a question answered
+before (after "back", or when continuing with a code) the answer is told, and Enter keeps it.
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ from typing import Protocol, TextIO
 from assistant.conversations import Conversations, Loaded, format_code
 from assistant.dialogue.model import SOMETHING_ELSE, Kind
 from assistant.dialogue.state import Respondent
-from assistant.dialogue.views import StepView
+from assistant.dialogue.views import StepView, shown
+from assistant.draft.model import build
+from assistant.draft.text import render as render_text
 from assistant.i18n import LANGUAGES, LOCALES, Catalogs, Translator, locale_for
 from assistant.i18n.answers import answer_text, where
 from assistant.settings import Settings
 from assistant.store import open_store
 from assistant.web.context import DEFAULT_PREFS
 from assistant.web.messages import field_message
-from assistant.web.steps import by_line
 
 
 class Speaker(Protocol):
@@ -81,12 +83,12 @@ def command_words(t: Translator) -> dict[str, str]:
 def command_help(t: Translator) -> dict[str, str]:
     # TRANSLATORS: what a command of the terminal version does, said after the command's word.
     return {
-        "repeat": t.gettext("Hear the question again."),
+        "repeat": t.gettext("The question again."),
         "back": t.gettext("Go back to the previous question."),
         "skip": t.gettext("Skip this question."),
         "dont-know": t.gettext("Answer that you do not know."),
         "talk-in-meeting": t.gettext("Put this question on the list for the meeting."),
-        "help": t.gettext("Hear the help for this question and these commands."),
+        "help": t.gettext("Help with this question, and these commands."),
         "quit": t.gettext("Stop for now. Your answers are saved."),
     }
 
@@ -148,15 +150,26 @@ class Talk:
             for number, label in enumerate(self.labels(view), 1):
                 self.say(f"{number}. {label}")
             if step.kind is Kind.MULTIPLE_CHOICE:
-                self.say(t.gettext("Type the numbers of all that fit, separated by commas."))
+                self.say(self.numbers_hint(view))
         elif step.kind is Kind.DATE:
             self.say(t.gettext("Type the date as day, month and year, for example 27.3.2027."))
         elif step.kind is Kind.NUMBER and view.unit:
             self.say(t.plain_text(view.unit))
-        if step.kind is not Kind.INFORMATION:
-            words = command_words(t)
-            told = ", ".join(words[name] for name in commands_for(view))
-            self.say(t.gettext("Commands: %(commands)s.") % {"commands": told})
+        if step.kind is Kind.INFORMATION:
+            self.say(t.gettext("Press Enter to continue."))
+            return
+        if view.entry is not None and step.kind is not Kind.LIST:
+            self.say(
+                t.gettext("Your answer now: %(answer)s")
+                % {"answer": answer_text(shown(step, view.entry), t)},
+                t.gettext("Press Enter to keep it, or type a new answer."),
+            )
+        self.commands(view)
+
+    def commands(self, view: StepView) -> None:
+        words = command_words(self.t)
+        told = ", ".join(words[name] for name in commands_for(view))
+        self.say(self.t.gettext("Commands: %(commands)s.") % {"commands": told})
 
     def help(self, view: StepView) -> None:
         """The step's longer help, then what each command does."""
@@ -171,6 +184,11 @@ class Talk:
             t.gettext("You can type a command:"),
             *(f"{words[name]}: {explained[name]}" for name in commands_for(view)),
         )
+
+    def numbers_hint(self, view: StepView) -> str:
+        if view.step.kind is Kind.MULTIPLE_CHOICE:
+            return self.t.gettext("Type the numbers of all that fit, separated by commas.")
+        return self.t.gettext("Type one of the numbers.")
 
     def labels(self, view: StepView) -> list[str]:
         labels = [self.t.plain_text(c.label) for c in view.choices]
@@ -231,10 +249,12 @@ class Talk:
                 continue
             if action == "back":
                 state = engine.back(loaded.state)
+            elif action == "continue" and not typed.strip() and view.entry is not None:
+                state = engine.keep(loaded.state)  # Enter keeps the answer given before
             else:
                 form = self.form(view, typed) if action == "continue" else {}
                 if form is None:
-                    self.say(self.t.gettext("Type one of the numbers."))
+                    self.say(self.numbers_hint(view))
                     continue
                 if action in ("dont-know", "talk-in-meeting") and action not in view.step.offer:
                     action = "skip"
@@ -244,6 +264,7 @@ class Talk:
                 if not outcome.ok:
                     words = self.t.plain_text(view.prompt)
                     self.say(*(field_message(self.t, e, words) for e in outcome.errors))
+                    self.commands(view)
                     continue
                 state = outcome.state
             loaded = await self.conversations.save(loaded, state)
@@ -252,24 +273,20 @@ class Talk:
                 self.present(view)
         return loaded
 
-    def review(self, loaded: Loaded) -> None:
-        """The answers as plain lines: question, then the answer and who gave it."""
-        self.say("", self.t.gettext("Check your answers"))
-        for row in loaded.bundle.views.rows(loaded.state):
-            print("", file=self.out)
-            print(self.t.plain_text(row.question), file=self.out)
-            for item in row.items:
-                print(f"- {self.t.plain_text(item.title)}", file=self.out)
-            if not row.answers and not row.items:
-                print("  " + self.t.gettext("Not answered"), file=self.out)
-            for shown in row.answers:
-                text = answer_text(shown, self.t)
-                by = (
-                    ""
-                    if shown.entry.status == "skipped"
-                    else f" ({by_line(shown.entry.by, self.t)})"
-                )
-                print(f"  {text}{by}", file=self.out)
+    def draft(self, loaded: Loaded) -> None:
+        """At the end, the draft itself as plain text: the same words the caseworker gets.
+        Printed, not spoken: the person has just heard every answer."""
+        bundle = loaded.bundle
+        draft = build(
+            bundle.dialogue,
+            bundle.views,
+            loaded.state,
+            self.t,
+            loaded.created_at,
+            loaded.updated_at,
+        )
+        self.say("", self.t.gettext("All questions are done. This is your draft:"))
+        print("", render_text(draft, self.t).replace("\r\n", "\n"), sep="\n", file=self.out)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -306,7 +323,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
             loaded, _token = await conversations.start(Respondent(), prefs)
         loaded = await talk.run(loaded)
         if loaded.bundle.views.step(loaded.state) is None:
-            talk.review(loaded)
+            talk.draft(loaded)
         code, expires = await conversations.make_code(loaded)
         talk.say("", translator.gettext("Your code is:") + " " + format_code(code))
         talk.say(

@@ -189,3 +189,32 @@ def test_tts_voices_and_warm_build_the_whole_cache(tmp_path: Path) -> None:
         timeout=120,
     )
     assert again.stdout.startswith("0 synthesised")
+
+
+async def test_an_information_step_is_read_with_its_paragraphs(
+    aiohttp_client, settings: Settings, real: SpeechService
+) -> None:  # type: ignore[no-untyped-def]
+    browser = Browser(await aiohttp_client(create_app(settings, speech=real)))
+    await begin(browser)  # at "Before we start": a heading and two short paragraphs
+    response = await browser.client.get("/audio/q/welcome.ogg?part=question")
+    assert response.status == 200
+    # The heading alone ("Before we start.") lasts about a second; with the paragraphs, more.
+    assert seconds(await response.read()) > 3.0
+
+
+async def test_pages_keep_working_while_the_engine_crashes(
+    aiohttp_client, settings: Settings, fake: SpeechService
+) -> None:  # type: ignore[no-untyped-def]
+    browser = Browser(await aiohttp_client(create_app(settings, speech=fake)))
+    await begin(browser)
+    await answer(browser)
+    await answer(browser, {"answer": "please crash"})  # a name the fake engine dies on
+    await answer(browser, {"answer": "Listening"})
+    await answer(browser, {"answer": "yes"})  # "Where do you work or study, please crash?"
+    spoken = await browser.client.get("/audio/q/work-place.ogg?part=question")
+    assert spoken.status == 503 and "Listening is not available" in await spoken.text()
+    await answer(browser, {"answer": "The library"})  # the pages never noticed
+    assert browser.page and browser.page.heading.endswith("How do you get around?")
+    restarted = await browser.client.get("/audio/q/moving.ogg?part=question")
+    assert restarted.status == 200 and seconds(await restarted.read()) > 0.5
+    assert fake.worker.restarts >= 1

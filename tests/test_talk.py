@@ -42,18 +42,16 @@ def test_talk_completes_the_shipped_dialogue_through_a_pipe(tmp_path: Path) -> N
     assert "Welcome" in out and "What do people like about you?" in out
     assert "1. People close to me" in out  # choices are numbered
     assert out.count("What matters most to you?") >= 3  # repeat and back say it again
-    assert (
-        "Check your answers" in out
-        and "My humour" in out
-        and "People close to me, My daily routines" in out
-    )
+    # It ends with the draft itself, as the caseworker gets it.
+    assert "This is your draft:" in out and "To talk about in the meeting" not in out
+    assert "My humour" in out and "People close to me, My daily routines" in out
     code = re.search(r"Your code is: ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})", out)
     assert code, out[-500:]
     # The same store: the code opens the conversation again, in another language.
     again = talk(tmp_path, ["quit"], "--code", code.group(1), "--language", "fi")
     assert (
         again.returncode == 0
-        and "Tarkista vastauksesi" in again.stdout
+        and "Toiveeni ja tarpeeni" in again.stdout  # the draft, in Finnish
         and "My humour" in again.stdout
     )
 
@@ -77,3 +75,26 @@ def test_talk_in_plain_finnish_uses_finnish_commands(tmp_path: Path) -> None:
     out = result.stdout
     assert "Tervetuloa" in out and "Komennot: toista, takaisin, ohita," in out
     assert "Tarkista vastauksesi" not in out  # "lopeta" stopped before the end
+
+
+def test_after_back_the_answer_is_told_and_enter_keeps_it(tmp_path: Path) -> None:
+    # welcome, an answer, back to it, Enter keeps it, then quit.
+    result = talk(tmp_path, ["", "My humour", "back", "", "quit"], "--language", "en")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Press Enter to continue." in out  # the welcome says how to go on
+    assert "Your answer now: My humour" in out
+    assert "Press Enter to keep it, or type a new answer." in out
+    code = re.search(r"Your code is: (\S+)", out)
+    assert code
+    again = talk(tmp_path, ["back", "quit"], "--code", code.group(1), "--language", "en")
+    # Continuing at "What are you good at?", one back: the kept answer is there, not skipped.
+    assert "What are you good at?" in again.stdout
+    assert "Your answer now: My humour" in again.stdout
+
+
+def test_a_wrong_answer_tells_the_commands_again(tmp_path: Path) -> None:
+    # The matters question takes numbers; "many" is neither a number nor a command.
+    result = talk(tmp_path, ["", "skip", "skip", "many", "quit"], "--language", "en")
+    out = result.stdout
+    assert "Type the numbers of all that fit, separated by commas." in out

@@ -288,6 +288,11 @@ class Engine:
         new.respondent = respondent
         return new
 
+    def keep(self, state: State) -> State:
+        """Move on from the current step and leave its answer as it is (Enter in a terminal)."""
+        step, _item = self.current(state)
+        return state if step is None else self._advance(state.copy())
+
     def go_to_review(self, state: State) -> State:
         new = state.copy()
         new.at, new.item, new.return_to_review, new.review_path = REVIEW, None, False, []

@@ -16,7 +16,7 @@ from assistant.i18n import Catalogs, Translator
 def step_speech(view: StepView, t: Translator) -> tuple[str, bool]:
     """The question as it is read aloud, and whether it holds a person's own words (then it
     is synthesised for them only, never cached)."""
-    parts = [view.prompt, view.hint]
+    parts = [view.prompt, view.hint, view.text]  # text: an information step's paragraphs
     if view.step.kind is Kind.LIST:
         parts += [item.title for item in view.items] + [view.add_prompt]
     else:
