@@ -207,6 +207,12 @@ class Conversations:
             return None
         return await self._new_session(conversation_id)
 
+    async def leave(self, loaded: Loaded) -> None:
+        """This browser starts a new conversation. The one it leaves is deleted unless a code
+        still opens it: otherwise nobody could reach it again, not even to delete it."""
+        if not await self.store.has_resume_code(loaded.id, self.clock()):
+            await self.delete(loaded)
+
     async def delete(self, loaded: Loaded) -> None:
         await self.store.delete(loaded.id)
         self.states.clear()  # deleted answers are kept nowhere, memory included

@@ -198,7 +198,7 @@ async def test_someone_else_answering_is_recorded(browser: Browser) -> None:
     await answer(browser)
     await answer(browser, {"answer": "Aino"})
     page = await browser.get("/review")
-    assert "Answered for you by my daughter" in page.text
+    assert "Answered for the client by my daughter" in page.text  # "you" is the daughter
 
 
 async def test_switching_language_keeps_answers(browser: Browser) -> None:

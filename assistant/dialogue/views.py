@@ -97,6 +97,7 @@ class StepView:
     progress: Progress
     is_first: bool
     returning_to_review: bool
+    respondent: Respondent  # who is answering now
 
 
 def text(source: str | None, step: Step, facts: Facts) -> Text | None:
@@ -192,6 +193,7 @@ class Views:
             progress=self.progress(state, step),
             is_first=bool(path) and path[0].key == step.key and step.parent is None,
             returning_to_review=state.return_to_review,
+            respondent=state.respondent,
         )
 
     def items(self, state: State, list_step: Step) -> tuple[ItemView, ...]:

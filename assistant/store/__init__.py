@@ -59,6 +59,9 @@ class Store(Protocol):
     async def conversation_for_code(self, code_hash: str, now: datetime) -> str | None:
         """The conversation a resume code opens, unless the code has expired."""
 
+    async def has_resume_code(self, conversation_id: str, now: datetime) -> bool:
+        """Whether a resume code that still works opens this conversation."""
+
     async def count_attempt(self, key: str, window_seconds: int, now: datetime) -> int:
         """Count one attempt in the current fixed window; returns the count so far."""
 

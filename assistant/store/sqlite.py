@@ -252,6 +252,14 @@ class SQLiteStore:
 
         return await self._run(read)
 
+    async def has_resume_code(self, conversation_id: str, now: datetime) -> bool:
+        def read() -> bool:
+            query = "SELECT 1 FROM resume_codes WHERE conversation_id = ? AND expires_at > ?"
+            row = self._connection().execute(query, (conversation_id, _epoch(now))).fetchone()
+            return row is not None
+
+        return await self._run(read)
+
     async def count_attempt(self, key: str, window_seconds: int, now: datetime) -> int:
         window = _epoch(now) // window_seconds * window_seconds
 

@@ -81,7 +81,10 @@ async def start(request: web.Request) -> web.Response:
     form = await posted_form(request)
     respondent = respondent_from(form)
     ctx = await context(request)
-    loaded, token = await request.app[keys.CONVERSATIONS].start(respondent, ctx.prefs)
+    conversations = request.app[keys.CONVERSATIONS]
+    if ctx.loaded is not None:  # "start again", as the start page says
+        await conversations.leave(ctx.loaded)
+    loaded, token = await conversations.start(respondent, ctx.prefs)
     response = web.HTTPSeeOther(position_url(loaded.state))
     set_session(response, request, token)
     raise response
@@ -198,7 +201,7 @@ async def review(request: web.Request) -> web.Response:
             value = (
                 _items_html(row, t)
                 if row.step.kind is Kind.LIST
-                else answers_html(row.answers, t, with_by=two_voices)
+                else answers_html(row.answers, t, two_voices, loaded.state.respondent)
             )
             change = {
                 "href": step_url(row.step.key, returning=True),

@@ -32,17 +32,35 @@ def position_url(state: State) -> str:
     return step_url(state.at, state.item, state.return_to_review)
 
 
-def by_line(by: Respondent, translator: Translator) -> str:
-    """Who gave an answer, in words (never only by colour or position)."""
+def by_line(by: Respondent, translator: Translator, reader: Respondent | None = None) -> str:
+    """Who gave an answer, in words (never only by colour or position). "You" is whoever reads:
+    when someone answering for the client reads, the client's answers are "the client's"."""
+    who = by.who or translator.gettext("someone")
+    if reader is not None and reader.role == "proxy":
+        if by.role == "helped":
+            return translator.gettext("The client's own answer, with help from %(who)s") % {
+                "who": who
+            }
+        if by.role == "proxy":
+            return translator.gettext("Answered for the client by %(who)s") % {"who": who}
+        return translator.gettext("The client's own answer")
     if by.role == "helped":
-        return translator.gettext("Your own answer, with help from %(who)s") % {
-            "who": by.who or translator.gettext("someone")
-        }
+        return translator.gettext("Your own answer, with help from %(who)s") % {"who": who}
     if by.role == "proxy":
-        return translator.gettext("Answered for you by %(who)s") % {
-            "who": by.who or translator.gettext("someone")
-        }
+        return translator.gettext("Answered for you by %(who)s") % {"who": who}
     return translator.gettext("Your own answer")
+
+
+def answering_line(respondent: Respondent, translator: Translator) -> str | None:
+    """Who is answering now, on every question page, unless it is the client alone."""
+    who = respondent.who or translator.gettext("someone")
+    if respondent.role == "helped":
+        return translator.gettext("Answering: the client, with help from %(who)s.") % {"who": who}
+    if respondent.role == "proxy":
+        return translator.gettext(
+            "Answering for the client: %(who)s. Answer as the client would, in their words."
+        ) % {"who": who}
+    return None
 
 
 def answer_html(shown: Shown, translator: Translator) -> Markup:
@@ -50,7 +68,12 @@ def answer_html(shown: Shown, translator: Translator) -> Markup:
     return escape(answer_text(shown, translator))
 
 
-def answers_html(answers: Sequence[Shown], translator: Translator, with_by: bool) -> Markup:
+def answers_html(
+    answers: Sequence[Shown],
+    translator: Translator,
+    with_by: bool,
+    reader: Respondent | None = None,
+) -> Markup:
     if not answers:
         return escape(translator.gettext("Not answered"))
     if not with_by:
@@ -60,7 +83,7 @@ def answers_html(answers: Sequence[Shown], translator: Translator, with_by: bool
         answer_html(a, translator)
         if a.entry.status == "skipped"
         else Markup('<span class="answer">{}</span> <span class="by">({})</span>').format(
-            answer_html(a, translator), by_line(a.entry.by, translator)
+            answer_html(a, translator), by_line(a.entry.by, translator, reader)
         )
         for a in answers
     ]
@@ -123,6 +146,7 @@ def step_page(
         "question": question,
         "question_plain": question_plain,
         "caption": caption,
+        "answering": answering_line(view.respondent, translator),
         "hint": translator.text(view.hint) if view.hint else None,
         "help": translator.text(view.help) if view.help else None,
         "body": translator.text(view.text) if view.text else None,
@@ -153,7 +177,9 @@ def step_page(
             else []
         ),
         "other_answers": [
-            Markup("{} ({})").format(answer_html(a, translator), by_line(a.entry.by, translator))
+            Markup("{} ({})").format(
+                answer_html(a, translator), by_line(a.entry.by, translator, view.respondent)
+            )
             for a in view.other_answers
         ],
         "items": [
