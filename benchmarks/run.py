@@ -55,8 +55,11 @@ def form_for(kind: str, html: str) -> dict[str, str]:
     return {"answer": values[0]} if values else {}
 
 
-async def person(base: str, latencies: list[float], errors: list[int], deadline: float) -> int:
-    """One person answering the whole conversation through the plain pages, as a browser does."""
+async def person(
+    base: str, latencies: list[float], errors: list[int], deadline: float, steps_at_most: int
+) -> int:
+    """One person answering the conversation through the plain pages, as a browser does: the
+    same client work against the assistant and against the limit."""
     steps = 0
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
         async with session.get(base + "/") as response:
@@ -66,7 +69,7 @@ async def person(base: str, latencies: list[float], errors: list[int], deadline:
             base + "/start", data={"csrf": token, "role": "client"}
         ) as response:
             html = await response.text()
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and steps < steps_at_most:
             action, kind = ACTION.search(html), KIND.search(html)
             if not action or not kind:
                 break  # the review: this person is done
@@ -83,32 +86,15 @@ async def person(base: str, latencies: list[float], errors: list[int], deadline:
     return steps
 
 
-async def bare_person(base: str, latencies: list[float], errors: list[int], deadline: float) -> int:
-    steps = 0
-    async with aiohttp.ClientSession() as session:
-        while time.monotonic() < deadline and steps < 60:
-            started = time.perf_counter()
-            async with session.post(
-                base + "/answer", data={"answer": "Benchmark answer"}
-            ) as response:
-                await response.read()
-                if response.status != 200:
-                    errors.append(response.status)
-            latencies.append(time.perf_counter() - started)
-            steps += 1
-    return steps
-
-
-async def load(base: str, clients: int, seconds: float, bare: bool) -> dict[str, float]:
+async def load(base: str, clients: int, seconds: float, steps_at_most: int) -> dict[str, float]:
     latencies: list[float] = []
     errors: list[int] = []
     started = time.monotonic()
     deadline = started + seconds
-    one = bare_person if bare else person
 
     async def keep_going() -> None:
         while time.monotonic() < deadline:
-            await one(base, latencies, errors, deadline)
+            await person(base, latencies, errors, deadline, steps_at_most)
 
     await asyncio.gather(*(keep_going() for _ in range(clients)))
     elapsed = time.monotonic() - started
@@ -125,15 +111,32 @@ def median_of(rounds: list[dict[str, float]]) -> dict[str, float]:
     return {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
 
 
-def start_bare(folder: Path, page_bytes: int) -> tuple[subprocess.Popen[bytes], str]:
+async def capture_page(url: str) -> tuple[str, int]:
+    """A real question page of the assistant (the limit serves it as it is), and how many steps
+    one whole conversation takes (a person at the limit starts over after as many)."""
+    latencies: list[float] = []
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        async with session.get(url + "/") as response:
+            await response.read()
+        token = next(c.value for c in session.cookie_jar if c.key == "oma_csrf")
+        async with session.post(url + "/start", data={"csrf": token}) as response:
+            await response.read()
+        async with session.get(url + "/q/liked-for") as response:
+            page = await response.text()
+    steps = await person(url, latencies, [], time.monotonic() + 60, 1000)
+    return page, steps
+
+
+def start_bare(folder: Path, page: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
+    (folder / "page.html").write_text(page, encoding="utf-8")
     process = subprocess.Popen(
         [
             sys.executable,
             str(ROOT / "benchmarks" / "bare_app.py"),
             str(port),
             str(folder / "bare.sqlite3"),
-            str(page_bytes),
+            str(folder / "page.html"),
         ]
     )
     pin(process.pid, 0)
@@ -141,7 +144,7 @@ def start_bare(folder: Path, page_bytes: int) -> tuple[subprocess.Popen[bytes], 
         try:
             import urllib.request
 
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/page", timeout=0.2).read()
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=0.2).read()
             break
         except OSError:
             time.sleep(0.05)
@@ -185,19 +188,18 @@ async def throughput(args: argparse.Namespace, folder: Path) -> list[str]:
     server.start()
     assert server.process is not None
     pin(server.process.pid, 0)
-    async with aiohttp.ClientSession() as session, session.get(server.url + "/") as response:
-        page_bytes = len(await response.read())
-    bare, bare_url = start_bare(folder, page_bytes)
+    page, steps = await capture_page(server.url)
+    bare, bare_url = start_bare(folder, page)
     lines = [
         "| load | steps/s | p50 ms | p95 ms | p99 ms | errors | ratio to limit |",
         "|---|---|---|---|---|---|---|",
     ]
     for clients in args.clients:
         limit = median_of(
-            [await load(bare_url, clients, args.seconds, True) for _ in range(args.rounds)]
+            [await load(bare_url, clients, args.seconds, steps) for _ in range(args.rounds)]
         )
         ours = median_of(
-            [await load(server.url, clients, args.seconds, False) for _ in range(args.rounds)]
+            [await load(server.url, clients, args.seconds, steps) for _ in range(args.rounds)]
         )
         lines.append(row(f"limit, {clients} clients", limit, None))
         lines.append(row(f"assistant, {clients} clients", ours, limit))

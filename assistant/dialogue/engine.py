@@ -87,8 +87,15 @@ class Engine:
                 steps.append(step)
         return steps
 
-    def facts(self, state: State, item: Item | None = None, list_step: Step | None = None) -> Facts:
-        applies = {s.key for s in self.path(state)}
+    def facts(
+        self,
+        state: State,
+        item: Item | None = None,
+        list_step: Step | None = None,
+        path: list[Step] | None = None,
+    ) -> Facts:
+        """What conditions and placeholders see; `path` when the caller has it already."""
+        applies = {s.key for s in (self.path(state) if path is None else path)}
         facts = Facts(self.dialogue, state, applies, item)
         if list_step is not None:
             for sub in list_step.steps:

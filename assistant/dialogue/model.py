@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ class Step:
     steps: tuple[Step, ...] = ()
     parent: str | None = None
 
-    @property
+    @cached_property  # asked for on every step of every path: made once
     def key(self) -> str:
         """The step's address in answers, conditions and URLs: `good-at` or `team.name`."""
         return f"{self.parent}.{self.id}" if self.parent else self.id

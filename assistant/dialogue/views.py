@@ -159,7 +159,8 @@ class Views:
         if step is None:
             return None
         list_step = self.dialogue.step(step.parent) if step.parent else None
-        facts = self.engine.facts(state, item, list_step)
+        path = self.engine.path(state)  # once: facts and progress both need it
+        facts = self.engine.facts(state, item, list_step, path)
         if item is not None:
             own = item.answers.get(step.id)
             others: list[Entry] = []
@@ -167,14 +168,13 @@ class Views:
             by_voice = state.answers.get(step.key, {})
             own = by_voice.get(voice(state.respondent.role))
             others = [e for v, e in by_voice.items() if v != voice(state.respondent.role)]
-        path = self.engine.path(state)
         choices = tuple(
             ChoiceView(
                 c.value, Text(c.label, None if c.interface else step.key), text(c.hint, step, facts)
             )
             for c in step.choices
         )
-        items = tuple(self._item(state, step, i) for i in state.items.get(step.key, []))
+        items = tuple(self._item(state, step, i, path) for i in state.items.get(step.key, []))
         return StepView(
             step=step,
             item_id=item.id if item else None,
@@ -190,7 +190,7 @@ class Views:
             other_answers=tuple(shown(step, e) for e in others if e.status == "answered"),
             items=items,
             can_add=len(items) < step.max_items,
-            progress=self.progress(state, step),
+            progress=self.progress(state, step, path),
             is_first=bool(path) and path[0].key == step.key and step.parent is None,
             returning_to_review=state.return_to_review,
             respondent=state.respondent,
@@ -199,11 +199,13 @@ class Views:
     def items(self, state: State, list_step: Step) -> tuple[ItemView, ...]:
         return tuple(self._item(state, list_step, i) for i in state.items.get(list_step.key, []))
 
-    def _item(self, state: State, list_step: Step, item: Item) -> ItemView:
-        facts = self.engine.facts(state, item, list_step)
+    def _item(
+        self, state: State, list_step: Step, item: Item, path: list[Step] | None = None
+    ) -> ItemView:
+        facts = self.engine.facts(state, item, list_step, path)
         title = text(list_step.item_title, list_step, facts) or Text(list_step.prompt)
         rows = []
-        for sub in self.engine.item_steps(state, list_step, item):
+        for sub in (s for s in list_step.steps if s.key in facts.applies):
             entry = item.answers.get(sub.id)
             answers = (shown(sub, entry),) if entry else ()
             rows.append(
@@ -213,8 +215,8 @@ class Views:
             )
         return ItemView(item.id, title, tuple(rows), item.by)
 
-    def progress(self, state: State, at: Step | None) -> Progress:
-        path = self.engine.path(state)
+    def progress(self, state: State, at: Step | None, path: list[Step] | None = None) -> Progress:
+        path = self.engine.path(state) if path is None else path
         questions = [s for s in path if s.kind.is_question]
         top_key = (at.parent or at.key) if at else None
         number = next((i + 1 for i, s in enumerate(questions) if s.key == top_key), None)
@@ -229,13 +231,14 @@ class Views:
 
     def rows(self, state: State) -> list[AnswerRow]:
         """Every question that applies, in dialogue order, with its answers ("check your answers")."""
-        facts = self.engine.facts(state)
+        path = self.engine.path(state)
+        facts = self.engine.facts(state, path=path)
         rows = []
-        for step in self.engine.path(state):
+        for step in path:
             if not step.kind.is_question:
                 continue
             entries = _by_voice(state.answers.get(step.key, {}))
-            items = tuple(self._item(state, step, i) for i in state.items.get(step.key, []))
+            items = tuple(self._item(state, step, i, path) for i in state.items.get(step.key, []))
             question = text(step.prompt, step, facts) or Text(step.prompt)
             rows.append(AnswerRow(step, question, tuple(shown(step, e) for e in entries), items))
         return rows

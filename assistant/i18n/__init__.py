@@ -135,7 +135,27 @@ class Catalogs:
         return self.translators.get(locale) or self.translators["fi"]
 
     def install(self, env: jinja2.Environment, locale: str) -> None:
+        """`_()`, `gettext()`, `ngettext()` and `pgettext()` for one locale's templates, as
+        Jinja's "newstyle" gettext behaves (the translation is trusted markup, variables are
+        escaped into it) but without its three context lookups per call, and each fixed text
+        translated once: a step page makes about 30 calls (profiled: a fifth of rendering)."""
         t = self.translator(locale)
-        env.install_gettext_callables(  # type: ignore[attr-defined]
-            t.gettext, t.ngettext, newstyle=True, pgettext=t.pgettext
-        )
+        fixed: dict[tuple[str, str], Markup] = {}
+
+        def gettext(message: str, **variables: object) -> Markup:
+            if variables:
+                return Markup(t.gettext(message)) % variables
+            key = ("", message)
+            if key not in fixed:
+                fixed[key] = Markup(t.gettext(message)) % {}
+            return fixed[key]
+
+        def pgettext(context: str, message: str, **variables: object) -> Markup:
+            variables.setdefault("context", context)
+            return Markup(t.pgettext(context, message)) % variables
+
+        def ngettext(singular: str, plural: str, num: int, **variables: object) -> Markup:
+            variables.setdefault("num", num)
+            return Markup(t.ngettext(singular, plural, num)) % variables
+
+        env.globals.update(_=gettext, gettext=gettext, pgettext=pgettext, ngettext=ngettext)
