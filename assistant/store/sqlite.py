@@ -72,6 +72,7 @@ class SQLiteStore:
         self.busy_timeout = busy_timeout
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         self._db: sqlite3.Connection | None = None
+        self._closed = False
 
     @classmethod
     async def open(cls, path: Path, retention_days: int, busy_timeout: float) -> SQLiteStore:
@@ -99,6 +100,8 @@ class SQLiteStore:
         self._db = db
 
     async def _run(self, work: Callable[[], T]) -> T:
+        if self._closed:
+            raise StoreUnavailable("the store is closed")
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._guarded, work)
 
@@ -300,5 +303,8 @@ class SQLiteStore:
                 self._db.close()
                 self._db = None
 
+        if self._closed:
+            return
         await self._run(finish)
+        self._closed = True
         self._executor.shutdown(wait=True)
