@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import urlencode
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -139,6 +140,59 @@ async def test_bad_input_gets_a_clear_4xx_never_a_500(browser: Browser) -> None:
     assert response.status == 404
     # Nothing already saved was lost.
     assert "Aino" in (await browser.get("/review")).text
+
+
+async def in_english(browser: Browser) -> None:
+    await browser.get("/")
+    await browser.client.post("/language", data={"csrf": csrf(browser), "language": "en"})
+
+
+# Ways to write another site's address that a naive "starts with one slash" check lets through:
+# browsers drop tabs and line breaks and read a backslash as a slash.
+OFF_SITE = (
+    "/\t/evil.example/x",
+    "/\n/evil.example/x",
+    "/\r\n/evil.example/x",
+    "/\\evil.example/x",
+    "/\\/evil.example/x",
+    "/%09/evil.example/x",
+    "/%5C%5Cevil.example/x",
+    "/\u00a0/evil.example/x",
+    "https://evil.example/x",
+    "https:evil.example",
+    "//evil.example/x",
+    " //evil.example/x",
+    "/\x00/evil.example/x",
+)
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+async def test_a_return_address_never_leads_to_another_site(browser: Browser, target: str) -> None:
+    await in_english(browser)
+    page = await browser.get("/settings?" + urlencode({"next": target}))
+    assert page.status == 200 and page.link("Back") == "/"
+    assert ("next", "/", "hidden", False) in page.form("/settings").fields
+    for action in ("/settings", "/language"):
+        response = await browser.client.post(
+            action,
+            data={"csrf": csrf(browser), "next": target, "language": "en"},
+            allow_redirects=False,
+        )
+        if "\x00" in target:  # no form of ours sends a NUL: refused before anything else
+            assert response.status == 400
+        else:
+            assert (response.status, response.headers["Location"]) == (303, "/")
+
+
+async def test_a_return_address_on_this_site_is_kept(browser: Browser) -> None:
+    await in_english(browser)
+    here = "/q/team?item=abc&return=review"
+    page = await browser.get("/settings?" + urlencode({"next": here}))
+    assert page.link("Back") == here
+    response = await browser.client.post(
+        "/settings", data={"csrf": csrf(browser), "next": here}, allow_redirects=False
+    )
+    assert response.headers["Location"] == here
 
 
 async def test_unknown_step_takes_you_back_to_where_you_were(browser: Browser) -> None:
