@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 
+from assistant.app import create_app
+from assistant.settings import Settings
+from assistant.web.forms import MAX_BODY
 from tests.test_web_conversation import answer, begin, csrf
 from tests.web.browser import Browser
 
@@ -22,12 +28,10 @@ PAGES = (
     "/api/openapi.json",
     "/static/css/app.css",
 )
+FORM = "application/x-www-form-urlencoded"
 
 
-@pytest.mark.parametrize("path", PAGES)
-async def test_security_headers_on_every_response(client: TestClient, path: str) -> None:
-    response = await client.get(path)
-    assert response.status == 200
+def assert_protected(response: ClientResponse) -> None:
     policy = response.headers["Content-Security-Policy"]
     for part in (
         "default-src 'none'",
@@ -40,8 +44,46 @@ async def test_security_headers_on_every_response(client: TestClient, path: str)
     assert "unsafe-inline" not in policy and re.search(r"'nonce-[\w-]{16,}'", policy)
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "no-referrer"
-    if not path.startswith("/static/"):
+    if not response.url.path.startswith("/static/"):
         assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("path", PAGES)
+async def test_security_headers_on_every_response(client: TestClient, path: str) -> None:
+    response = await client.get(path)
+    assert response.status == 200
+    assert_protected(response)
+
+
+async def test_security_headers_on_redirects_and_errors_too(
+    make_browser: Callable[..., Awaitable[Browser]], settings: Settings
+) -> None:
+    """Redirects and 405s are raised, not returned; every one carries the headers all the same."""
+    browser = await make_browser(create_app(settings.with_(resume_attempts_per_address=1)))
+    client = browser.client
+
+    async def expect(status: int, method: str, path: str, **kwargs: Any) -> None:
+        response = await client.request(method, path, allow_redirects=False, **kwargs)
+        assert response.status == status, (method, path, response.status)
+        assert_protected(response)
+
+    await expect(303, "GET", "/review")  # no conversation yet
+    await expect(404, "GET", "/no-such-page")
+    await expect(404, "GET", "/static/no-such-file.css")
+    await expect(405, "PUT", "/review")
+    await expect(405, "DELETE", "/q/name")
+    await browser.get("/")
+    token = csrf(browser)
+    await expect(403, "POST", "/start", data={"role": "client"})
+    await expect(303, "POST", "/start", data={"csrf": token, "role": "client"})
+    await expect(303, "POST", "/q/welcome", data={"csrf": token})
+    big = b"csrf=" + token.encode() + b"&answer=" + b"x" * (MAX_BODY + 1)
+    await expect(413, "POST", "/q/name", data=big, headers={"Content-Type": FORM})
+    await expect(303, "POST", "/settings", data={"csrf": token, "next": "/review"})
+    for _ in range(2):  # one wrong code is allowed, the second is too many
+        await client.post("/resume", data={"csrf": token, "code": "0000-0000-0000"})
+    await expect(429, "POST", "/resume", data={"csrf": token, "code": "0000-0000-0000"})
+    await expect(503, "GET", "/audio/q/name.ogg")  # speech is off in the tests
 
 
 async def test_nonce_differs_per_response(client: TestClient) -> None:

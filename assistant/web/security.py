@@ -47,7 +47,16 @@ def csp(nonce: str) -> str:
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     request[keys.NONCE] = secrets.token_urlsafe(16)
     request[keys.CSRF] = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
-    response = await handler(request)
+    try:
+        response = await handler(request)
+    except web.HTTPException as raised:  # redirects and 405s are raised, not returned
+        _protect(request, raised)
+        raise
+    _protect(request, response)
+    return response
+
+
+def _protect(request: web.Request, response: web.StreamResponse) -> None:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", csp(request[keys.NONCE]))
     headers["X-Content-Type-Options"] = "nosniff"
@@ -68,7 +77,6 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
             secure=request.app[keys.SETTINGS].secure_cookies,
             path="/",
         )
-    return response
 
 
 def _same_origin(request: web.Request) -> bool:
