@@ -106,9 +106,12 @@ class SQLiteStore:
         try:
             return work()
         except sqlite3.Error as error:
-            if self._db is not None and self._db.in_transaction:
-                self._db.execute("ROLLBACK")  # keep the connection usable for the next write
             raise StoreUnavailable(str(error)) from error
+        finally:
+            # Whatever failed half-way (a full disk, a value SQLite cannot take), the one
+            # connection must not stay inside the transaction: the next write would fail too.
+            if self._db is not None and self._db.in_transaction:
+                self._db.execute("ROLLBACK")
 
     def _write(self, statements: Callable[[sqlite3.Connection], T]) -> T:
         """One transaction: BEGIN IMMEDIATE takes the write lock up front, so waiting for a

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -11,6 +12,14 @@ from aiohttp import web
 MAX_BODY = 64 * 1024
 MAX_FIELDS = 200
 Form = dict[str, list[str]]
+# A lone surrogate (JSON's "\ud800" decodes to one) cannot be written as UTF-8: once stored it
+# broke every later page. Noncharacters are never meant for interchange. Both are dropped
+# wherever text comes in, before anything reads it.
+_UNSTORABLE = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(chr(plane | 0xFFFE) + chr(plane | 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+    + "]"
+)
 
 
 class BadRequest(Exception):
@@ -30,6 +39,21 @@ def _charset_ok(request: web.Request) -> None:
         "us-ascii",
     ):
         raise BadRequest(415, "charset")
+
+
+def storable(text: str) -> str:
+    """Text without lone surrogates and noncharacters, so it can always be stored and shown."""
+    return _UNSTORABLE.sub("", text)
+
+
+def _storable_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, list):
+        return [_storable_json(v) for v in value]
+    if isinstance(value, dict):
+        return {storable(k): _storable_json(v) for k, v in value.items()}
+    return value
 
 
 async def _body(request: web.Request) -> str:
@@ -63,7 +87,7 @@ async def read_form(request: web.Request) -> Form:
     for name, value in pairs:
         if "\x00" in name or "\x00" in value:
             raise BadRequest(400, "encoding")
-        form.setdefault(name, []).append(value)
+        form.setdefault(storable(name), []).append(storable(value))
     return form
 
 
@@ -73,8 +97,8 @@ async def read_json(request: web.Request) -> dict[str, Any]:
     _charset_ok(request)
     text = await _body(request)
     try:
-        data = json.loads(text) if text else {}
-    except json.JSONDecodeError:
+        data = _storable_json(json.loads(text)) if text else {}
+    except (json.JSONDecodeError, RecursionError):  # RecursionError: nested too deep
         raise BadRequest(400, "json") from None
     if not isinstance(data, dict):
         raise BadRequest(400, "json")
