@@ -13,6 +13,7 @@ import hmac
 import json
 import os
 import secrets
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -100,8 +101,16 @@ def format_code(code: str) -> str:
 
 
 def normalise_code(typed: str) -> str | None:
-    """What a person typed, read generously: any case, spaces or dashes, O for 0, I or L for 1."""
-    text = typed.upper().translate(str.maketrans("OIL", "011", " -\t.\u00a0"))
+    """What a person typed, read generously: any case, O for 0, I or L for 1, and anything
+    between the characters that is not a letter or a digit left out: spaces of every kind,
+    dashes, commas and periods. The saved page spells the code out for screen readers as
+    "E H P 0, F 6 G V, M 5 Y B", and that must work when typed back as it was heard."""
+    text = "".join(
+        c
+        for c in unicodedata.normalize("NFKC", typed)  # full-width letters as plain ones
+        if unicodedata.category(c)[0] not in "PZC"  # punctuation, separators, controls
+    )
+    text = text.upper().translate(str.maketrans("OIL", "011"))
     if len(text) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in text):
         return None
     return text

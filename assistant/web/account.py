@@ -85,7 +85,7 @@ async def resume(request: web.Request) -> web.Response:
     conversations = request.app[keys.CONVERSATIONS]
     if not await conversations.allowed_to_try(request.remote or "unknown"):
         return await error_response(request, 429, "too-many-tries")
-    typed = one(form, "code")[:30]
+    typed = one(form, "code")[:60]
     token = await conversations.resume(typed)
     if token is None:
         ctx = await context(request)
