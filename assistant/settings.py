@@ -22,6 +22,8 @@ def _env_value(name: str, default: Any) -> Any:
         return float(raw)
     if isinstance(default, Path):
         return Path(raw)
+    if isinstance(default, tuple):
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
     return raw
 
 
@@ -39,8 +41,11 @@ class Settings:
     default_language: str = "fi"
     retention_days: int = 30
     resume_code_days: int = 30
-    # Behind an HTTPS reverse proxy, cookies must be Secure. Set OMA_SECURE_COOKIES=1 there.
+    # Cookies are Secure on HTTPS requests; OMA_SECURE_COOKIES=1 makes them Secure always.
     secure_cookies: bool = False
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto
+    # headers are believed; from anyone else those headers are ignored.
+    trusted_proxies: tuple[str, ...] = ()
     speech: bool = True
     speech_timeout: float = 10.0
     speech_queue: int = 64

@@ -255,19 +255,23 @@ class SQLiteStore:
 
         return await self._run(read)
 
-    async def count_attempt(self, key: str, window_seconds: int, now: datetime) -> int:
+    async def count_attempts(
+        self, keys: tuple[str, ...], window_seconds: int, now: datetime, change: int = 1
+    ) -> list[int]:
         window = _epoch(now) // window_seconds * window_seconds
 
-        def count(db: sqlite3.Connection) -> int:
-            db.execute(
-                "INSERT INTO attempts VALUES (?, ?, 1) ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1",
-                (key, window),
-            )
-            return int(
+        def count(db: sqlite3.Connection) -> list[int]:
+            counts = []
+            for key in keys:
                 db.execute(
+                    "INSERT INTO attempts VALUES (?, ?, max(?, 0)) ON CONFLICT (key, window_start) DO UPDATE SET count = max(count + ?, 0)",
+                    (key, window, change, change),
+                )
+                row = db.execute(
                     "SELECT count FROM attempts WHERE key = ? AND window_start = ?", (key, window)
-                ).fetchone()[0]
-            )
+                ).fetchone()
+                counts.append(int(row[0]))
+            return counts
 
         return await self._run(lambda: self._write(count))
 

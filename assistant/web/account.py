@@ -9,9 +9,10 @@ from urllib.parse import unquote, urlsplit
 
 from aiohttp import web
 
-from assistant.conversations import format_code
+from assistant.conversations import TooManyTries, format_code
 from assistant.dialogue.state import ROLES
 from assistant.web import keys
+from assistant.web.client import set_private_cookie
 from assistant.web.context import (
     PREFS_COOKIE,
     RATES,
@@ -83,10 +84,12 @@ async def resume_page(request: web.Request) -> web.Response:
 async def resume(request: web.Request) -> web.Response:
     form = await posted_form(request)
     conversations = request.app[keys.CONVERSATIONS]
-    if not await conversations.allowed_to_try(request.remote or "unknown"):
-        return await error_response(request, 429, "too-many-tries")
     typed = one(form, "code")[:60]
-    token = await conversations.resume(typed)
+    try:
+        # request.remote is the client's, also behind a trusted proxy (assistant.web.client).
+        token = await conversations.resume_from(request.remote or "unknown", typed)
+    except TooManyTries:
+        return await error_response(request, 429, "too-many-tries")
     if token is None:
         ctx = await context(request)
         # One message for every wrong code: it must not tell what exists.
@@ -201,13 +204,8 @@ async def _store_prefs(
     if ctx.loaded is not None:
         refresh(request, await request.app[keys.CONVERSATIONS].save(ctx.loaded, prefs=prefs))
     else:  # no conversation yet: a cookie with display settings only, no answers
-        response.set_cookie(
-            PREFS_COOKIE,
-            prefs_to_cookie(prefs),
-            httponly=True,
-            samesite="Strict",
-            path="/",
-            max_age=365 * 86400,
+        set_private_cookie(
+            response, request, PREFS_COOKIE, prefs_to_cookie(prefs), max_age=365 * 86400
         )
     return response
 

@@ -16,6 +16,7 @@ from assistant.dialogue.answers import BadInput
 from assistant.dialogue.engine import UnknownStep
 from assistant.store import StoreUnavailable
 from assistant.web import keys
+from assistant.web.client import set_private_cookie
 from assistant.web.forms import BadRequest
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -69,14 +70,7 @@ def _protect(request: web.Request, response: web.StreamResponse) -> None:
         # Pages hold answers: never keep them in a shared or back-button cache.
         headers["Cache-Control"] = "no-store"
     if request.cookies.get(CSRF_COOKIE) != request[keys.CSRF] and not response.prepared:
-        response.set_cookie(
-            CSRF_COOKIE,
-            request[keys.CSRF],
-            httponly=True,
-            samesite="Strict",
-            secure=request.app[keys.SETTINGS].secure_cookies,
-            path="/",
-        )
+        set_private_cookie(response, request, CSRF_COOKIE, request[keys.CSRF])
 
 
 def _same_origin(request: web.Request) -> bool:
