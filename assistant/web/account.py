@@ -3,9 +3,7 @@ except delete, which removes everything after a confirmation page."""
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from aiohttp import web
 
@@ -24,30 +22,12 @@ from assistant.web.context import (
     refresh,
     set_session,
 )
-from assistant.web.forms import one
+from assistant.web.forms import one, safe_next
 from assistant.web.pages import kept_until, posted_form, require_conversation, respondent_from
 from assistant.web.render import error_response, render
 from assistant.web.steps import position_url
 
 routes = web.RouteTableDef()
-
-
-def safe_next(target: str | None) -> str:
-    r"""Only a path on this site, else the start page: never an open redirect. Browsers drop
-    tabs and line breaks from a URL and read a backslash as a slash, so "/\t/evil.example" and
-    "/\evil.example" lead to another site: such characters, raw or percent-encoded, are refused."""
-    if not target:
-        return "/"
-    return target if all(_site_path(form) for form in (target, unquote(target))) else "/"
-
-
-def _site_path(target: str) -> bool:
-    if not target.startswith("/") or target.startswith("//"):
-        return False
-    parts = urlsplit(target)
-    # Controls, format characters, surrogates, spaces of every kind, and the backslash.
-    unsafe = any(c == "\\" or c.isspace() or unicodedata.category(c)[0] in "CZ" for c in target)
-    return not (parts.scheme or parts.netloc or unsafe)
 
 
 @routes.get("/save")

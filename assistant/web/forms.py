@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from aiohttp import web
 
-MAX_BODY = 64 * 1024
+# The longest answer we promise to receive: then validation, which keeps the text, can tell
+# the person how long it may be. A long-text's max-length is 5,000 by default; even written
+# in 4-byte characters, each percent-encoded as 12 bytes, 20,000 of them (240,000 bytes) and
+# the other fields fit in MAX_BODY. So an answer four times too long is still answered by
+# validation with the text kept, not by an error page that loses it.
+MAX_TEXT_CHARACTERS = 20_000
+MAX_BODY = 256 * 1024
 MAX_FIELDS = 200
 Form = dict[str, list[str]]
 # A lone surrogate (JSON's "\ud800" decodes to one) cannot be written as UTF-8: once stored it
@@ -123,3 +130,21 @@ def json_form(data: dict[str, Any]) -> Form:
             raise BadRequest(400, "json")
         form[name] = [str(v) for v in values]
     return form
+
+
+def safe_next(target: str | None) -> str:
+    r"""Only a path on this site, else the start page: never an open redirect. Browsers drop
+    tabs and line breaks from a URL and read a backslash as a slash, so "/\t/evil.example" and
+    "/\evil.example" lead to another site: such characters, raw or percent-encoded, are refused."""
+    if not target:
+        return "/"
+    return target if all(_site_path(form) for form in (target, unquote(target))) else "/"
+
+
+def _site_path(target: str) -> bool:
+    if not target.startswith("/") or target.startswith("//"):
+        return False
+    parts = urlsplit(target)
+    # Controls, format characters, surrogates, spaces of every kind, and the backslash.
+    unsafe = any(c == "\\" or c.isspace() or unicodedata.category(c)[0] in "CZ" for c in target)
+    return not (parts.scheme or parts.netloc or unsafe)
