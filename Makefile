@@ -17,12 +17,19 @@ test: test-setup lint typecheck check pytest
 
 setup: $(STAMPS)/venv catalogs
 
-test-setup: setup $(STAMPS)/system $(STAMPS)/node
+test-setup: setup $(STAMPS)/test-packages $(STAMPS)/system $(STAMPS)/node
 
-$(STAMPS)/venv: pyproject.toml
+# The virtualenv with the assistant and what it needs to run. On Debian, `python3 -m venv` needs
+# the pythonX.Y-venv package: scripts/make-venv installs it as root, or says to.
+$(STAMPS)/venv: pyproject.toml scripts/make-venv
 	@mkdir -p $(STAMPS)
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	scripts/make-venv $(PYTHON) $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+# The test tools (pytest, ruff, mypy, Playwright, ...): only `make test` and its parts need them.
+$(STAMPS)/test-packages: $(STAMPS)/venv
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
@@ -46,11 +53,11 @@ catalogs: $(STAMPS)/venv
 update-catalogs: $(STAMPS)/venv
 	$(BIN)/python -m assistant catalogs update
 
-lint: $(STAMPS)/venv
+lint: $(STAMPS)/test-packages
 	$(BIN)/ruff check assistant tests benchmarks
 	$(BIN)/ruff format --check assistant tests benchmarks
 
-typecheck: $(STAMPS)/venv
+typecheck: $(STAMPS)/test-packages
 	$(BIN)/mypy
 
 check: $(STAMPS)/venv
@@ -58,7 +65,7 @@ check: $(STAMPS)/venv
 
 # Two runs: sync Playwright keeps an event loop running on the main thread for the whole
 # browser session, which the async tests cannot share.
-pytest: $(STAMPS)/venv
+pytest: $(STAMPS)/test-packages
 	$(BIN)/pytest -q --ignore=tests/browser $(PYTEST_ARGS)
 	$(BIN)/pytest -q tests/browser $(PYTEST_ARGS)
 

@@ -15,7 +15,7 @@ from assistant.conversations import Clock, Conversations, utc_now
 from assistant.i18n import Catalogs
 from assistant.settings import Settings
 from assistant.store import Store, open_store
-from assistant.web import account, api, audio, draft_views, keys, pages, security
+from assistant.web import account, api, audio, client, draft_views, keys, pages, security
 from assistant.web.forms import MAX_BODY
 from assistant.web.render import Renderer
 from assistant.web.security import where
@@ -41,7 +41,12 @@ def create_app(
     settings: Settings, *, store: Store | None = None, speech: Any = None, clock: Clock = utc_now
 ) -> web.Application:
     app = web.Application(
-        middlewares=[security.security_headers, security.errors],
+        # The proxy's word about the client first, so every later step sees the client.
+        middlewares=[
+            client.behind_proxy(settings.trusted_proxies),
+            security.security_headers,
+            security.errors,
+        ],
         client_max_size=MAX_BODY,
     )
     app[keys.SETTINGS] = settings

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from assistant.settings import Settings
+from assistant.settings import SettingError, Settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,11 +44,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env(
-        host=getattr(args, "host", None),
-        port=getattr(args, "port", None),
-        data_dir=getattr(args, "data_dir", None),
-    )
+    try:
+        settings = Settings.from_env(
+            host=getattr(args, "host", None),
+            port=getattr(args, "port", None),
+            data_dir=getattr(args, "data_dir", None),
+        )
+        if args.command == "serve":
+            settings.check_serving()
+    except SettingError as error:
+        # One line a person can act on, and the exit status argparse uses for bad usage.
+        print(f"assistant: {error}", file=sys.stderr)
+        return 2
     if args.command == "check":
         return check(args.paths or [settings.dialogues_dir])
     if args.command == "serve":

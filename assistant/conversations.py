@@ -13,6 +13,7 @@ import hmac
 import json
 import os
 import secrets
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +33,11 @@ from assistant.store import Conversation, Store
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 12  # 60 random bits
 Clock = Callable[[], datetime]
+ATTEMPT_WINDOW = 3600  # seconds: resume-code limits are per hour
+
+
+class TooManyTries(Exception):
+    """Too many wrong resume codes this hour, from one address or from everyone."""
 
 
 def utc_now() -> datetime:
@@ -100,8 +106,16 @@ def format_code(code: str) -> str:
 
 
 def normalise_code(typed: str) -> str | None:
-    """What a person typed, read generously: any case, spaces or dashes, O for 0, I or L for 1."""
-    text = typed.upper().translate(str.maketrans("OIL", "011", " -\t.\u00a0"))
+    """What a person typed, read generously: any case, O for 0, I or L for 1, and anything
+    between the characters that is not a letter or a digit left out: spaces of every kind,
+    dashes, commas and periods. The saved page spells the code out for screen readers as
+    "E H P 0, F 6 G V, M 5 Y B", and that must work when typed back as it was heard."""
+    text = "".join(
+        c
+        for c in unicodedata.normalize("NFKC", typed)  # full-width letters as plain ones
+        if unicodedata.category(c)[0] not in "PZC"  # punctuation, separators, controls
+    )
+    text = text.upper().translate(str.maketrans("OIL", "011"))
     if len(text) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in text):
         return None
     return text
@@ -187,15 +201,25 @@ class Conversations:
         await self.store.set_resume_code(loaded.id, self.hash(code), expires)
         return code, expires
 
-    async def allowed_to_try(self, address: str) -> bool:
-        """Rate limit for resume codes, per address and for everyone, counted in the database."""
+    async def resume_from(self, address: str, typed_code: str) -> str | None:
+        """resume() for someone at this address, within the hourly limits on wrong codes per
+        address and for everyone; raises TooManyTries. Only wrong codes count, so the people
+        of a group home sharing one address are never locked out by using their codes. A try
+        is counted before the code is looked up and taken back when the code works, so tries
+        sent all at once cannot pass the limit between a check and a count."""
         now = self.clock()
-        per_address = await self.store.count_attempt("resume:" + self.hash(address)[:24], 3600, now)
-        everyone = await self.store.count_attempt("resume:all", 3600, now)
-        return (
-            per_address <= self.settings.resume_attempts_per_address
-            and everyone <= self.settings.resume_attempts_global
-        )
+        limits = {
+            "resume:" + self.hash(address)[:24]: self.settings.resume_attempts_per_address,
+            "resume:all": self.settings.resume_attempts_global,
+        }
+        counts = await self.store.count_attempts(tuple(limits), ATTEMPT_WINDOW, now)
+        allowed = all(count <= limit for count, limit in zip(counts, limits.values(), strict=True))
+        token = await self.resume(typed_code) if allowed else None
+        if token is not None or not allowed:
+            await self.store.count_attempts(tuple(limits), ATTEMPT_WINDOW, now, change=-1)
+        if not allowed:
+            raise TooManyTries
+        return token
 
     async def resume(self, typed_code: str) -> str | None:
         """A new session token for the conversation the code opens, or None."""

@@ -1,28 +1,100 @@
-"""All configuration in one place: defaults, environment variables (OMA_*), then CLI flags."""
+"""All configuration in one place: defaults, environment variables (OMA_*), then CLI flags.
+
+A value that cannot be used stops the program at once with one line naming the setting, the
+value and what it must be (SettingError), never a traceback or a server that half works.
+"""
 
 from __future__ import annotations
 
+import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+FLAGS = ("host", "port", "data_dir")  # also `serve` options
 
 
-def _env_value(name: str, default: Any) -> Any:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
+class SettingError(ValueError):
+    """A setting's value cannot be used; the message says which, the value, and what it must be."""
+
+    def __init__(self, name: str, value: object, expected: str) -> None:
+        super().__init__(f'{_label(name)} is "{value}", but it must be {expected}.')
+
+
+def _label(name: str) -> str:
+    env = "OMA_" + name.upper()
+    return f"{env} (or --{name.replace('_', '-')})" if name in FLAGS else env
+
+
+def _is_network(text: str) -> bool:
+    try:
+        ip_network(text, strict=False)
+    except ValueError:
+        return False
+    return True
+
+
+# What each setting must be, in words for the message, and the test of it. Settings not named
+# here may hold any value of their type.
+RULES: dict[str, tuple[str, Callable[[Any], bool]]] = {
+    "host": ("an address to listen on, such as 127.0.0.1", lambda v: bool(v.strip())),
+    "port": ("a whole number from 1 to 65535", lambda v: 1 <= v <= 65535),
+    "default_dialogue": ("a dialogue's file name without .yaml", lambda v: v.strip() == v != ""),
+    "default_language": ("fi, sv or en", lambda v: v in ("fi", "sv", "en")),
+    "retention_days": ("a whole number of days, 1 or more", lambda v: v >= 1),
+    "resume_code_days": ("a whole number of days, 1 or more", lambda v: v >= 1),
+    "speech_timeout": ("a number of seconds above 0", lambda v: math.isfinite(v) and v > 0),
+    "speech_queue": ("a whole number, 1 or more", lambda v: v >= 1),
+    "trusted_proxies": (
+        "addresses or networks separated by commas, such as 127.0.0.1,10.0.0.0/8",
+        lambda v: all(_is_network(a) for a in v),
+    ),
+    "resume_attempts_per_address": ("a whole number, 1 or more", lambda v: v >= 1),
+    "resume_attempts_global": ("a whole number, 1 or more", lambda v: v >= 1),
+    "read_timeout": ("a number of seconds above 0", lambda v: math.isfinite(v) and v > 0),
+    "db_busy_timeout": ("a number of seconds, 0 or more", lambda v: math.isfinite(v) and v >= 0),
+}
+
+
+def _expected(name: str, default: Any) -> str:
+    if name in RULES:
+        return RULES[name][0]
     if isinstance(default, bool):
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    if isinstance(default, int):
-        return int(raw)
-    if isinstance(default, float):
-        return float(raw)
+        return "1 or 0 (or true or false, yes or no, on or off)"
+    return {int: "a whole number", float: "a number"}.get(type(default), "text")
+
+
+def _parse(name: str, raw: str, default: Any) -> Any:
+    text = raw.strip()
+    try:
+        if isinstance(default, bool):
+            if text.lower() not in TRUE + FALSE:
+                raise ValueError(text)
+            return text.lower() in TRUE
+        if isinstance(default, int):
+            return int(text)
+        if isinstance(default, float):
+            return float(text)
+    except ValueError:
+        raise SettingError(name, raw, _expected(name, default)) from None
     if isinstance(default, Path):
-        return Path(raw)
+        return Path(text)
+    if isinstance(default, tuple):
+        return tuple(part.strip() for part in text.split(",") if part.strip())
     return raw
+
+
+def _checked(name: str, value: Any, default: Any) -> Any:
+    rule = RULES.get(name)
+    if rule is not None and not rule[1](value):
+        shown = ",".join(value) if isinstance(value, tuple) else value
+        raise SettingError(name, shown, rule[0])
+    return value
 
 
 @dataclass(frozen=True)
@@ -39,8 +111,11 @@ class Settings:
     default_language: str = "fi"
     retention_days: int = 30
     resume_code_days: int = 30
-    # Behind an HTTPS reverse proxy, cookies must be Secure. Set OMA_SECURE_COOKIES=1 there.
+    # Cookies are Secure on HTTPS requests; OMA_SECURE_COOKIES=1 makes them Secure always.
     secure_cookies: bool = False
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto
+    # headers are believed; from anyone else those headers are ignored.
+    trusted_proxies: tuple[str, ...] = ()
     speech: bool = True
     speech_timeout: float = 10.0
     speech_queue: int = 64
@@ -53,9 +128,33 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
-        values = {f.name: _env_value("OMA_" + f.name.upper(), f.default) for f in fields(cls)}
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        """Defaults, then OMA_* variables (an empty one counts as unset), then overrides (CLI
+        flags); raises SettingError for a value that cannot be used."""
+        values = {k: v for k, v in overrides.items() if v is not None}
+        for f in fields(cls):
+            raw = os.environ.get("OMA_" + f.name.upper(), "")
+            if f.name not in values:
+                values[f.name] = _parse(f.name, raw, f.default) if raw.strip() else f.default
+            _checked(f.name, values[f.name], f.default)
         return cls(**values)
+
+    def check_serving(self) -> None:
+        """What `serve` needs beyond well-formed values: the dialogue it starts with, and a
+        data folder it can write. Raises SettingError."""
+        if not self.dialogues_dir.is_dir():
+            raise SettingError("dialogues_dir", self.dialogues_dir, "a folder of dialogue files")
+        if not (self.dialogues_dir / f"{self.default_dialogue}.yaml").is_file():
+            names = sorted(p.stem for p in self.dialogues_dir.glob("*.yaml"))
+            names = [n for n in names if not n.endswith(".testplan")]
+            expected = f"one of the dialogues in {self.dialogues_dir}: {', '.join(names)}"
+            raise SettingError("default_dialogue", self.default_dialogue, expected)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as error:
+            expected = f"a folder this user can create ({error.strerror})"
+            raise SettingError("data_dir", self.data_dir, expected) from None
+        if not os.access(self.data_dir, os.W_OK | os.X_OK):
+            raise SettingError("data_dir", self.data_dir, "a folder this user can write")
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)

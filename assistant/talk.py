@@ -26,6 +26,7 @@ from assistant.i18n.answers import answer_text, where
 from assistant.settings import Settings
 from assistant.store import open_store
 from assistant.web.context import DEFAULT_PREFS
+from assistant.web.forms import storable
 from assistant.web.messages import field_message
 
 
@@ -337,6 +338,6 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
 
 def _reader() -> str | None:
     try:
-        return input("> ")
+        return storable(input("> "))  # a terminal in the C locale turns bad bytes into surrogates
     except EOFError:
         return None

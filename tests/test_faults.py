@@ -11,6 +11,7 @@ import socket
 import sqlite3
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
@@ -118,6 +119,20 @@ async def test_a_locked_database_answers_503_in_time_and_acknowledges_nothing(
     holder.join()
     assert response.status == 503 and waited < 3
     assert "Locked" not in (await browser.get("/review")).text
+
+
+async def test_a_write_that_fails_half_way_leaves_the_store_usable(tmp_path: Path) -> None:
+    """A failure that is not SQLite's own (here a value it cannot encode) must not leave the
+    one connection inside its transaction, or every later write fails as well."""
+    store = await open_store(Settings.from_env(data_dir=tmp_path, speech=False))
+    now = datetime.now(UTC)
+    conversation = await store.create("{}", {}, now)
+    with pytest.raises(UnicodeEncodeError):
+        await store.save(conversation.id, '"\ud800"', {}, now)
+    await store.save(conversation.id, '{"saved": true}', {}, now)
+    stored = await store.get(conversation.id)
+    assert stored is not None and stored.state == '{"saved": true}'
+    await store.close()
 
 
 async def test_slow_clients_do_not_stop_other_peoples_pages(tmp_path: Path) -> None:
@@ -245,3 +260,136 @@ async def test_arbitrary_bytes_never_give_a_5xx_or_break_a_later_page(
     for page in ("/review", "/q/name", "/draft", "/draft.docx", "/api/v1/step"):
         later = await fuzz_browser.client.get(page)
         assert later.status < 500, page
+
+
+# Every page and draft format a person can open; after any input, none may answer 5xx.
+EVERY_PAGE = (
+    "/",
+    "/review",
+    "/q/name",
+    "/q/good-at",
+    "/q/team",
+    "/save",
+    "/respondent",
+    "/settings",
+    "/draft",
+    "/draft.txt",
+    "/draft.json",
+    "/draft.docx",
+    "/draft.fhir.json",
+    "/api/v1/step",
+    "/api/v1/review",
+)
+
+
+async def assert_every_page_answers(browser: Browser) -> None:
+    for page in EVERY_PAGE:
+        response = await browser.client.get(page)
+        await response.read()
+        assert response.status < 500, page
+
+
+async def post_json(browser: Browser, path: str, text: str) -> int:
+    response = await browser.client.post(
+        path,
+        data=text.encode(),
+        headers={"X-CSRF-Token": csrf(browser), "Content-Type": "application/json"},
+    )
+    await response.read()
+    return response.status
+
+
+async def test_a_lone_surrogate_from_json_is_dropped_not_stored(fuzz_browser: Browser) -> None:
+    """JSON.stringify can send "\\ud800" (half of an emoji); it cannot be stored as UTF-8."""
+    browser = fuzz_browser
+    assert await post_json(browser, "/api/v1/steps/name", '{"answer": "A\\ud800ino\\ufffe"}') == 200
+    await assert_every_page_answers(browser)
+    assert "Aino" in (await browser.get("/review")).text
+    started = '{"role": "helped", "who": "\\udc00Sister\\ud83d"}'
+    assert await post_json(browser, "/api/v1/conversations", started) == 201
+    assert "Sister" in (await browser.get("/respondent")).html
+    await assert_every_page_answers(browser)
+
+
+async def test_surrogate_bytes_in_a_form_are_refused_and_nothing_breaks(
+    fuzz_browser: Browser,
+) -> None:
+    """%ED%A0%80 is a surrogate in CESU-8, not UTF-8: no browser sends it."""
+    browser = fuzz_browser
+    await answer(browser, {"answer": "Aino"})
+    response = await browser.client.post(
+        "/q/good-at",
+        data=b"csrf=" + csrf(browser).encode() + b"&answer=x%ED%A0%80",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status == 400
+    await assert_every_page_answers(browser)
+    assert "Aino" in (await browser.get("/review")).text
+
+
+ESCAPES = st.one_of(
+    st.integers(0xD800, 0xDFFF),  # surrogates, paired by chance or alone
+    st.integers(0, 0xFFFF),
+    st.sampled_from([0xFFFE, 0xFFFF, 0xFDD0, 0x0000, 0x202E]),
+).map(lambda unit: f"\\u{unit:04x}")
+JSON_TEXT = st.lists(
+    st.one_of(ESCAPES, st.sampled_from(["a", "ä", " ", "\\n", '\\"'])), max_size=10
+).map(lambda parts: '"' + "".join(parts) + '"')
+JSON_VALUE = st.one_of(
+    JSON_TEXT,
+    st.sampled_from(
+        ["client", "helped", "proxy", "yes", "walk", "something-else", "en", "skip"]
+    ).map(lambda word: f'"{word}"'),
+    st.lists(JSON_TEXT, max_size=3).map(lambda texts: "[" + ",".join(texts) + "]"),
+)
+JSON_NAME = st.one_of(
+    st.just('"answer"'),
+    st.sampled_from(
+        [
+            "answer",
+            "other",
+            "day",
+            "month",
+            "year",
+            "add",
+            "action",
+            "item",
+            "role",
+            "who",
+            "language",
+            "text_size",
+        ]
+    ).map(lambda name: f'"{name}"'),
+    JSON_TEXT,
+)
+
+
+@settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")),
+    derandomize=not os.environ.get("FUZZ_EXAMPLES"),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    path=st.sampled_from(
+        [
+            "/api/v1/conversations",
+            "/api/v1/steps/name",
+            "/api/v1/steps/good-at",
+            "/api/v1/steps/moving",
+            "/api/v1/steps/team",
+            "/api/v1/settings",
+        ]
+    ),
+    members=st.lists(st.tuples(JSON_NAME, JSON_VALUE), max_size=5),
+)
+async def test_any_unicode_escape_in_json_never_breaks_a_page(
+    fuzz_browser: Browser, path: str, members: list[tuple[str, str]]
+) -> None:
+    """Valid JSON with any \\u escape: lone surrogates, noncharacters, controls, overrides."""
+    # Each example in a new conversation, so every step can be answered (the one before may
+    # have ended up anywhere).
+    assert await post_json(fuzz_browser, "/api/v1/conversations", '{"role": "client"}') == 201
+    body = "{" + ",".join(f"{name}:{value}" for name, value in members) + "}"
+    assert await post_json(fuzz_browser, path, body) < 500, body
+    await assert_every_page_answers(fuzz_browser)

@@ -79,22 +79,30 @@ async def test_a_persons_own_words_are_never_written_to_disk(
 async def test_the_event_loop_stays_responsive_while_50_prompts_synthesise(
     real: SpeechService,
 ) -> None:
-    worst = 0.0
+    """A ticker asks for 10 ms sleeps while 50 prompts synthesise. Were synthesis on the loop,
+    the ticker would be late for nearly all of the time; off the loop it is late only by the
+    machine's own scheduling noise. Measured as a share of the time, not a fixed number of
+    milliseconds, so a busy machine does not fail it and a blocking change still does."""
+    late = worst = 0.0
     done = asyncio.Event()
 
     async def ticker() -> None:
-        nonlocal worst
+        nonlocal late, worst
         while not done.is_set():
             started = time.perf_counter()
             await asyncio.sleep(0.01)
-            worst = max(worst, time.perf_counter() - started - 0.01)
+            lag = time.perf_counter() - started - 0.01
+            late, worst = late + lag, max(worst, lag)
 
     tick = asyncio.create_task(ticker())
+    started = time.perf_counter()
     for n in range(50):
         await real.audio(f"Kysymys numero {n}: mitä sinulle kuuluu tänään?", "fi", cache=False)
+    elapsed = time.perf_counter() - started
     done.set()
     await tick
-    assert worst < 0.1, f"the loop was blocked for {worst * 1000:.0f} ms"
+    assert late / elapsed < 0.3, f"the loop was late {late / elapsed:.0%} of the time"
+    assert worst < 0.5, f"the loop was blocked for {worst * 1000:.0f} ms at once"
 
 
 async def test_a_hanging_engine_times_out_and_the_worker_restarts(fake: SpeechService) -> None:

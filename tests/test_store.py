@@ -90,9 +90,13 @@ async def test_deleting_takes_sessions_and_codes_with_it(store: Store) -> None:
 
 
 async def test_attempts_are_counted_per_key_and_window(store: Store) -> None:
-    assert [await store.count_attempt("a", 3600, NOW) for _ in range(3)] == [1, 2, 3]
-    assert await store.count_attempt("b", 3600, NOW) == 1
-    assert await store.count_attempt("a", 3600, NOW + timedelta(hours=1)) == 1
+    counts = [await store.count_attempts(("a", "all"), 3600, NOW) for _ in range(3)]
+    assert counts == [[1, 1], [2, 2], [3, 3]]
+    assert await store.count_attempts(("b", "all"), 3600, NOW) == [1, 4]
+    # A try taken back (the code worked), never below zero.
+    assert await store.count_attempts(("b", "all"), 3600, NOW, change=-1) == [0, 3]
+    assert await store.count_attempts(("b",), 3600, NOW, change=-1) == [0]
+    assert await store.count_attempts(("a",), 3600, NOW + timedelta(hours=1)) == [1]
 
 
 async def test_retention_deletes_what_expired_and_nothing_else(store: Store) -> None:

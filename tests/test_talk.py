@@ -4,6 +4,7 @@ to the same store, ending with the answers and a resume code."""
 from __future__ import annotations
 
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,12 +13,19 @@ from assistant.settings import PROJECT_ROOT
 
 
 def talk(tmp_path: Path, lines: list[str], *args: str) -> subprocess.CompletedProcess[str]:
+    typed = ("\n".join(lines) + "\n").encode()
+    result = talk_bytes(tmp_path, typed, *args)
+    return subprocess.CompletedProcess(
+        result.args, result.returncode, result.stdout.decode(), result.stderr.decode()
+    )
+
+
+def talk_bytes(tmp_path: Path, typed: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
     env = {"OMA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     return subprocess.run(
         [sys.executable, "-m", "assistant", "talk", "--no-speech", *args],
-        input="\n".join(lines) + "\n",
+        input=typed,
         capture_output=True,
-        text=True,
         env=env,
         cwd=PROJECT_ROOT,
         timeout=120,
@@ -98,3 +106,12 @@ def test_a_wrong_answer_tells_the_commands_again(tmp_path: Path) -> None:
     result = talk(tmp_path, ["", "skip", "skip", "many", "quit"], "--language", "en")
     out = result.stdout
     assert "Type the numbers of all that fit, separated by commas." in out
+
+
+def test_bytes_that_are_not_utf8_are_dropped_not_stored(tmp_path: Path) -> None:
+    """A terminal in the C locale reads a stray byte as a lone surrogate, which cannot be saved."""
+    result = talk_bytes(tmp_path, b"\nMy \xffhumour\nquit\n", "--language", "en")
+    assert result.returncode == 0, result.stderr.decode()[-500:]
+    with sqlite3.connect(tmp_path / "oma-aani.sqlite3") as db:
+        (state,) = db.execute("SELECT state FROM conversations").fetchone()
+    assert "My humour" in state

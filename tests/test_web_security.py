@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlencode
 
 import pytest
+from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 
+from assistant.app import create_app
+from assistant.settings import Settings
+from assistant.web.forms import MAX_BODY
 from tests.test_web_conversation import answer, begin, csrf
 from tests.web.browser import Browser
 
@@ -21,12 +28,10 @@ PAGES = (
     "/api/openapi.json",
     "/static/css/app.css",
 )
+FORM = "application/x-www-form-urlencoded"
 
 
-@pytest.mark.parametrize("path", PAGES)
-async def test_security_headers_on_every_response(client: TestClient, path: str) -> None:
-    response = await client.get(path)
-    assert response.status == 200
+def assert_protected(response: ClientResponse) -> None:
     policy = response.headers["Content-Security-Policy"]
     for part in (
         "default-src 'none'",
@@ -39,8 +44,46 @@ async def test_security_headers_on_every_response(client: TestClient, path: str)
     assert "unsafe-inline" not in policy and re.search(r"'nonce-[\w-]{16,}'", policy)
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "no-referrer"
-    if not path.startswith("/static/"):
+    if not response.url.path.startswith("/static/"):
         assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("path", PAGES)
+async def test_security_headers_on_every_response(client: TestClient, path: str) -> None:
+    response = await client.get(path)
+    assert response.status == 200
+    assert_protected(response)
+
+
+async def test_security_headers_on_redirects_and_errors_too(
+    make_browser: Callable[..., Awaitable[Browser]], settings: Settings
+) -> None:
+    """Redirects and 405s are raised, not returned; every one carries the headers all the same."""
+    browser = await make_browser(create_app(settings.with_(resume_attempts_per_address=1)))
+    client = browser.client
+
+    async def expect(status: int, method: str, path: str, **kwargs: Any) -> None:
+        response = await client.request(method, path, allow_redirects=False, **kwargs)
+        assert response.status == status, (method, path, response.status)
+        assert_protected(response)
+
+    await expect(303, "GET", "/review")  # no conversation yet
+    await expect(404, "GET", "/no-such-page")
+    await expect(404, "GET", "/static/no-such-file.css")
+    await expect(405, "PUT", "/review")
+    await expect(405, "DELETE", "/q/name")
+    await browser.get("/")
+    token = csrf(browser)
+    await expect(403, "POST", "/start", data={"role": "client"})
+    await expect(303, "POST", "/start", data={"csrf": token, "role": "client"})
+    await expect(303, "POST", "/q/welcome", data={"csrf": token})
+    big = b"csrf=" + token.encode() + b"&answer=" + b"x" * (MAX_BODY + 1)
+    await expect(413, "POST", "/q/name", data=big, headers={"Content-Type": FORM})
+    await expect(303, "POST", "/settings", data={"csrf": token, "next": "/review"})
+    for _ in range(2):  # one wrong code is allowed, the second is too many
+        await client.post("/resume", data={"csrf": token, "code": "0000-0000-0000"})
+    await expect(429, "POST", "/resume", data={"csrf": token, "code": "0000-0000-0000"})
+    await expect(503, "GET", "/audio/q/name.ogg")  # speech is off in the tests
 
 
 async def test_nonce_differs_per_response(client: TestClient) -> None:
@@ -97,7 +140,7 @@ async def test_bad_input_gets_a_clear_4xx_never_a_500(browser: Browser) -> None:
     assert (
         await bad(
             browser,
-            data=b"csrf=" + token.encode() + b"&answer=" + b"x" * 70000,
+            data=b"csrf=" + token.encode() + b"&answer=" + b"x" * MAX_BODY,
             headers={"Content-Type": form},
         )
         == 413
@@ -139,6 +182,59 @@ async def test_bad_input_gets_a_clear_4xx_never_a_500(browser: Browser) -> None:
     assert response.status == 404
     # Nothing already saved was lost.
     assert "Aino" in (await browser.get("/review")).text
+
+
+async def in_english(browser: Browser) -> None:
+    await browser.get("/")
+    await browser.client.post("/language", data={"csrf": csrf(browser), "language": "en"})
+
+
+# Ways to write another site's address that a naive "starts with one slash" check lets through:
+# browsers drop tabs and line breaks and read a backslash as a slash.
+OFF_SITE = (
+    "/\t/evil.example/x",
+    "/\n/evil.example/x",
+    "/\r\n/evil.example/x",
+    "/\\evil.example/x",
+    "/\\/evil.example/x",
+    "/%09/evil.example/x",
+    "/%5C%5Cevil.example/x",
+    "/\u00a0/evil.example/x",
+    "https://evil.example/x",
+    "https:evil.example",
+    "//evil.example/x",
+    " //evil.example/x",
+    "/\x00/evil.example/x",
+)
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+async def test_a_return_address_never_leads_to_another_site(browser: Browser, target: str) -> None:
+    await in_english(browser)
+    page = await browser.get("/settings?" + urlencode({"next": target}))
+    assert page.status == 200 and page.link("Back") == "/"
+    assert ("next", "/", "hidden", False) in page.form("/settings").fields
+    for action in ("/settings", "/language"):
+        response = await browser.client.post(
+            action,
+            data={"csrf": csrf(browser), "next": target, "language": "en"},
+            allow_redirects=False,
+        )
+        if "\x00" in target:  # no form of ours sends a NUL: refused before anything else
+            assert response.status == 400
+        else:
+            assert (response.status, response.headers["Location"]) == (303, "/")
+
+
+async def test_a_return_address_on_this_site_is_kept(browser: Browser) -> None:
+    await in_english(browser)
+    here = "/q/team?item=abc&return=review"
+    page = await browser.get("/settings?" + urlencode({"next": here}))
+    assert page.link("Back") == here
+    response = await browser.client.post(
+        "/settings", data={"csrf": csrf(browser), "next": here}, allow_redirects=False
+    )
+    assert response.headers["Location"] == here
 
 
 async def test_unknown_step_takes_you_back_to_where_you_were(browser: Browser) -> None:

@@ -62,8 +62,11 @@ class Store(Protocol):
     async def has_resume_code(self, conversation_id: str, now: datetime) -> bool:
         """Whether a resume code that still works opens this conversation."""
 
-    async def count_attempt(self, key: str, window_seconds: int, now: datetime) -> int:
-        """Count one attempt in the current fixed window; returns the count so far."""
+    async def count_attempts(
+        self, keys: tuple[str, ...], window_seconds: int, now: datetime, change: int = 1
+    ) -> list[int]:
+        """Add change (1, or -1 to take a try back) to each key's count in the fixed window
+        holding now, in one transaction; returns the counts, in the order of the keys."""
 
     async def delete_expired(self, now: datetime) -> int:
         """Retention: delete expired conversations, codes and counters; returns conversations deleted."""

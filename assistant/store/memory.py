@@ -94,11 +94,14 @@ class MemoryStore:
             c.conversation_id == conversation_id and c.expires_at > now for c in self.codes.values()
         )
 
-    async def count_attempt(self, key: str, window_seconds: int, now: datetime) -> int:
+    async def count_attempts(
+        self, keys: tuple[str, ...], window_seconds: int, now: datetime, change: int = 1
+    ) -> list[int]:
         self._open()
         window = int(now.timestamp()) // window_seconds * window_seconds
-        self.attempts[key, window] = self.attempts.get((key, window), 0) + 1
-        return self.attempts[key, window]
+        for key in keys:
+            self.attempts[key, window] = max(self.attempts.get((key, window), 0) + change, 0)
+        return [self.attempts[key, window] for key in keys]
 
     async def delete_expired(self, now: datetime) -> int:
         self._open()

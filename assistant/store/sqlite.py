@@ -109,9 +109,12 @@ class SQLiteStore:
         try:
             return work()
         except sqlite3.Error as error:
-            if self._db is not None and self._db.in_transaction:
-                self._db.execute("ROLLBACK")  # keep the connection usable for the next write
             raise StoreUnavailable(str(error)) from error
+        finally:
+            # Whatever failed half-way (a full disk, a value SQLite cannot take), the one
+            # connection must not stay inside the transaction: the next write would fail too.
+            if self._db is not None and self._db.in_transaction:
+                self._db.execute("ROLLBACK")
 
     def _write(self, statements: Callable[[sqlite3.Connection], T]) -> T:
         """One transaction: BEGIN IMMEDIATE takes the write lock up front, so waiting for a
@@ -263,19 +266,23 @@ class SQLiteStore:
 
         return await self._run(read)
 
-    async def count_attempt(self, key: str, window_seconds: int, now: datetime) -> int:
+    async def count_attempts(
+        self, keys: tuple[str, ...], window_seconds: int, now: datetime, change: int = 1
+    ) -> list[int]:
         window = _epoch(now) // window_seconds * window_seconds
 
-        def count(db: sqlite3.Connection) -> int:
-            db.execute(
-                "INSERT INTO attempts VALUES (?, ?, 1) ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1",
-                (key, window),
-            )
-            return int(
+        def count(db: sqlite3.Connection) -> list[int]:
+            counts = []
+            for key in keys:
                 db.execute(
+                    "INSERT INTO attempts VALUES (?, ?, max(?, 0)) ON CONFLICT (key, window_start) DO UPDATE SET count = max(count + ?, 0)",
+                    (key, window, change, change),
+                )
+                row = db.execute(
                     "SELECT count FROM attempts WHERE key = ? AND window_start = ?", (key, window)
-                ).fetchone()[0]
-            )
+                ).fetchone()
+                counts.append(int(row[0]))
+            return counts
 
         return await self._run(lambda: self._write(count))
 

@@ -7,9 +7,10 @@ from typing import Any
 
 from aiohttp import web
 
-from assistant.conversations import format_code
+from assistant.conversations import TooManyTries, format_code
 from assistant.dialogue.state import ROLES
 from assistant.web import keys
+from assistant.web.client import set_private_cookie
 from assistant.web.context import (
     PREFS_COOKIE,
     RATES,
@@ -21,19 +22,12 @@ from assistant.web.context import (
     refresh,
     set_session,
 )
-from assistant.web.forms import one
+from assistant.web.forms import one, safe_next
 from assistant.web.pages import kept_until, posted_form, require_conversation, respondent_from
 from assistant.web.render import error_response, render
 from assistant.web.steps import position_url
 
 routes = web.RouteTableDef()
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
 
 
 @routes.get("/save")
@@ -70,10 +64,12 @@ async def resume_page(request: web.Request) -> web.Response:
 async def resume(request: web.Request) -> web.Response:
     form = await posted_form(request)
     conversations = request.app[keys.CONVERSATIONS]
-    if not await conversations.allowed_to_try(request.remote or "unknown"):
+    typed = one(form, "code")[:60]
+    try:
+        # request.remote is the client's, also behind a trusted proxy (assistant.web.client).
+        token = await conversations.resume_from(request.remote or "unknown", typed)
+    except TooManyTries:
         return await error_response(request, 429, "too-many-tries")
-    typed = one(form, "code")[:30]
-    token = await conversations.resume(typed)
     if token is None:
         ctx = await context(request)
         # One message for every wrong code: it must not tell what exists.
@@ -188,13 +184,8 @@ async def _store_prefs(
     if ctx.loaded is not None:
         refresh(request, await request.app[keys.CONVERSATIONS].save(ctx.loaded, prefs=prefs))
     else:  # no conversation yet: a cookie with display settings only, no answers
-        response.set_cookie(
-            PREFS_COOKIE,
-            prefs_to_cookie(prefs),
-            httponly=True,
-            samesite="Strict",
-            path="/",
-            max_age=365 * 86400,
+        set_private_cookie(
+            response, request, PREFS_COOKIE, prefs_to_cookie(prefs), max_age=365 * 86400
         )
     return response
 

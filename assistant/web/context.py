@@ -14,6 +14,7 @@ from aiohttp import web
 from assistant.conversations import Loaded
 from assistant.i18n import LANGUAGES, Translator, locale_for
 from assistant.web import keys
+from assistant.web.client import set_private_cookie
 
 SESSION_COOKIE = "oma_session"
 PREFS_COOKIE = "oma_prefs"
@@ -129,14 +130,7 @@ def refresh(request: web.Request, loaded: Loaded | None) -> RequestContext:
 
 
 def set_session(response: web.StreamResponse, request: web.Request, token: str) -> None:
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="Strict",
-        secure=request.app[keys.SETTINGS].secure_cookies,
-        path="/",
-    )
+    set_private_cookie(response, request, SESSION_COOKIE, token)
 
 
 def clear_session(response: web.StreamResponse) -> None:

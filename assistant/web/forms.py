@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from aiohttp import web
 
-MAX_BODY = 64 * 1024
+# The longest answer we promise to receive: then validation, which keeps the text, can tell
+# the person how long it may be. A long-text's max-length is 5,000 by default; even written
+# in 4-byte characters, each percent-encoded as 12 bytes, 20,000 of them (240,000 bytes) and
+# the other fields fit in MAX_BODY. So an answer four times too long is still answered by
+# validation with the text kept, not by an error page that loses it.
+MAX_TEXT_CHARACTERS = 20_000
+MAX_BODY = 256 * 1024
 MAX_FIELDS = 200
 Form = dict[str, list[str]]
+# A lone surrogate (JSON's "\ud800" decodes to one) cannot be written as UTF-8: once stored it
+# broke every later page. Noncharacters are never meant for interchange. Both are dropped
+# wherever text comes in, before anything reads it.
+_UNSTORABLE = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(chr(plane | 0xFFFE) + chr(plane | 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+    + "]"
+)
 
 
 class BadRequest(Exception):
@@ -30,6 +46,21 @@ def _charset_ok(request: web.Request) -> None:
         "us-ascii",
     ):
         raise BadRequest(415, "charset")
+
+
+def storable(text: str) -> str:
+    """Text without lone surrogates and noncharacters, so it can always be stored and shown."""
+    return _UNSTORABLE.sub("", text)
+
+
+def _storable_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, list):
+        return [_storable_json(v) for v in value]
+    if isinstance(value, dict):
+        return {storable(k): _storable_json(v) for k, v in value.items()}
+    return value
 
 
 async def _body(request: web.Request) -> str:
@@ -63,7 +94,7 @@ async def read_form(request: web.Request) -> Form:
     for name, value in pairs:
         if "\x00" in name or "\x00" in value:
             raise BadRequest(400, "encoding")
-        form.setdefault(name, []).append(value)
+        form.setdefault(storable(name), []).append(storable(value))
     return form
 
 
@@ -73,8 +104,8 @@ async def read_json(request: web.Request) -> dict[str, Any]:
     _charset_ok(request)
     text = await _body(request)
     try:
-        data = json.loads(text) if text else {}
-    except json.JSONDecodeError:
+        data = _storable_json(json.loads(text)) if text else {}
+    except (json.JSONDecodeError, RecursionError):  # RecursionError: nested too deep
         raise BadRequest(400, "json") from None
     if not isinstance(data, dict):
         raise BadRequest(400, "json")
@@ -99,3 +130,21 @@ def json_form(data: dict[str, Any]) -> Form:
             raise BadRequest(400, "json")
         form[name] = [str(v) for v in values]
     return form
+
+
+def safe_next(target: str | None) -> str:
+    r"""Only a path on this site, else the start page: never an open redirect. Browsers drop
+    tabs and line breaks from a URL and read a backslash as a slash, so "/\t/evil.example" and
+    "/\evil.example" lead to another site: such characters, raw or percent-encoded, are refused."""
+    if not target:
+        return "/"
+    return target if all(_site_path(form) for form in (target, unquote(target))) else "/"
+
+
+def _site_path(target: str) -> bool:
+    if not target.startswith("/") or target.startswith("//"):
+        return False
+    parts = urlsplit(target)
+    # Controls, format characters, surrogates, spaces of every kind, and the backslash.
+    unsafe = any(c == "\\" or c.isspace() or unicodedata.category(c)[0] in "CZ" for c in target)
+    return not (parts.scheme or parts.netloc or unsafe)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assistant.dialogue.answers import FieldError
 from assistant.i18n import N_, Translator
+from assistant.web.forms import MAX_TEXT_CHARACTERS
 
 FIELD_MESSAGES: dict[str, str] = {
     "empty": N_("Write your answer to “%(question)s”, or choose “Skip this question”."),
@@ -38,7 +39,9 @@ ERROR_PAGES: dict[str, tuple[str, str]] = {
     ),
     "too-large": (
         N_("What you sent was too long"),
-        N_("Go back and shorten your answer. Your earlier answers are saved."),
+        N_(
+            "We can take at most %(count)s characters at a time. Go back, shorten your answer and send it again. Your earlier answers are saved."
+        ),
     ),
     "not-saved": (
         N_("Your answer was NOT saved"),
@@ -90,4 +93,7 @@ def field_message(translator: Translator, error: FieldError, question: str) -> s
 
 def error_page_texts(translator: Translator, reason: str) -> tuple[str, str]:
     title, advice = ERROR_PAGES.get(reason, ERROR_PAGES["bad-request"])
-    return translator.gettext(title), translator.gettext(advice)
+    advice = translator.gettext(advice)
+    if reason == "too-large":  # the limit in words, in the person's language
+        advice %= {"count": translator.format_number(MAX_TEXT_CHARACTERS)}
+    return translator.gettext(title), advice

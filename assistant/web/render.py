@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from markupsafe import Markup, escape
 from assistant.i18n import LOCALES, N_, Catalogs, Translator
 from assistant.settings import Settings
 from assistant.web import keys
+from assistant.web.forms import safe_next
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Words the conversation mode's script shows; translated here so the script needs no catalogs.
@@ -209,5 +211,20 @@ async def error_response(request: web.Request, status: int, reason: str) -> web.
         return web.json_response(
             {"error": reason, "title": title, "message": advice}, status=status
         )
-    values = {"status": status, "title": title, "advice": advice, "reason": reason}
+    values = {
+        "status": status,
+        "title": title,
+        "advice": advice,
+        "reason": reason,
+        "question_url": _question_sent_from(request),
+    }
     return _respond(request, locale, language, prefs, has, "error.html", status, values)
+
+
+def _question_sent_from(request: web.Request) -> str | None:
+    """A question page posts to its own address: after a failed answer (too long, expired
+    page, not saved) that is where the person goes back to."""
+    if request.method != "POST" or not re.fullmatch(r"/q/[^/]+", request.path):
+        return None
+    target = safe_next(request.path_qs)
+    return target if target != "/" else None

@@ -16,6 +16,7 @@ from assistant.dialogue.answers import BadInput
 from assistant.dialogue.engine import UnknownStep
 from assistant.store import StoreUnavailable
 from assistant.web import keys
+from assistant.web.client import set_private_cookie
 from assistant.web.forms import BadRequest
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -47,7 +48,16 @@ def csp(nonce: str) -> str:
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     request[keys.NONCE] = secrets.token_urlsafe(16)
     request[keys.CSRF] = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
-    response = await handler(request)
+    try:
+        response = await handler(request)
+    except web.HTTPException as raised:  # redirects and 405s are raised, not returned
+        _protect(request, raised)
+        raise
+    _protect(request, response)
+    return response
+
+
+def _protect(request: web.Request, response: web.StreamResponse) -> None:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", csp(request[keys.NONCE]))
     headers["X-Content-Type-Options"] = "nosniff"
@@ -60,15 +70,7 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
         # Pages hold answers: never keep them in a shared or back-button cache.
         headers["Cache-Control"] = "no-store"
     if request.cookies.get(CSRF_COOKIE) != request[keys.CSRF] and not response.prepared:
-        response.set_cookie(
-            CSRF_COOKIE,
-            request[keys.CSRF],
-            httponly=True,
-            samesite="Strict",
-            secure=request.app[keys.SETTINGS].secure_cookies,
-            path="/",
-        )
-    return response
+        set_private_cookie(response, request, CSRF_COOKIE, request[keys.CSRF])
 
 
 def _same_origin(request: web.Request) -> bool:

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 
 
@@ -148,7 +149,10 @@ class Browser:
         self.page: Page | None = None
 
     async def get(self, path: str) -> Page:
-        response = await self.client.get(path, allow_redirects=True)
+        return await self.read(await self.client.get(path, allow_redirects=True))
+
+    async def read(self, response: ClientResponse) -> Page:
+        """The page a response holds, as the page now shown."""
         self.page = parse(
             str(response.url), response.status, await response.text(), response.headers
         )
@@ -186,8 +190,4 @@ class Browser:
             data.append((pressed[0], pressed[1]))
         absolute = urlsplit(urljoin(self.page.url, form.action))
         target = absolute.path + (f"?{absolute.query}" if absolute.query else "")
-        response = await self.client.post(target, data=data, allow_redirects=True)
-        self.page = parse(
-            str(response.url), response.status, await response.text(), response.headers
-        )
-        return self.page
+        return await self.read(await self.client.post(target, data=data, allow_redirects=True))
