@@ -87,3 +87,26 @@ async def test_starting_again_keeps_answers_a_code_still_opens(
     await browser.get("/resume")
     await browser.submit({"code": code.group(1)})
     assert "Aino" in (await browser.get("/review")).text
+
+
+async def test_continuing_with_another_code_leaves_the_answers_on_this_device(
+    browser: Browser, settings: Settings
+) -> None:
+    # Someone's saved answers, with a code.
+    await begin(browser)
+    await answer(browser)
+    await answer(browser, {"answer": "Aino"})
+    await browser.get("/save")
+    saved = await browser.submit(action="/save")
+    code = re.search(r"([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})", saved.text)
+    assert code
+    # On the same browser, a new conversation with no code, then the first one's code.
+    await browser.get("/")
+    await browser.submit({"role": "client"}, button="Start again")
+    await answer(browser)
+    await answer(browser, {"answer": "Bertta"})
+    page = await browser.get("/resume")
+    assert "Continuing with a code leaves the answers saved on this device" in page.text
+    await browser.submit({"code": code.group(1)})
+    assert "Aino" in (await browser.get("/review")).text
+    assert conversations_in(settings) == 1  # Bertta's answers, reachable by no code, are gone

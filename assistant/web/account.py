@@ -78,6 +78,9 @@ async def resume(request: web.Request) -> web.Response:
         )
         return await render(request, "resume.html", error=error, typed=typed)
     loaded = await conversations.load(token)
+    left = (await context(request)).loaded
+    if left is not None and loaded is not None and left.id != loaded.id:
+        await conversations.leave(left)  # as the page said: unless a code still opens it
     response = web.HTTPSeeOther(position_url(loaded.state) if loaded else "/")
     set_session(response, request, token)  # a new session: the old cookie is replaced
     raise response
