@@ -19,7 +19,7 @@ from assistant.dialogue.engine import Engine
 from assistant.dialogue.loader import load
 from assistant.dialogue.state import Respondent
 from assistant.dialogue.views import Views
-from assistant.draft import docx, fhir, jsonfmt, text
+from assistant.draft import docx, fhir, fhir_questionnaire, jsonfmt, text
 from assistant.draft.model import Draft, build
 from assistant.i18n import Catalogs, Translator
 from assistant.settings import PROJECT_ROOT
@@ -104,7 +104,7 @@ def test_fhir_validates_and_names_who_answered(
     dialogue = load(DIALOGUE)
     response = fhir.questionnaire_response(dialogue, views, state, english, WHEN, draft.completed)  # type: ignore[arg-type]
     QuestionnaireResponse.model_validate(response)
-    Questionnaire.model_validate(fhir.questionnaire(dialogue, english))
+    Questionnaire.model_validate(fhir_questionnaire.questionnaire(dialogue, english))
     golden("draft.fhir.json", json.dumps(response, ensure_ascii=False, indent=2) + "\n")
     assert response["status"] == "completed" and response["source"] == {"reference": "#client"}
     dates = [i for i in response["item"] if i["linkId"] == "meeting-date"]

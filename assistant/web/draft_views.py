@@ -12,7 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from assistant.conversations import Loaded
-from assistant.draft import docx, fhir, jsonfmt, text
+from assistant.draft import docx, fhir, fhir_questionnaire, jsonfmt, text
 from assistant.draft.model import Draft, build
 from assistant.i18n import LANGUAGES, Translator
 from assistant.web import keys
@@ -126,7 +126,8 @@ async def questionnaire(request: web.Request) -> web.Response:
     language = request.query.get("lang") if request.query.get("lang") in LANGUAGES else "fi"
     t = request.app[keys.RENDERER].catalogs.translator(language or "fi")
     return web.Response(
-        body=_json(fhir.questionnaire(bundle.dialogue, t)), content_type="application/fhir+json"
+        body=_json(fhir_questionnaire.questionnaire(bundle.dialogue, t)),
+        content_type="application/fhir+json",
     )
 
 
