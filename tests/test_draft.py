@@ -1,51 +1,54 @@
-"""The draft for the caseworker, in every format, from the shipped dialogue's test plan."""
+"""The draft for the caseworker, in every format, from the shipped dialogue's test plan: golden
+files, who gave each answer, when it was made, the meeting agenda, an empty draft."""
 
 from __future__ import annotations
 
 import io
 import json
-import os
+import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 
 import docx as python_docx
 import jsonschema
 import pytest
+from _pytest.outcomes import Failed
 from fhir.resources.questionnaire import Questionnaire
 from fhir.resources.questionnaireresponse import QuestionnaireResponse
 
 from assistant.dialogue.engine import Engine
 from assistant.dialogue.loader import load
-from assistant.dialogue.state import Respondent
+from assistant.dialogue.state import Respondent, State
 from assistant.dialogue.views import Views
-from assistant.draft import docx, fhir, jsonfmt, text
+from assistant.draft import docx, fhir, fhir_questionnaire, jsonfmt, text
 from assistant.draft.model import Draft, build
 from assistant.i18n import Catalogs, Translator
-from assistant.settings import PROJECT_ROOT
+from assistant.settings import PROJECT_ROOT, Settings
 from assistant.testplan import load_plan, plan_path, run
+from assistant.web.draft_views import change_links
+from assistant.web.render import Renderer
+from tests.goldens import golden
 from tests.test_web_conversation import answer, begin
 from tests.web.browser import Browser
 
 DIALOGUE = PROJECT_ROOT / "dialogues" / "wishes-and-needs.yaml"
-GOLDEN = Path(__file__).parent / "golden"
 WHEN = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-PAYLOADS = (
-    "<script>alert(1)</script>",
-    '" onmouseover="alert(1)" x="',
-    "javascript:alert(1)",
-    '=HYPERLINK("http://evil")',
-    "a\x07b\x1bc\x0bd",
-)
+Planned = tuple[Draft, Views, State]
 
 
 @pytest.fixture(scope="module")
-def english() -> Translator:
-    return Catalogs(PROJECT_ROOT / "locales").translator("en")
+def catalogs() -> Catalogs:
+    return Catalogs(PROJECT_ROOT / "locales")
 
 
 @pytest.fixture(scope="module")
-def planned(english: Translator) -> tuple[Draft, Views, object]:
+def english(catalogs: Catalogs) -> Translator:
+    return catalogs.translator("en")
+
+
+@pytest.fixture(scope="module")
+def planned(english: Translator) -> Planned:
     dialogue = load(DIALOGUE)
     result = run(dialogue, load_plan(plan_path(DIALOGUE)))
     assert result.failures == []
@@ -53,143 +56,254 @@ def planned(english: Translator) -> tuple[Draft, Views, object]:
     return build(dialogue, views, result.state, english, WHEN, WHEN), views, result.state
 
 
-def golden(name: str, content: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN") or not path.exists():
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-    assert content == path.read_text(encoding="utf-8"), (
-        f"{name} changed: run with UPDATE_GOLDEN=1 and review the diff"
+def article(draft: Draft, t: Translator, tmp_path: Path, catalogs: Catalogs) -> str:
+    """The draft page's article, from the component the page uses, in an English page."""
+    renderer = Renderer(Settings.from_env(data_dir=tmp_path), catalogs)
+    template = renderer.environments["en"].from_string(
+        '{% from "components/draft_article.html" import draft_article %}{{ draft_article(p) }}'
     )
+    params = {"draft": draft, "d": t, "change": change_links(draft), "lang": "en"}
+    return template.render(p={**params, "questions_url": "/q/welcome"})
 
 
-def test_plain_text_golden(planned: tuple[Draft, Views, object], english: Translator) -> None:
-    draft = planned[0]
-    rendered = text.render(draft, english)
+def docx_outline(document: bytes) -> str:
+    """The document as Word shows its structure: each paragraph's style, then its text."""
+    read = python_docx.Document(io.BytesIO(document))
+    return "".join(f"{p.style.name}: {p.text}\n" for p in read.paragraphs)
+
+
+def test_a_missing_golden_file_is_written_and_fails_the_test(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("UPDATE_GOLDEN", raising=False)
+    with pytest.raises(Failed, match="review it, commit it"):
+        golden("new.txt", "content\n", tmp_path)
+    assert (tmp_path / "new.txt").read_text(encoding="utf-8") == "content\n"
+    golden("new.txt", "content\n", tmp_path)  # once there, the same content passes
+    with pytest.raises(AssertionError, match="changed"):
+        golden("new.txt", "other\n", tmp_path)
+
+
+def test_plain_text_golden(planned: Planned, english: Translator) -> None:
+    rendered = text.render(planned[0], english)
     golden("draft.txt", rendered.replace("\r\n", "\n"))
     assert "\t" not in rendered and all(len(line) <= 78 for line in rendered.splitlines())
-    assert "With help from my sister" in rendered
+    assert "(The client, with help from my sister)" in rendered
 
 
-def test_json_golden_and_schema(planned: tuple[Draft, Views, object]) -> None:
+def test_html_article_golden(planned: Planned, english: Translator, tmp_path: Path) -> None:
+    catalogs = Catalogs(PROJECT_ROOT / "locales")
+    html = article(planned[0], english, tmp_path, catalogs)
+    golden("draft.html", html.strip() + "\n")
+    assert 'lang="en"' in html and "(The client, with help from my sister)" in html
+
+
+def test_docx_golden_text_and_headings(planned: Planned, english: Translator) -> None:
+    outline = docx_outline(docx.render(planned[0], english))
+    golden("draft.docx.txt", outline)
+    headings = [line for line in outline.splitlines() if line.startswith("Heading")]
+    assert headings[:3] == [
+        "Heading 1: My wishes and needs",
+        "Heading 2: To talk about in the meeting",
+        "Heading 2: About me",
+    ]
+
+
+def test_json_golden_and_schema(planned: Planned) -> None:
     data = jsonfmt.render(planned[0])
     golden("draft.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     schema = json.loads((PROJECT_ROOT / "docs" / "draft-schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
-    assert data["schema_version"] == 1 and data["status"] == "completed"
+    assert data["schema_version"] == 2 and data["$schema"] == schema["$id"]
+    assert data["status"] == "completed" and data["meeting_date"] == "2027-03-01"
     team = next(i for s in data["sections"] for i in s["items"] if i["key"] == "team")
     assert [p["name"] for p in team["people"]] == ["Anna", "Mother"]
-    assert team["people"][0]["by"]["text"] == "With help from my sister"
+    assert team["people"][0]["by"]["text"] == "The client, with help from my sister"
     # The name is the person's title: it is not repeated as an answer under them.
     assert all(d["key"] != "team.name" for p in team["people"] for d in p["details"])
 
 
-def test_agenda_lists_every_flagged_topic(planned: tuple[Draft, Views, object]) -> None:
+def test_fhir_goldens_validate(planned: Planned, english: Translator) -> None:
+    draft, views, state = planned
+    dialogue = load(DIALOGUE)
+    response = fhir.questionnaire_response(dialogue, views, state, english, WHEN, draft.completed)
+    QuestionnaireResponse.model_validate(response)
+    golden("draft.fhir.json", json.dumps(response, ensure_ascii=False, indent=2) + "\n")
+    questionnaire = fhir_questionnaire.questionnaire(dialogue, english)
+    Questionnaire.model_validate(questionnaire)
+    golden(
+        "questionnaire.fhir.json", json.dumps(questionnaire, ensure_ascii=False, indent=2) + "\n"
+    )
+
+
+def test_agenda_lists_every_flagged_topic(planned: Planned) -> None:
     assert [i.key for i in planned[0].agenda] == ["hard-now"]
 
 
-def test_skipped_questions_are_listed_as_not_answered_never_invented(
-    planned: tuple[Draft, Views, object],
-) -> None:
+def test_skipped_questions_are_listed_as_not_answered_never_invented(planned: Planned) -> None:
     everyday = next(s for s in planned[0].sections if s.id == "everyday-life")
     assert "Does anything about your health affect your everyday life?" in everyday.not_answered
     assert all(i.key != "health" for i in everyday.items)
 
 
-def test_fhir_validates_and_names_who_answered(
-    planned: tuple[Draft, Views, object], english: Translator
+def _conversation(*steps: tuple[Respondent, str, str]) -> tuple[Engine, State]:
+    """liked-for and good-at answered by the given voices, in order."""
+    engine = Engine(load(DIALOGUE))
+    state = engine.start(steps[0][0] if steps else Respondent())
+    for by, key, words in steps:
+        state = engine.set_respondent(engine.change(state, key, returning=False), by)
+        state = engine.submit(state, "continue", {"answer": [words]}).state
+    return engine, state
+
+
+def _draft(engine: Engine, state: State, t: Translator) -> Draft:
+    return build(engine.dialogue, Views(engine), state, t, WHEN, WHEN)
+
+
+def _by(draft: Draft, key: str) -> list[tuple[str, str]]:
+    item = next(i for s in draft.sections for i in s.items if i.key == key)
+    return [(a.text, a.by) for a in item.answers]
+
+
+def test_every_answer_says_who_gave_it_in_words_a_caseworker_understands(
+    english: Translator,
 ) -> None:
-    draft, views, state = planned
-    dialogue = load(DIALOGUE)
-    response = fhir.questionnaire_response(dialogue, views, state, english, WHEN, draft.completed)  # type: ignore[arg-type]
-    QuestionnaireResponse.model_validate(response)
-    Questionnaire.model_validate(fhir.questionnaire(dialogue, english))
-    golden("draft.fhir.json", json.dumps(response, ensure_ascii=False, indent=2) + "\n")
-    assert response["status"] == "completed" and response["source"] == {"reference": "#client"}
-    dates = [i for i in response["item"] if i["linkId"] == "meeting-date"]
-    assert dates[0]["answer"] == [{"valueDate": "2027-03-01"}]
-
-
-def test_both_voices_are_shown_client_first(english: Translator) -> None:
-    dialogue = load(DIALOGUE)
-    engine = Engine(dialogue)
-    state = engine.start(Respondent("proxy", "my father"))
-    state = engine.submit(state, "continue", {}).state
-    state = engine.submit(state, "continue", {"answer": ["He is kind."]}).state
-    state = engine.set_respondent(engine.change(state, "liked-for"), Respondent("client"))
-    state = engine.submit(state, "continue", {"answer": ["I am funny."]}).state
-    draft = build(dialogue, Views(engine), state, english, WHEN, WHEN)
-    item = next(i for s in draft.sections for i in s.items if i.key == "liked-for")
-    assert [(a.text, a.by) for a in item.answers] == [
-        ("I am funny.", "In my own words"),
-        ("He is kind.", "Answered for me by my father"),
+    engine, state = _conversation(
+        (Respondent("proxy", "my father"), "liked-for", "He is kind."),
+        (Respondent("client"), "liked-for", "I am funny."),
+        (Respondent("helped", "my sister"), "good-at", "Baking."),
+    )
+    state = engine.submit(state, "dont-know", {}).state  # matters, still with help
+    draft = _draft(engine, state, english)
+    # Both voices, the client's first.
+    assert _by(draft, "liked-for") == [
+        ("I am funny.", "The client's own answer"),
+        ("He is kind.", "Answered for the client by my father"),
     ]
+    assert _by(draft, "good-at") == [("Baking.", "The client, with help from my sister")]
+    # A ticked box or "I don't know" is nobody's "own words": it says who gave it.
+    assert _by(draft, "matters") == [("I don't know", "The client, with help from my sister")]
+    rendered = text.render(draft, english)
+    assert "own words" not in rendered.lower()
 
 
-class _Scan(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.scripts = 0
-        self.handlers: list[str] = []
-        self.javascript_urls: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        kinds = dict(attrs)
-        # Our own pages have one data block (type application/json, never executed) and
-        # same-origin script files; anything else inline would have come from a payload.
-        self.scripts += (
-            tag == "script" and "src" not in kinds and kinds.get("type") != "application/json"
-        )
-        self.handlers += [k for k, _ in attrs if k.startswith("on")]
-        self.javascript_urls += [
-            v or ""
-            for k, v in attrs
-            if k in ("href", "src", "action")
-            and (v or "").strip().lower().startswith("javascript:")
-        ]
-
-
-async def test_payloads_stay_inert_in_every_format(browser: Browser) -> None:
-    await begin(browser)
-    await answer(browser)
-    await answer(browser, {"answer": PAYLOADS[1][:40]})
-    await answer(browser, {"answer": "\n".join(PAYLOADS)})
-    page = await browser.get("/draft?lang=en")
-    assert page.status == 200 and "Your draft" in page.text
-    scan = _Scan()
-    scan.feed(page.html)
-    assert scan.scripts == 0 and scan.handlers == [] and scan.javascript_urls == []
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.html
-    document = python_docx.Document(
-        io.BytesIO(await (await browser.client.get("/draft.docx")).read())
-    )
-    words = "\n".join(p.text for p in document.paragraphs)
-    assert "<script>alert(1)</script>" in words and "abcd" in words  # control characters removed
-    plain = await (await browser.client.get("/draft.txt")).text()
-    assert "<script>alert(1)</script>" in plain and "\x00" not in plain
-    data = await (await browser.client.get("/draft.json")).json()
-    assert any(
-        "=HYPERLINK" in a["text"]
-        for s in data["sections"]
-        for i in s["items"]
-        for a in i["answers"]
-    )
-    response = await browser.client.get("/draft.fhir.json")
-    QuestionnaireResponse.model_validate(await response.json(content_type=None))
-    assert response.headers["Content-Disposition"].startswith("attachment;")
-
-
-def test_docx_drops_characters_xml_cannot_hold(
-    planned: tuple[Draft, Views, object], english: Translator
+@pytest.mark.parametrize(
+    ("voices", "says", "never"),
+    [
+        (
+            [Respondent("client")],
+            "All answers are the client's own.",
+            "for the client",
+        ),
+        (
+            [Respondent("helped", "my sister")],
+            "All answers were given by the client with help from my sister.",
+            "client's own",
+        ),
+        (
+            [Respondent("client"), Respondent("proxy", "her son")],
+            "Some answers are the client's own. Some answers were given for the client by her son.",
+            "All answers",
+        ),
+        (
+            [Respondent("proxy", "her son"), Respondent("proxy", "a neighbour")],
+            "All answers were given for the client by a neighbour and her son.",
+            "client's own",
+        ),
+        (
+            [Respondent("client"), Respondent("helped", "Anna")],
+            "Some answers were given by the client with help from Anna.",
+            "All answers",
+        ),
+    ],
+)
+def test_the_note_is_true_to_the_mix_of_voices(
+    english: Translator, voices: list[Respondent], says: str, never: str
 ) -> None:
-    from dataclasses import replace
+    keys = ("liked-for", "good-at")
+    engine, state = _conversation(
+        *((by, key, "Yes.") for by, key in zip(voices, keys[: len(voices)], strict=True))
+    )
+    note = _draft(engine, state, english).note
+    assert note.startswith("This draft was made with Oma ääni before the meeting.")
+    assert says in note and never not in note
 
+
+def test_the_date_is_when_it_was_made_and_the_meeting_date_is_labelled(
+    planned: Planned, english: Translator
+) -> None:
+    dialogue = load(DIALOGUE)
+    later = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    draft = build(dialogue, planned[1], planned[2], english, WHEN, later)
+    assert (
+        draft.dated == "Draft for my meeting. Made on 22 November 2026, updated on 1 December 2026."
+    )
+    for rendered in (
+        text.render(draft, english),
+        docx_outline(docx.render(draft, english)),
+    ):
+        assert draft.dated in rendered
+        assert "Meeting date: 1 March 2027" in rendered
+        assert "Language of the draft: English" in rendered
+        assert "This draft was made with Oma ääni" in rendered
+    assert "Draft for my meeting, " not in text.render(draft, english)
+
+
+def test_the_draft_says_its_language_in_its_own_words(planned: Planned, catalogs: Catalogs) -> None:
+    swedish = catalogs.translator("sv")
+    draft = build(load(DIALOGUE), planned[1], planned[2], swedish, WHEN, WHEN)
+    assert ("Utkastets språk", "svenska") in draft.facts
+    assert ("Mötets datum", "1 mars 2027") in draft.facts
+
+
+def test_docx_properties_are_the_drafts_and_nothing_of_the_template(
+    planned: Planned, english: Translator
+) -> None:
+    later = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    draft = replace(planned[0], updated=later)
+    body = docx.render(draft, english)
+    properties = python_docx.Document(io.BytesIO(body)).core_properties
+    assert properties.title == "My wishes and needs"
+    assert properties.language == "en-GB"
+    assert properties.author == properties.last_modified_by == "Oma ääni"
+    assert properties.created == WHEN and properties.modified == later
+    assert properties.comments == "" and properties.revision == 1
+    package = zipfile.ZipFile(io.BytesIO(body))
+    assert not [n for n in package.namelist() if "thumbnail" in n]
+    assert b"thumbnail" not in package.read("_rels/.rels")
+    assert b"python-docx" not in package.read("docProps/core.xml")
+
+
+def test_docx_drops_characters_xml_cannot_hold(planned: Planned, english: Translator) -> None:
     draft = replace(planned[0], title="Oma\x00 ääni\x1f")
     document = python_docx.Document(io.BytesIO(docx.render(draft, english)))
     assert document.paragraphs[0].text == "Oma ääni"
     assert document.paragraphs[0].style.name == "Heading 1"
-    assert document.core_properties.author == "Oma ääni"
+
+
+async def test_a_topic_about_a_person_in_a_list_is_on_the_agenda(browser: Browser) -> None:
+    await begin(browser)
+    await browser.get("/q/team")
+    await answer(browser, {"add": "yes"})
+    await answer(browser, {"answer": "Anna"})
+    await answer(browser, {"answer": "Money"}, button="Talk about this in the meeting")
+    plain = await (await browser.client.get("/draft.txt?lang=en")).text()
+    agenda = plain.split("To talk about in the meeting")[1].split("\r\n\r\n")[0]
+    assert "- Anna: What does Anna help you with?" in agenda
+    data = await (await browser.client.get("/draft.json?lang=en")).json()
+    assert [(i["key"], i["item_id"]) for i in data["for_meeting"]] == [("team.helps-with", "i1")]
+
+
+async def test_an_empty_draft_says_so_and_leads_back_to_the_questions(browser: Browser) -> None:
+    await begin(browser)
+    page = await browser.get("/draft?lang=en")
+    assert "Nothing has been answered yet." in page.text
+    assert page.link("Go to the questions") == "/q/welcome"
+    plain = await (await browser.client.get("/draft.txt?lang=en")).text()
+    assert "Nothing has been answered yet." in plain
+    body = await (await browser.client.get("/draft.docx?lang=en")).read()
+    assert "Normal: Nothing has been answered yet." in docx_outline(body)
 
 
 async def test_the_draft_language_is_chosen_apart_from_the_conversation(browser: Browser) -> None:
@@ -198,6 +312,7 @@ async def test_the_draft_language_is_chosen_apart_from_the_conversation(browser:
     await answer(browser, {"answer": "Äidin kanssa"})
     page = await browser.get("/draft?lang=sv")
     assert 'lang="sv"' in page.html and "Äidin kanssa" in page.text
+    assert "Utkastets språk: svenska" in " ".join(page.text.split())
     assert page.parsed.lang == "en"  # the page around it stays in the conversation's language
 
 

@@ -1,13 +1,20 @@
-"""DOCX with real headings and lists, because caseworkers work in Word. The document's
-language is set, and nothing personal goes into its properties."""
+"""DOCX with real headings and lists, because caseworkers work in Word.
+
+The document's properties say what it is and nothing about who: its title, its language, the
+draft's dates and "Oma ääni" as its author. python-docx's template also brings a thumbnail
+and 2013 dates of its own; both are replaced or removed. Only text is added: no fields, links
+or pictures, so nothing a person typed can become one.
+"""
 
 from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from docx import Document
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml.ns import qn
 
 from assistant.draft.model import Draft, Item
@@ -15,6 +22,8 @@ from assistant.i18n import Translator
 
 # XML 1.0 forbids most control characters; a person's text may contain them (pasted text).
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+LANGUAGE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
+AUTHOR = "Oma ääni"
 
 
 def clean(text: str) -> str:
@@ -40,21 +49,38 @@ def _item(document: Any, item: Item) -> None:
                 document.add_paragraph(text, style="List Bullet 2")
 
 
-def render(draft: Draft, t: Translator) -> bytes:
-    document = Document()
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _properties(document: Any, draft: Draft) -> None:
     properties = document.core_properties
     properties.title = clean(draft.title)
-    properties.language = draft.language
-    properties.author = properties.last_modified_by = "Oma ääni"
-    properties.comments = ""
-    styles = document.styles.element
-    for lang in styles.iter(qn("w:lang")):
-        lang.set(qn("w:val"), {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}[draft.language])
+    properties.language = LANGUAGE_TAGS[draft.language]
+    properties.author = properties.last_modified_by = AUTHOR
+    # Word reads these as UTC; python-docx writes the clock time as given.
+    properties.created = _utc(draft.created)
+    properties.modified = _utc(draft.updated)
+    properties.revision = 1
+    properties.comments = properties.subject = properties.keywords = properties.category = ""
+    package = document.part.package
+    for rid, relationship in list(package.rels.items()):
+        if relationship.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
+            del package.rels[rid]  # a part nothing refers to is not saved
+    for lang in document.styles.element.iter(qn("w:lang")):
+        lang.set(qn("w:val"), LANGUAGE_TAGS[draft.language])
+
+
+def render(draft: Draft, t: Translator) -> bytes:
+    document = Document()
+    _properties(document, draft)
     document.add_heading(clean(draft.title), level=1)
-    document.add_paragraph(
-        t.gettext("Draft for my meeting, %(date)s") % {"date": t.format_date(draft.updated.date())}
-    )
+    document.add_paragraph(clean(draft.dated))
+    for label, value in draft.facts:
+        document.add_paragraph(clean(f"{label}: {value}"))
     document.add_paragraph(clean(draft.note))
+    if not draft.answered:
+        document.add_paragraph(t.gettext("Nothing has been answered yet."))
     if draft.agenda:
         document.add_heading(t.gettext("To talk about in the meeting"), level=2)
         for item in draft.agenda:

@@ -1,75 +1,205 @@
-"""FHIR R5: the answers as a QuestionnaireResponse, the dialogue as a Questionnaire.
+"""FHIR R5 QuestionnaireResponse: the answers, in the draft's language, with who gave each.
 
-Who answered: the response's `source` is the client (contained Patient, no identity); its
-`author` is whoever gave most answers; each item names its own author with the standard
-questionnaireresponse-author extension, so helped and proxy answers stay visible. Where both
-the client and someone else answered one question, FHIR carries the client's answer (the
-JSON, text, HTML and DOCX drafts carry both).
+- `item.answer` holds what the dialogue's conditions read: the client's answer, or the answer
+  given for the client where the client gave none. So the Questionnaire's enableWhen (see
+  fhir_questionnaire.py) means what the dialogue's `when:` means. "I don't know" is the
+  HL7 data-absent-reason coding `asked-unknown`; "talk about this in the meeting" is the coding
+  `talk-in-meeting` of our CodeSystem, carrying anything typed with it in an extension.
+- The answer someone gave for the client where the client also answered goes beside it, in the
+  `proxy-answer` extension (its author and its answers), so both are kept, the client's first.
+- Who: `subject` and `source` are the client (a contained Patient with no identity). Each
+  helper or person answering for the client is a contained RelatedPerson, described only by what
+  was typed as their relation ("my sister"). Every item names its author with the standard
+  `questionnaireresponse-author` extension (the client, also when helped; the RelatedPerson for
+  answers given for the client) and its helper with `helped-by`. The response's `author` is the
+  client if the client gave any answer, else the person who gave most answers for them.
+Every extension and code is documented in docs/draft.md.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from assistant.dialogue.conditions import Answered, AnyOf, Condition, Equals, In, leaves
-from assistant.dialogue.model import Dialogue, Kind, Step
-from assistant.dialogue.state import Entry, State
-from assistant.dialogue.views import Views
+from assistant.dialogue.answers import clean_text
+from assistant.dialogue.model import SOMETHING_ELSE, Choice, Dialogue, Kind, Step
+from assistant.dialogue.state import Entry, Respondent, State
+from assistant.dialogue.views import AnswerRow, Views
 from assistant.i18n import Translator
 
 BASE = "https://oma-aani.fi/fhir"
+CHOICE_SYSTEM = BASE + "/CodeSystem/"  # + the step's key: one code system per question
+# Capitalised, so no step's code system (step ids are lower case) can ever share its address.
+STATUS_SYSTEM = BASE + "/CodeSystem/AnswerStatus"
+ABSENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 AUTHOR_EXTENSION = "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-author"
-CHOICE_SYSTEM = BASE + "/CodeSystem/"
+EXTENSION = BASE + "/StructureDefinition/"
+HELPED_BY = EXTENSION + "helped-by"
+PROXY_ANSWER = EXTENSION + "proxy-answer"
+GIVEN_WITH_STATUS = EXTENSION + "given-with-status"
+CLIENT = "#client"
+STATUSES = ("dont-know", "talk-in-meeting")
 
 
 def canonical(dialogue: Dialogue) -> str:
     return f"{BASE}/Questionnaire/{dialogue.id}"
 
 
-def _reference(entry: Entry) -> str:
-    return "#proxy" if entry.by.role == "proxy" else "#client"
+def choice_display(step: Step, choice: Choice, t: Translator) -> str:
+    return t.gettext(choice.label) if choice.interface else t.pgettext(step.key, choice.label)
 
 
-def _answers(step: Step, entry: Entry) -> list[dict[str, Any]]:
+def status_coding(status: str, t: Translator) -> dict[str, str]:
+    """The coding that stands for "I don't know" or "talk about this in the meeting"."""
+    if status == "dont-know":
+        return {
+            "system": ABSENT_SYSTEM,
+            "code": "asked-unknown",
+            "display": t.gettext("I don't know"),
+        }
+    display = t.gettext("To talk about in the meeting")
+    return {"system": STATUS_SYSTEM, "code": "talk-in-meeting", "display": display}
+
+
+def decimal_value(value: str) -> int | float:
+    """A JSON number: exact for whole numbers, else the nearest double (15 digits or more)."""
+    number = Decimal(value)
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _values(step: Step, entry: Entry, t: Translator) -> list[dict[str, Any]]:
+    """The entry's value as FHIR value[x] elements, whatever its status."""
     value = entry.value
-    if entry.status != "answered" or value is None:
+    if value is None:
         return []
     if step.kind.has_choices:
-        answers: list[dict[str, Any]] = []
+        values: list[dict[str, Any]] = []
         for code in value if isinstance(value, list) else [value]:
-            if code == "something-else":
-                answers.append({"valueString": entry.other or ""})
-            else:
-                choice = step.choice(code)
-                coding = {
-                    "system": CHOICE_SYSTEM + step.key,
-                    "code": code,
-                    "display": choice.label if choice else code,
-                }
-                answers.append({"valueCoding": coding})
-        return answers
+            choice = step.choice(code)
+            if code == SOMETHING_ELSE:
+                other = clean_text(entry.other or "")
+                values += [{"valueString": other}] if other else []
+            elif choice is not None:
+                display = choice_display(step, choice, t)
+                coding = {"system": CHOICE_SYSTEM + step.key, "code": code, "display": display}
+                values.append({"valueCoding": coding})
+        return values
     if step.kind is Kind.DATE:
         return [{"valueDate": value}]
     if step.kind is Kind.NUMBER:
-        return [{"valueDecimal": float(value)}]
-    return [{"valueString": str(value)}]
+        return [{"valueDecimal": decimal_value(value)}]
+    text = clean_text(str(value))
+    return [{"valueString": text}] if text else []
 
 
-def _item(step: Step, entry: Entry | None, question: str) -> dict[str, Any] | None:
-    if entry is None:
+def _answers(step: Step, entry: Entry, t: Translator) -> list[dict[str, Any]]:
+    """An entry as item.answer elements: its value, or its status with anything typed with it
+    in an extension (so conditions never read it as an answer). A skip is no answer."""
+    if entry.status == "answered":
+        return _values(step, entry, t)
+    if entry.status not in STATUSES:
+        return []
+    answer: dict[str, Any] = {"valueCoding": status_coding(entry.status, t)}
+    given = _values(step, entry, t)
+    if given:
+        answer["extension"] = [{"url": GIVEN_WITH_STATUS, **v} for v in given]
+    return [answer]
+
+
+def _said(step: Step, entry: Entry, t: Translator) -> list[dict[str, Any]]:
+    """Everything an entry says as value[x] elements: its status first, if it has one."""
+    if entry.status == "answered":
+        return _values(step, entry, t)
+    if entry.status not in STATUSES:
+        return []
+    return [{"valueCoding": status_coding(entry.status, t)}, *_values(step, entry, t)]
+
+
+class _People:
+    """The client and everyone who helped or answered for them, as contained resources."""
+
+    def __init__(self) -> None:
+        self.related: dict[str, str] = {}  # what was typed as the relation -> resource id
+        self.answers: Counter[str] = Counter()  # reference -> answers given
+
+    def _related(self, who: str) -> str:
+        who = clean_text(who)
+        if who not in self.related:
+            self.related[who] = f"related-{len(self.related) + 1}"
+        return "#" + self.related[who]
+
+    def author(self, by: Respondent) -> dict[str, str]:
+        reference = self._related(by.who) if by.role == "proxy" else CLIENT
+        self.answers[reference] += 1
+        return {"reference": reference}
+
+    def extensions(self, by: Respondent) -> list[dict[str, Any]]:
+        """Who gave an answer: its author, and its helper when the client had help."""
+        found = [{"url": AUTHOR_EXTENSION, "valueReference": self.author(by)}]
+        if by.role == "helped":
+            found.append({"url": HELPED_BY, "valueReference": {"reference": self._related(by.who)}})
+        return found
+
+    def contained(self) -> list[dict[str, Any]]:
+        resources: list[dict[str, Any]] = [{"resourceType": "Patient", "id": "client"}]
+        for who, resource_id in self.related.items():
+            person: dict[str, Any] = {
+                "resourceType": "RelatedPerson",
+                "id": resource_id,
+                "patient": {"reference": CLIENT},
+            }
+            if who:
+                person["relationship"] = [{"text": who}]
+            resources.append(person)
+        return resources
+
+    def response_author(self) -> dict[str, str] | None:
+        if not self.answers:
+            return None
+        if self.answers[CLIENT]:
+            return {"reference": CLIENT}
+        return {"reference": self.answers.most_common(1)[0][0]}
+
+
+def _item(row: AnswerRow, people: _People, t: Translator) -> dict[str, Any] | None:
+    entries = [shown.entry for shown in row.answers]  # the client's first
+    if not entries:
         return None
-    answers = _answers(step, entry)
-    if not answers:
+    primary, *others = entries
+    answers = _answers(row.step, primary, t)
+    extensions = people.extensions(primary.by) if answers else []
+    for other in others:  # given for the client, who also answered: kept beside theirs
+        said = _said(row.step, other, t)
+        if said:
+            author = {"url": "author", "valueReference": people.author(other.by)}
+            parts = [{"url": "answer", **value} for value in said]
+            extensions.append({"url": PROXY_ANSWER, "extension": [author, *parts]})
+    if not answers and not extensions:
         return None
-    return {
-        "linkId": step.key,
-        "text": question,
-        "answer": answers,
-        "extension": [
-            {"url": AUTHOR_EXTENSION, "valueReference": {"reference": _reference(entry)}}
-        ],
-    }
+    item: dict[str, Any] = {"linkId": row.step.key, "text": clean_text(t.plain_text(row.question))}
+    if extensions:
+        item["extension"] = extensions
+    if answers:
+        item["answer"] = answers
+    return item
+
+
+def _groups(row: AnswerRow, people: _People, t: Translator) -> list[dict[str, Any]]:
+    """An "add another" list: one group per item, named by who added it."""
+    groups = []
+    for view in row.items:
+        inner = [i for i in (_item(r, people, t) for r in view.rows) if i]
+        if inner:
+            group = {
+                "linkId": row.step.key,
+                "text": clean_text(t.plain_text(row.question)),
+                "extension": people.extensions(view.by),
+                "item": inner,
+            }
+            groups.append(group)
+    return groups
 
 
 def questionnaire_response(
@@ -80,131 +210,26 @@ def questionnaire_response(
     updated: datetime,
     completed: bool,
 ) -> dict[str, Any]:
+    people = _People()
     items: list[dict[str, Any]] = []
-    proxies: set[str] = set()
     for row in views.rows(state):
-        question = t.plain_text(row.question)
-        entries = [a.entry for a in row.answers]
-        proxies.update(e.by.who for e in entries if e.by.role == "proxy")
         if row.step.kind is Kind.LIST:
-            for item in state.items.get(row.step.key, []):
-                view = next(i for i in row.items if i.id == item.id)
-                inner = [
-                    _item(r.step, item.answers.get(r.step.id), t.plain_text(r.question))
-                    for r in view.rows
-                ]
-                group = [i for i in inner if i]
-                if group:
-                    items.append({"linkId": row.step.key, "text": question, "item": group})
-            continue
-        entry = next((e for e in entries if e.by.role != "proxy"), entries[0] if entries else None)
-        answered = _item(row.step, entry, question)
-        if answered:
+            items += _groups(row, people, t)
+        elif answered := _item(row, people, t):
             items.append(answered)
-    contained: list[dict[str, Any]] = [{"resourceType": "Patient", "id": "client"}]
-    if proxies or state.respondent.role == "proxy":
-        who = ", ".join(sorted(p for p in proxies if p)) or state.respondent.who
-        contained.append(
-            {
-                "resourceType": "RelatedPerson",
-                "id": "proxy",
-                "patient": {"reference": "#client"},
-                "relationship": [{"text": who or "other"}],
-            }
-        )
-    author = "#proxy" if state.respondent.role == "proxy" else "#client"
-    return {
+    response: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
         "language": t.language,
-        "contained": contained,
+        "contained": people.contained(),
         "questionnaire": canonical(dialogue),
         "status": "completed" if completed else "in-progress",
-        "subject": {"reference": "#client"},
+        "subject": {"reference": CLIENT},
         "authored": updated.isoformat(),
-        "author": {"reference": author},
-        "source": {"reference": "#client"},
-        "item": items,
+        "source": {"reference": CLIENT},
     }
-
-
-TYPES = {
-    Kind.INFORMATION: "display",
-    Kind.SHORT_TEXT: "string",
-    Kind.LONG_TEXT: "text",
-    Kind.DATE: "date",
-    Kind.NUMBER: "decimal",
-    Kind.LIST: "group",
-}
-
-
-def _enable_when(dialogue: Dialogue, condition: Condition | None) -> dict[str, Any]:
-    """Simple conditions map to enableWhen; others (not, nested any/all) are left to the app."""
-    if condition is None:
-        return {}
-    simple = list(leaves(condition))
-    if any(not isinstance(leaf, Answered | Equals | In) for leaf in simple):
-        return {}
-    rules: list[dict[str, Any]] = []
-    for leaf in simple:
-        if isinstance(leaf, Answered):
-            rules.append({"question": leaf.step, "operator": "exists", "answerBoolean": True})
-            continue
-        values = (
-            leaf.values
-            if isinstance(leaf, In)
-            else (leaf.value,)
-            if isinstance(leaf, Equals)
-            else ()
-        )
-        for value in values:
-            coding = {"system": CHOICE_SYSTEM + leaf.step, "code": value}
-            rules.append({"question": leaf.step, "operator": "=", "answerCoding": coding})
-    behavior = "any" if isinstance(condition, In | AnyOf) else "all"
-    return (
-        {"enableWhen": rules, "enableBehavior": behavior}
-        if len(rules) > 1
-        else {"enableWhen": rules}
-    )
-
-
-def _question(dialogue: Dialogue, step: Step, t: Translator) -> dict[str, Any]:
-    text = (
-        t.pgettext(step.key, step.prompt)
-        if step.kind is not Kind.INFORMATION or not step.text
-        else t.pgettext(step.key, step.text)
-    )
-    item: dict[str, Any] = {
-        "linkId": step.key,
-        "text": text,
-        "type": TYPES.get(step.kind, "coding"),
-        **_enable_when(dialogue, step.when),
-    }
-    if step.kind.has_choices:
-        item["answerOption"] = [
-            {
-                "valueCoding": {
-                    "system": CHOICE_SYSTEM + step.key,
-                    "code": c.value,
-                    "display": t.gettext(c.label) if c.interface else t.pgettext(step.key, c.label),
-                }
-            }
-            for c in step.choices
-        ]
-        item["answerConstraint"] = "optionsOrString" if step.something_else else "optionsOnly"
-        item["repeats"] = step.kind is Kind.MULTIPLE_CHOICE
-    if step.kind is Kind.LIST:
-        item["repeats"] = True
-        item["item"] = [_question(dialogue, sub, t) for sub in step.steps]
-    return item
-
-
-def questionnaire(dialogue: Dialogue, t: Translator) -> dict[str, Any]:
-    return {
-        "resourceType": "Questionnaire",
-        "url": canonical(dialogue),
-        "name": "".join(part.capitalize() for part in dialogue.id.split("-")),
-        "title": t.pgettext(dialogue.id, dialogue.title),
-        "status": "active",
-        "language": t.language,
-        "item": [_question(dialogue, step, t) for step in dialogue.steps],
-    }
+    if items:  # FHIR JSON has no empty arrays
+        response["item"] = items
+    author = people.response_author()
+    if author is not None:
+        response["author"] = author
+    return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.draft.model import SCHEMA, Answer, Draft, Item, Person
+from assistant.draft.model import SCHEMA, SCHEMA_VERSION, Answer, Draft, Item, Person
 
 
 def _by(said: Answer | Person) -> dict[str, str]:
@@ -22,6 +22,8 @@ def _item(item: Item) -> dict[str, Any]:
         "question": item.question,
         "answers": [_answer(a) for a in item.answers],
     }
+    if item.item_id:
+        data["item_id"] = item.item_id
     if item.for_meeting:
         data["for_meeting"] = True
     if item.people:
@@ -35,12 +37,13 @@ def _item(item: Item) -> dict[str, Any]:
 def render(draft: Draft) -> dict[str, Any]:
     return {
         "$schema": SCHEMA,
-        "schema_version": 1,
+        "schema_version": SCHEMA_VERSION,
         "dialogue": draft.dialogue_id,
         "title": draft.title,
         "language": draft.locale,
         "created": draft.created.isoformat(),
         "updated": draft.updated.isoformat(),
+        "meeting_date": draft.meeting_date.isoformat() if draft.meeting_date else None,
         "status": "completed" if draft.completed else "in-progress",
         "note": draft.note,
         "for_meeting": [_item(i) for i in draft.agenda],

@@ -2,23 +2,28 @@
 
 Organised by the HB elements. Questions are in the draft's language (chosen apart from the
 conversation's); the person's own words are never translated or changed. Every answer says who
-gave it; where the client and someone else answered the same question, the client comes first.
+gave it, in words a caseworker understands; where the client and someone else answered the
+same question, the client comes first. Every text is cleaned as the answers were when typed
+(no control characters, no bidirectional overrides), so no renderer can be handed one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
+from assistant.dialogue.answers import clean_text
 from assistant.dialogue.model import DRAFT_SECTIONS, Dialogue, Kind
 from assistant.dialogue.state import Respondent, State
-from assistant.dialogue.texts import placeholders
+from assistant.dialogue.texts import Text, placeholders
 from assistant.dialogue.views import AnswerRow, ItemView, Shown, Views
 from assistant.i18n import N_, Translator
 from assistant.i18n.answers import answer_text
 
-SCHEMA = "https://oma-aani.fi/schemas/draft/1"
+SCHEMA_VERSION = 2
+SCHEMA = f"https://oma-aani.fi/schemas/draft/{SCHEMA_VERSION}"
+SHOWN = ("answered", "dont-know", "talk-in-meeting")
 SECTION_TITLES = {
     "about-me": N_("About me"),
     "what-matters": N_("What matters to me"),
@@ -33,6 +38,19 @@ SECTION_TITLES = {
     "communication": N_("How to communicate with me in the meeting"),
 }
 
+VOICE_SENTENCES = {
+    # (every answer is of this kind, some are)
+    "client": (N_("All answers are the client's own."), N_("Some answers are the client's own.")),
+    "helped": (
+        N_("All answers were given by the client with help from %(who)s."),
+        N_("Some answers were given by the client with help from %(who)s."),
+    ),
+    "proxy": (
+        N_("All answers were given for the client by %(who)s."),
+        N_("Some answers were given for the client by %(who)s."),
+    ),
+}
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -40,8 +58,8 @@ class Answer:
     status: str  # answered | dont-know | talk-in-meeting
     role: str  # client | helped | proxy
     who: str
-    by: str  # "In my own words", "With help from …", "Answered for me by …"
-    value: Any = None  # as stored: for JSON and FHIR
+    by: str  # "The client's own answer", "The client, with help from …", "Answered for …"
+    value: Any = None  # as stored: for JSON
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,7 @@ class Item:
     # False where the question only repeats its section's title ("My team" under "My team"),
     # so the documents do not say it twice; the JSON keeps it.
     heading: bool = True
+    item_id: str | None = None  # a question about one person of an "add another" list
 
 
 @dataclass(frozen=True)
@@ -87,53 +106,74 @@ class Draft:
     completed: bool
     agenda: tuple[Item, ...]
     sections: tuple[Section, ...]
-    note: str
+    note: str  # how it was made, and whose answers it holds
     dialogue_id: str
-    respondents: tuple[str, ...] = field(default_factory=tuple)
+    dated: str = ""  # "Draft for my meeting. Made on 1 December 2026."
+    # Shown under the title, label and value: the meeting's date if given, the draft's language.
+    facts: tuple[tuple[str, str], ...] = ()
+    meeting_date: date | None = None
+
+    @property
+    def answered(self) -> bool:
+        return any(section.items for section in self.sections)
 
 
 def provenance(by: Respondent, t: Translator) -> str:
+    """Who gave an answer, for the caseworker who reads it."""
+    who = clean_text(by.who) or t.gettext("someone")
     if by.role == "helped":
-        return t.gettext("With help from %(who)s") % {"who": by.who or t.gettext("someone")}
+        return t.gettext("The client, with help from %(who)s") % {"who": who}
     if by.role == "proxy":
-        return t.gettext("Answered for me by %(who)s") % {"who": by.who or t.gettext("someone")}
-    return t.gettext("In my own words")
+        return t.gettext("Answered for the client by %(who)s") % {"who": who}
+    return t.gettext("The client's own answer")
+
+
+def _plain(text: Text, t: Translator) -> str:
+    return clean_text(t.plain_text(text))
 
 
 def _answers(row_answers: tuple[Shown, ...], t: Translator) -> tuple[Answer, ...]:
-    shown = [
-        s for s in row_answers if s.entry.status in ("answered", "dont-know", "talk-in-meeting")
-    ]
     return tuple(
         Answer(
-            answer_text(s, t),
+            clean_text(answer_text(s, t)),
             s.entry.status,
             s.entry.by.role,
-            s.entry.by.who,
+            clean_text(s.entry.by.who),
             provenance(s.entry.by, t),
             s.entry.value,
         )
-        for s in shown
+        for s in row_answers
+        if s.entry.status in SHOWN
+    )
+
+
+def _detail(row: AnswerRow, t: Translator, question: str | None = None) -> Item:
+    return Item(
+        row.step.key,
+        question or _plain(row.question, t),
+        row.step.kind.value,
+        _answers(row.answers, t),
+        row.for_meeting,
+        item_id=row.item_id,
     )
 
 
 def _person(item: ItemView, in_title: set[str], t: Translator) -> Person:
     details = tuple(
-        Item(r.step.key, t.plain_text(r.question), r.step.kind.value, _answers(r.answers, t))
-        for r in item.rows
-        if r.answers and r.step.key not in in_title
+        _detail(r, t) for r in item.rows if _answers(r.answers, t) and r.step.key not in in_title
     )
     by = item.by
-    return Person(item.id, t.plain_text(item.title), details, provenance(by, t), by.role, by.who)
+    return Person(
+        item.id, _plain(item.title, t), details, provenance(by, t), by.role, clean_text(by.who)
+    )
 
 
 def _item(row: AnswerRow, t: Translator, section_title: str = "") -> Item:
-    question = t.plain_text(row.question)
     if row.step.kind is not Kind.LIST:
-        answers = _answers(row.answers, t)
-        return Item(row.step.key, question, row.step.kind.value, answers, row.for_meeting)
+        return _detail(row, t)
     # A list's answer is its people, each with who added them. "No one" is said only when the
     # person chose to add no one, never for a list they have not reached or skipped.
+    question = _plain(row.question, t)
     in_title = set(placeholders(row.step.item_title or ""))
     people = tuple(_person(i, in_title, t) for i in row.items)
     none_added = tuple(
@@ -143,6 +183,69 @@ def _item(row: AnswerRow, t: Translator, section_title: str = "") -> Item:
     )
     heading = question != section_title
     return Item(row.step.key, question, row.step.kind.value, none_added, False, people, heading)
+
+
+def _agenda(rows: list[AnswerRow], t: Translator) -> tuple[Item, ...]:
+    """Every topic flagged for the meeting, in dialogue order, also those about one person of a
+    list, named with the person's title: "Anna: What does Anna help you with?"."""
+    agenda = []
+    for row in rows:
+        if row.for_meeting:
+            agenda.append(_item(row, t))
+        for item in row.items:
+            title = _plain(item.title, t)
+            agenda += [
+                _detail(r, t, f"{title}: {_plain(r.question, t)}")
+                for r in item.rows
+                if r.for_meeting
+            ]
+    return tuple(agenda)
+
+
+def _voices(rows: list[AnswerRow]) -> list[Respondent]:
+    """Everyone who gave an answer (skips are not answers), or added someone to a list."""
+    voices = [a.entry.by for r in rows for a in r.answers if a.entry.status in SHOWN]
+    for row in rows:
+        for item in row.items:
+            voices.append(item.by)
+            voices += [a.entry.by for r in item.rows for a in r.answers if a.entry.status in SHOWN]
+    return voices
+
+
+def _note(voices: list[Respondent], t: Translator) -> str:
+    """How the draft was made, true to the mix of voices it holds."""
+    roles = {v.role for v in voices}
+    sentences = [t.gettext("This draft was made with Oma ääni before the meeting.")]
+    for role, (every, some) in VOICE_SENTENCES.items():
+        if role in roles:
+            who = {clean_text(v.who) or t.gettext("someone") for v in voices if v.role == role}
+            words = t.gettext(every if roles == {role} else some)
+            sentences.append(words % {"who": t.format_list(sorted(who))})
+    sentences.append(
+        t.gettext(
+            "Each answer says who gave it. Nothing has been added or changed. "
+            "The client decides who sees it."
+        )
+    )
+    return " ".join(sentences)
+
+
+def _meeting_date(sections: list[Section]) -> date | None:
+    """The date the person gave for their meeting: the date question of the meeting section."""
+    for section in sections:
+        for item in section.items if section.id == "meeting" else ():
+            for answer in item.answers:
+                if item.kind == Kind.DATE.value and answer.status == "answered":
+                    return date.fromisoformat(answer.value)
+    return None
+
+
+def _dated(created: datetime, updated: datetime, t: Translator) -> str:
+    made, changed = created.date(), updated.date()
+    if made == changed:
+        return t.gettext("Draft for my meeting. Made on %(date)s.") % {"date": t.format_date(made)}
+    words = t.gettext("Draft for my meeting. Made on %(made)s, updated on %(updated)s.")
+    return words % {"made": t.format_date(made), "updated": t.format_date(changed)}
 
 
 def build(
@@ -160,24 +263,18 @@ def build(
     for section_id in DRAFT_SECTIONS:
         title = t.gettext(SECTION_TITLES[section_id])
         in_section = [r for r in rows if dialogue.draft_section(r.step) == section_id]
-        items = tuple(
-            _item(r, t, title)
-            for r in in_section
-            if (r.answers and _answers(r.answers, t)) or r.items
-        )
+        items = tuple(_item(r, t, title) for r in in_section if _answers(r.answers, t) or r.items)
         skipped = tuple(
-            t.plain_text(r.question)
+            _plain(r.question, t)
             for r in in_section
             if r.answers and not _answers(r.answers, t) and not r.items
         )
         if items or skipped:
             sections.append(Section(section_id, title, items, skipped))
-    agenda = tuple(_item(r, t) for r in rows if r.for_meeting)
-    roles = {a.entry.by.role for r in rows for a in r.answers}
-    note = t.gettext(
-        "This draft was made with Oma ääni from the client's own answers, before the meeting. "
-        "Nothing has been added or changed. The client decides who sees it."
-    )
+    meeting = _meeting_date(sections)
+    facts = [(t.gettext("Language of the draft"), t.language_name())]
+    if meeting is not None:
+        facts.insert(0, (t.gettext("Meeting date"), t.format_date(meeting)))
     return Draft(
         title=t.pgettext(dialogue.id, dialogue.title),
         locale=t.locale,
@@ -185,9 +282,11 @@ def build(
         created=created,
         updated=updated,
         completed=all(r.answers or r.items for r in rows),
-        agenda=agenda,
+        agenda=_agenda(rows, t),
         sections=tuple(sections),
-        note=note,
+        note=_note(_voices(rows), t),
         dialogue_id=dialogue.id,
-        respondents=tuple(sorted(roles)),
+        dated=_dated(created, updated, t),
+        facts=tuple(facts),
+        meeting_date=meeting,
     )

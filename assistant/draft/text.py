@@ -1,5 +1,8 @@
 """Plain text, clean to paste into a client information system: no markup, no tabs, headings
-underlined, every answer followed by who gave it."""
+underlined, every answer followed by who gave it.
+
+Not a spreadsheet format (no delimiters; we offer no CSV), so the person's words are left as
+typed, also when they begin with "=", "+", "-" or "@": see docs/draft.md, "Safety"."""
 
 from __future__ import annotations
 
@@ -39,12 +42,12 @@ def _item(item: Item, t: Translator) -> list[str]:
 
 
 def render(draft: Draft, t: Translator) -> str:
-    lines = [draft.title, "=" * len(draft.title)]
-    lines += _wrap(
-        t.gettext("Draft for my meeting, %(date)s") % {"date": t.format_date(draft.updated.date())},
-        "",
-    )
-    lines += _wrap(draft.note, "")
+    lines = [draft.title, "=" * len(draft.title), *_wrap(draft.dated, "")]
+    for label, value in draft.facts:
+        lines += _wrap(f"{label}: {value}", "")
+    lines += ["", *_wrap(draft.note, "")]
+    if not draft.answered:
+        lines += ["", *_wrap(t.gettext("Nothing has been answered yet."), "")]
     if draft.agenda:
         lines += _heading(t.gettext("To talk about in the meeting"), "-")
         for item in draft.agenda:

@@ -14,7 +14,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import jinja2
+from babel import Locale
 from babel.dates import format_date, format_datetime
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -96,6 +98,14 @@ class Translator:
 
     def format_number(self, value: Decimal | int) -> str:
         return format_decimal(value, locale=self._babel)
+
+    def format_list(self, values: list[str]) -> str:
+        """ "Anna, Eero and my sister", with this language's word for "and"."""
+        return format_list(values, locale=self._babel)
+
+    def language_name(self) -> str:
+        """This language's name in itself: "suomi", "svenska", "English"."""
+        return Locale.parse(self._babel).get_language_name() or self.language
 
 
 def load_translations(path: Path) -> gettext.NullTranslations | None:

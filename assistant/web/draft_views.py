@@ -12,14 +12,14 @@ from typing import Any
 from aiohttp import web
 
 from assistant.conversations import Loaded
-from assistant.draft import docx, fhir, jsonfmt, text
+from assistant.draft import docx, fhir, fhir_questionnaire, jsonfmt, text
 from assistant.draft.model import Draft, build
 from assistant.i18n import LANGUAGES, Translator
 from assistant.web import keys
 from assistant.web.context import context
 from assistant.web.pages import kept_until, require_conversation
 from assistant.web.render import render
-from assistant.web.steps import step_url
+from assistant.web.steps import position_url, step_url
 
 routes = web.RouteTableDef()
 
@@ -54,15 +54,20 @@ def _file_name(draft: Draft, extension: str) -> str:
     return f"oma-aani-{draft.updated.date().isoformat()}.{extension}"
 
 
+def change_links(draft: Draft) -> dict[str, str]:
+    """Each question's page, to change its answer and come back to the review."""
+    return {
+        item.key: step_url(item.key, returning=True)
+        for section in draft.sections
+        for item in section.items
+    }
+
+
 @routes.get("/draft")
 async def draft_page(request: web.Request) -> web.Response:
     loaded, draft, t = await _draft(request)
     ctx = await context(request)
     query = f"?lang={draft.language}"
-    change: dict[str, str] = {}
-    for section in draft.sections:
-        for item in section.items:
-            change[item.key] = step_url(item.key, returning=True)
     languages = [
         {"code": c, "name": n, "current": c == draft.language}
         for c, n in (("fi", "Suomi"), ("sv", "Svenska"), ("en", "English"))
@@ -72,7 +77,7 @@ async def draft_page(request: web.Request) -> web.Response:
         "draft.html",
         draft=draft,
         d=t,
-        change=change,
+        change=change_links(draft),
         languages=languages,
         downloads=[
             (ctx.translator.gettext("Word document (DOCX)"), "/draft.docx" + query),
@@ -83,7 +88,7 @@ async def draft_page(request: web.Request) -> web.Response:
                 "/draft.fhir.json" + query,
             ),
         ],
-        updated=t.format_date(draft.updated.date()),
+        questions_url=position_url(loaded.state),
         kept=kept_until(request, loaded, ctx.translator),
         back_url="/review",
     )
@@ -126,7 +131,8 @@ async def questionnaire(request: web.Request) -> web.Response:
     language = request.query.get("lang") if request.query.get("lang") in LANGUAGES else "fi"
     t = request.app[keys.RENDERER].catalogs.translator(language or "fi")
     return web.Response(
-        body=_json(fhir.questionnaire(bundle.dialogue, t)), content_type="application/fhir+json"
+        body=_json(fhir_questionnaire.questionnaire(bundle.dialogue, t)),
+        content_type="application/fhir+json",
     )
 
 

@@ -6,6 +6,7 @@ or redirect (POST, redirect, GET). A GET never changes anything that is stored.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -199,16 +200,19 @@ async def review(request: web.Request) -> web.Response:
         section_rows = []
         for row in (r for r in rows if r.step.section == section.id):
             value = (
-                _items_html(row, t)
+                _list_value(row, t)
                 if row.step.kind is Kind.LIST
                 else answers_html(row.answers, t, two_voices, loaded.state.respondent)
             )
-            change = {
-                "href": step_url(row.step.key, returning=True),
-                "text": t.gettext("Change"),
-                "hidden": t.plain_text(row.question),
-            }
-            section_rows.append({"key": t.text(row.question), "value": value, "actions": [change]})
+            change = _change(step_url(row.step.key, returning=True), row, t)
+            section_rows.append(
+                {
+                    "key": t.text(row.question),
+                    "value": value,
+                    "items": _items(row, t),
+                    "actions": [change],
+                }
+            )
         if section_rows:
             title = t.pgettext(f"section:{section.id}", section.title)
             sections.append({"title": title, "rows": section_rows})
@@ -223,12 +227,30 @@ async def review(request: web.Request) -> web.Response:
     )
 
 
-def _items_html(row: AnswerRow, t: Translator) -> Markup | str:
-    if not row.items:
-        return (
-            t.gettext("None added")
-            if row.answered or any(a.entry.status == "answered" for a in row.answers)
-            else answers_html(row.answers, t, False)
-        )
-    parts = [Markup("<li>{}</li>").format(t.text(item.title)) for item in row.items]
-    return Markup('<ul class="plain-list">') + Markup("").join(parts) + Markup("</ul>")
+def _change(href: str, row: AnswerRow, t: Translator) -> dict[str, str]:
+    return {"href": href, "text": t.gettext("Change"), "hidden": t.plain_text(row.question)}
+
+
+def _list_value(row: AnswerRow, t: Translator) -> Markup | str:
+    """A list without items: "None added" if the person chose so, else how it was left."""
+    if row.answered:
+        return t.gettext("None added")
+    return answers_html(row.answers, t, False)
+
+
+def _items(row: AnswerRow, t: Translator) -> list[dict[str, Any]]:
+    """Each item of a list (each person in "my team") with its answers and their Change links."""
+    return [
+        {
+            "title": t.text(item.title),
+            "rows": [
+                {
+                    "question": t.text(r.question),
+                    "answer": answers_html(r.answers, t, False),
+                    "change": _change(step_url(r.step.key, item.id, returning=True), r, t),
+                }
+                for r in item.rows
+            ],
+        }
+        for item in row.items
+    ]

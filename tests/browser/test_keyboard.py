@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
-MAX_TABS = 40
+MAX_TABS = 60
 
 
 def focused(page: Page) -> dict[str, str]:
