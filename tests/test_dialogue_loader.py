@@ -3,15 +3,19 @@ shipped dialogues and the format document's examples are valid."""
 
 from __future__ import annotations
 
+import io
+import pathlib
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
+from assistant.dialogue.babel_extract import extract_dialogue
 from assistant.dialogue.errors import RULES
-from assistant.dialogue.loader import check, load
+from assistant.dialogue.loader import check, check_text, load, load_text
 
 ROOT = Path(__file__).resolve().parent.parent
 INVALID = sorted((ROOT / "tests" / "dialogues" / "invalid").glob("*.yaml"))
@@ -93,3 +97,47 @@ def test_check_command_prints_file_line_column_code_and_hint() -> None:
         [sys.executable, "-m", "assistant", "check"], capture_output=True, text=True, cwd=ROOT
     )
     assert good.returncode == 0, good.stdout
+
+
+HEAD = "title: T\nsections: [{id: me, title: Me}]\n"
+
+
+@pytest.mark.parametrize(
+    ("steps", "code", "line"),
+    [
+        ("steps: []\n", "DLG015", 3),
+        (
+            "steps:\n  - {id: hours, kind: number, section: me, prompt: How many, unit: '{nope} a week'}\n",
+            "DLG013",
+            4,
+        ),
+        (
+            "steps:\n  - {id: team, kind: list, section: me, prompt: Team, item-title: T, add-prompt: More, steps: []}\n",
+            "DLG019",
+            4,
+        ),
+    ],
+    ids=["empty-steps", "unit-placeholder", "empty-list"],
+)
+def test_gaps_the_checker_once_let_through(steps: str, code: str, line: int) -> None:
+    dialogue, errors = check_text(HEAD + steps, "gaps")
+    assert dialogue is None
+    assert [(e.code, e.line) for e in errors][:1] == [(code, line)], errors
+
+
+def test_a_dialogue_loads_from_text_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dialogue/ does no I/O: the loader and the Babel extractor parse the text they are given."""
+
+    def no_files(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the dialogue package touched the file system")
+
+    text = (ROOT / "tests" / "web" / "every-kind.yaml").read_text(encoding="utf-8")
+    for name in ("mkdtemp", "mkstemp", "TemporaryDirectory", "NamedTemporaryFile"):
+        monkeypatch.setattr(tempfile, name, no_files)
+    for name in ("read_text", "read_bytes", "write_text", "write_bytes", "open"):
+        monkeypatch.setattr(pathlib.Path, name, no_files)
+    assert load_text(text, "every-kind").title == "Every kind of step"
+    fileobj = io.BytesIO(text.encode("utf-8"))
+    fileobj.name = "tests/web/every-kind.yaml"
+    messages = list(extract_dialogue(fileobj, None, None, {}))
+    assert (("every-kind", "Every kind of step")) in [m[2] for m in messages]

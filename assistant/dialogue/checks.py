@@ -130,6 +130,7 @@ def _check_texts(step: Step, allowed: dict[str, Step], error: Report) -> None:
         "hint": step.hint,
         "help": step.help,
         "text": step.text,
+        "unit": step.unit,
         "item-title": step.item_title,
         "add-prompt": step.add_prompt,
         "something-else": step.something_else if step.kind is not Kind.YES_NO else None,
