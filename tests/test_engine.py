@@ -36,7 +36,6 @@ def engine() -> Engine:
         ("name", {"answer": ["x" * 41]}, ["too-long"]),
         ("home", {}, ["choose"]),
         ("moving", {}, ["choose-any"]),
-        ("moving", {"answer": ["something-else"], "other": [" "]}, ["other-empty"]),
         ("meeting-date", {"day": ["1"], "month": [""], "year": ["2027"]}, ["date-incomplete"]),
         ("meeting-date", {"day": ["1"], "month": ["x"], "year": ["2027"]}, ["date-invalid"]),
         ("meeting-date", {"day": ["31"], "month": ["2"], "year": ["2027"]}, ["date-not-real"]),
@@ -62,6 +61,40 @@ def test_valid_answers_are_stored_normalised(engine: Engine) -> None:
     assert state.answers["meeting-date"]["client"].value == "2027-03-07"
     state = engine.submit(at(engine, "moving"), "continue", {"answer": ["taxi", "walk"]}).state
     assert state.answers["moving"]["client"].value == ["walk", "taxi"]  # dialogue order
+
+
+WISHES = load(Path(__file__).parent.parent / "dialogues" / "wishes-and-needs.yaml")
+
+
+def test_typed_something_else_counts_as_chosen(engine: Engine) -> None:
+    """With JavaScript off the "If something else, what?" box is always there: words typed in
+    it are an answer whether or not its box was ticked."""
+    state = engine.submit(
+        at(engine, "moving"), "continue", {"answer": ["walk"], "other": ["Music"]}
+    ).state
+    entry = state.answers["moving"]["client"]
+    assert (entry.value, entry.other) == (["walk", "something-else"], "Music")
+    state = engine.submit(at(engine, "moving"), "continue", {"other": ["Bicycle"]}).state
+    assert state.answers["moving"]["client"].value == ["something-else"]
+    # Ticked with no words is an answer too, and reads as the choice's label.
+    state = engine.submit(
+        at(engine, "moving"), "continue", {"answer": ["something-else"], "other": [" "]}
+    ).state
+    row = next(r for r in Views(engine).rows(state) if r.step.key == "moving")
+    assert [p.source for p in row.answers[0].pieces] == ["Something else"]  # type: ignore[union-attr]
+
+
+def test_single_choice_with_typed_something_else() -> None:
+    engine = Engine(WISHES)
+    alone = engine.submit(at(engine, "lives-with"), "continue", {"other": ["With my dog"]})
+    entry = alone.state.answers["lives-with"]["client"]
+    assert (entry.value, entry.other) == ("something-else", "With my dog")
+    both = engine.submit(
+        at(engine, "lives-with"), "continue", {"answer": ["alone"], "other": ["With my dog"]}
+    )
+    assert [(e.field, e.code) for e in both.errors] == [("other", "other-and-choice")]
+    assert both.errors[0].params["other"].source == "Something else"
+    assert "lives-with" not in both.state.answers  # nothing guessed, nothing stored
 
 
 def test_input_no_page_sends_is_bad_input(engine: Engine) -> None:

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from assistant.dialogue.model import SOMETHING_ELSE, Kind, Step
+from assistant.dialogue.texts import Text
 
 Form = Mapping[str, Sequence[str]]
 OTHER_MAX_LENGTH = 500
@@ -28,7 +29,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 @dataclass(frozen=True)
 class FieldError:
     field: str  # the form field to link to: answer, other, day, month, year, add
-    code: str  # empty, choose, too-long, other-empty, date-incomplete, date-invalid, ...
+    code: str  # empty, choose, too-long, other-and-choice, date-incomplete, date-invalid, ...
+    # Numbers, or Texts (dialogue words) the renderer translates: never English words.
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
@@ -84,12 +86,12 @@ def _text(step: Step, form: Form) -> str:
     return text
 
 
-def _other(step: Step, form: Form, chosen: bool) -> str | None:
-    if not chosen:
-        return None
+def _other(step: Step, form: Form) -> str:
+    """The "something else" text ("" if none). Typed text means the person chose something
+    else, whether or not they ticked it: with JavaScript off the box is always shown."""
+    if not step.something_else:
+        return ""
     other = clean_text(_one(form, "other"))
-    if not other:
-        raise Invalid([FieldError("other", "other-empty")])
     if len(other) > OTHER_MAX_LENGTH:
         raise Invalid(
             [FieldError("other", "too-long", {"max": OTHER_MAX_LENGTH, "count": len(other)})]
@@ -98,23 +100,32 @@ def _other(step: Step, form: Form, chosen: bool) -> str | None:
 
 
 def _single(step: Step, form: Form) -> tuple[str, str | None]:
-    value = _one(form, "answer")
+    value, other = _one(form, "answer"), _other(step, form)
+    if other and value and value != SOMETHING_ELSE:
+        # Two answers to a one-answer question: only the person can say which one they meant.
+        something_else = Text(step.something_else or "", step.key)
+        raise Invalid([FieldError("other", "other-and-choice", {"other": something_else})])
+    value = SOMETHING_ELSE if other else value
     if not value:
         raise Invalid([FieldError("answer", "choose")])
     if value not in step.values():
         raise BadInput("unknown choice")
-    return value, _other(step, form, value == SOMETHING_ELSE)
+    # "Something else" with no text is still an answer: nothing is forced.
+    return value, other or None
 
 
 def _many(step: Step, form: Form) -> tuple[list[str], str | None]:
     raw = form.get("answer", ())
     values = [raw] if isinstance(raw, str) else list(raw)
+    other = _other(step, form)
+    if other and SOMETHING_ELSE not in values:
+        values.append(SOMETHING_ELSE)
     if not values:
         raise Invalid([FieldError("answer", "choose-any")])
     if any(v not in step.values() for v in values):
         raise BadInput("unknown choice")
     chosen = [v for v in step.values() if v in values]  # dialogue order, no repeats
-    return chosen, _other(step, form, SOMETHING_ELSE in chosen)
+    return chosen, other or None
 
 
 def _date(form: Form) -> str:

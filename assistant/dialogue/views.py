@@ -132,7 +132,9 @@ def shown(step: Step, entry: Entry) -> Shown:
         for v in values:
             choice = step.choice(v)
             if v == SOMETHING_ELSE:
-                pieces.append(entry.other or "")
+                # Ticked with no words: the choice's own label says what was chosen.
+                label = Text(step.something_else or "", step.key)
+                pieces.append(entry.other or label)
             elif choice is not None:
                 pieces.append(Text(choice.label, None if choice.interface else step.key))
         return Shown(entry, tuple(pieces))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from assistant.dialogue.answers import FieldError
+from assistant.dialogue.texts import Text
 from assistant.i18n import N_, Translator
 
 FIELD_MESSAGES: dict[str, str] = {
@@ -14,7 +17,9 @@ FIELD_MESSAGES: dict[str, str] = {
     "too-long": N_(
         "Your answer to “%(question)s” has %(count)s characters. Shorten it to %(max)s or fewer."
     ),
-    "other-empty": N_("You chose “Something else” for “%(question)s”. Write what it is."),
+    "other-and-choice": N_(
+        "“%(question)s” takes one answer. Choose “%(other)s”, or clear the text under “If something else, what?”."
+    ),
     "date-incomplete": N_("The date for “%(question)s” needs a day, a month and a year."),
     "date-invalid": N_("Write the date for “%(question)s” in numbers, for example 27 3 2027."),
     "date-not-real": N_("The date for “%(question)s” must be a real date, for example 27 3 2027."),
@@ -73,19 +78,28 @@ for _reason in (
     ERROR_PAGES[_reason] = ERROR_PAGES["bad-request"]
 
 
+class _Params(dict[str, str]):
+    """A message's values; one it does not get reads as nothing, never as an error."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 def field_message(translator: Translator, error: FieldError, question: str) -> str:
     template = translator.gettext(FIELD_MESSAGES.get(error.code, FIELD_MESSAGES["empty"]))
-    values = {
-        "question": question,
-        "count": error.params.get("count", ""),
-        "max": error.params.get("max", ""),
-    }
-    values["min"] = error.params.get("min", "")
-    for name in ("min", "max", "count"):
-        value = values[name]
-        if value != "" and not isinstance(value, str):
-            values[name] = translator.format_number(value)
+    values = _Params(question=question)
+    for name, value in error.params.items():
+        values[name] = _param(translator, value)
     return template % values
+
+
+def _param(translator: Translator, value: object) -> str:
+    """A parameter in the person's language: dialogue words translated, numbers formatted."""
+    if isinstance(value, Text):
+        return translator.plain_text(value)
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return translator.format_number(value)
+    return str(value)
 
 
 def error_page_texts(translator: Translator, reason: str) -> tuple[str, str]:
