@@ -141,3 +141,19 @@ def test_a_dialogue_loads_from_text_alone(monkeypatch: pytest.MonkeyPatch) -> No
     fileobj.name = "tests/web/every-kind.yaml"
     messages = list(extract_dialogue(fileobj, None, None, {}))
     assert (("every-kind", "Every kind of step")) in [m[2] for m in messages]
+
+
+def test_one_exclusive_choice_and_only_ever_alone() -> None:
+    choices = (
+        "choices: [{value: work, label: Work}, {value: none, label: None, exclusive: true},"
+        " {value: nothing, label: Nothing, exclusive: true}]"
+    )
+    steps = f"steps:\n  - {{id: job, kind: multiple-choice, section: me, prompt: Job, {choices}}}\n"
+    assert [(e.code, e.line) for e in check_text(HEAD + steps, "two")[1]] == [("DLG024", 4)]
+    steps = (
+        "steps:\n  - {id: job, kind: multiple-choice, section: me, prompt: Job, "
+        "choices: [{value: work, label: Work}, {value: none, label: None, exclusive: true}]}\n"
+        "  - {id: about, kind: short-text, prompt: About, "
+        "when: {all: [{equals: {job: work}}, {equals: {job: none}}]}}\n"
+    )
+    assert [e.code for e in check_text(HEAD + steps, "never")[1]] == ["DLG016"]

@@ -97,6 +97,19 @@ def test_single_choice_with_typed_something_else() -> None:
     assert "lives-with" not in both.state.answers  # nothing guessed, nothing stored
 
 
+def test_an_exclusive_choice_is_chosen_alone() -> None:
+    engine = Engine(WISHES)
+    both = engine.submit(at(engine, "occupation"), "continue", {"answer": ["work", "none"]})
+    assert [(e.field, e.code) for e in both.errors] == [("answer", "exclusive")]
+    assert both.errors[0].params["choice"].source == "None of these now"
+    typed = engine.submit(
+        at(engine, "services-now"), "continue", {"answer": ["none"], "other": ["A cleaner"]}
+    )
+    assert [e.code for e in typed.errors] == ["exclusive"]  # words typed are an answer too
+    alone = engine.submit(at(engine, "occupation"), "continue", {"answer": ["none"]}).state
+    assert alone.answers["occupation"]["client"].value == ["none"]
+
+
 def test_input_no_page_sends_is_bad_input(engine: Engine) -> None:
     with pytest.raises(BadInput):
         engine.submit(at(engine, "home"), "continue", {"answer": ["castle"]})

@@ -3,8 +3,34 @@ with no JavaScript (the "If something else, what?" box is always on the page).""
 
 from __future__ import annotations
 
-from tests.test_web_conversation import answer, begin
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+
+from assistant.app import create_app
+from assistant.settings import Settings
+from tests.test_web_conversation import answer, begin, csrf
 from tests.web.browser import Browser
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+async def shipped(tmp_path: Path, make_browser: Callable[..., Awaitable[Browser]]) -> Browser:
+    """A person in the shipped wishes-and-needs conversation, in English."""
+    settings = Settings.from_env(
+        data_dir=tmp_path / "data", dialogues_dir=ROOT / "dialogues", speech=False
+    )
+    browser = await make_browser(create_app(settings))
+    await browser.get("/")
+    await browser.client.post(
+        "/language", data={"csrf": csrf(browser), "language": "en", "next": "/"}
+    )
+    await browser.get("/")
+    page = await browser.submit({"role": "client"}, action="/start")
+    assert page.heading.endswith("Welcome"), page.text[:300]
+    return browser
 
 
 async def test_words_typed_under_something_else_are_kept(browser: Browser) -> None:
@@ -13,3 +39,15 @@ async def test_words_typed_under_something_else_are_kept(browser: Browser) -> No
     await answer(browser, {"answer": "walk", "other": "Music"})  # "Something else" not ticked
     page = await browser.get("/review")
     assert "I walk, Music" in page.text
+
+
+async def test_none_of_these_is_chosen_alone(shipped: Browser) -> None:
+    page = await shipped.get("/q/occupation")
+    # "or" stands between the other choices and the one made alone, in reading order.
+    assert "I go to day activities or None of these now" in page.text
+    page = await shipped.submit({"answer": ["work", "none"]})
+    assert page.title.startswith("Error:")
+    told = "choose “None of these now” or the other answers, not both."
+    assert told in page.text and 'href="#answer"' in page.html
+    await answer(shipped, {"answer": ["none"]})
+    assert (await shipped.get("/review")).text.count("None of these now") == 1

@@ -125,6 +125,10 @@ def _many(step: Step, form: Form) -> tuple[list[str], str | None]:
     if any(v not in step.values() for v in values):
         raise BadInput("unknown choice")
     chosen = [v for v in step.values() if v in values]  # dialogue order, no repeats
+    alone = next((c for c in step.choices if c.exclusive and c.value in chosen), None)
+    if alone is not None and len(chosen) > 1:
+        # Nothing on the page unticks the others (no JavaScript needed): the person decides.
+        raise Invalid([FieldError("answer", "exclusive", {"choice": Text(alone.label, step.key)})])
     return chosen, other or None
 
 

@@ -183,14 +183,18 @@ def _domain(target: Step, asking: Step, unreachable: bool) -> list[Answer | int]
         return [*sorted(counts)]
     if target.kind is Kind.MULTIPLE_CHOICE:
         # Exact: every subset of the values the condition names, with 0..n of the other values.
+        # An exclusive choice is only ever chosen alone.
+        alone = {c.value for c in target.choices if c.exclusive}
         named = sorted(literals & set(target.values()))
-        others = [v for v in target.values() if v not in literals]
+        others = [v for v in target.values() if v not in literals and v not in alone]
         subsets: list[Answer | int] = [None]
         for mask in range(2 ** len(named)):
             chosen = {v for i, v in enumerate(named) if mask >> i & 1}
             for extra in range(len(others) + 1):
-                if chosen or extra:
-                    subsets.append(frozenset(chosen | set(others[:extra])))
+                subset = frozenset(chosen | set(others[:extra]))
+                if subset and not (subset & alone and len(subset) > 1):
+                    subsets.append(subset)
+        subsets.extend(frozenset({v}) for v in alone - literals)
         return subsets
     if target.kind.has_choices:
         return [None, *(frozenset({v}) for v in target.values())]

@@ -10,7 +10,7 @@ from assistant.dialogue.reader import Reader
 from assistant.dialogue.texts import N_
 from assistant.dialogue.yamlnodes import Node
 
-CHOICE_KEYS = ("value", "label", "hint")
+CHOICE_KEYS = ("value", "label", "hint", "exclusive")
 DEFAULT_MAX_LENGTH = {Kind.SHORT_TEXT: 200, Kind.LONG_TEXT: 5000}
 
 
@@ -26,7 +26,7 @@ class KindFields(Reader):
         elif kind in (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE, Kind.SCALE):
             list_key = "points" if kind is Kind.SCALE else "choices"
             fields["choices"] = self.choices(
-                self.require(values, list_key, node, f"a {kind.value} step"), list_key, key
+                self.require(values, list_key, node, f"a {kind.value} step"), list_key, kind
             )
             other = values.get("something-else")
             if other is not None:
@@ -66,7 +66,7 @@ class KindFields(Reader):
             fields["max_items"] = self.integer(values.get("max-items"), "max-items", 30)
         return fields
 
-    def choices(self, node: Node | None, what: str, key: str) -> tuple[Choice, ...]:
+    def choices(self, node: Node | None, what: str, kind: Kind) -> tuple[Choice, ...]:
         if node is None:
             return ()
         if not node.is_list or len(node.value) < 2:
@@ -85,6 +85,7 @@ class KindFields(Reader):
             value = self.ident(self.require(values, "value", item, "a choice"), "the choice value")
             label = self.text(self.require(values, "label", item, "a choice"), "the choice label")
             hint = self.text(values.get("hint"), "the choice hint")
+            exclusive = self.exclusive(values.get("exclusive"), kind, choices)
             if value and any(c.value == value for c in choices):
                 self.at(
                     values["value"],
@@ -93,5 +94,27 @@ class KindFields(Reader):
                     "Give each choice its own value.",
                 )
             elif value and label:
-                choices.append(Choice(value, label, hint))
+                choices.append(Choice(value, label, hint, exclusive=exclusive))
         return tuple(choices)
+
+    def exclusive(self, node: Node | None, kind: Kind, earlier: list[Choice]) -> bool:
+        """`exclusive: true`: a choice made only alone ("None of these now")."""
+        if not self.boolean(node, "exclusive", False) or node is None:
+            return False
+        if kind is not Kind.MULTIPLE_CHOICE:
+            self.at(
+                node,
+                "DLG024",
+                f"only a multiple-choice step can have an exclusive choice, not a {kind.value} step",
+                "Remove 'exclusive:': on this step a person chooses one answer anyway.",
+            )
+            return False
+        if any(c.exclusive for c in earlier):
+            self.at(
+                node,
+                "DLG024",
+                "a step can have one exclusive choice",
+                "Keep 'exclusive: true' on the one choice that excludes all others, like 'None of these'.",
+            )
+            return False
+        return True

@@ -62,6 +62,8 @@ class Choice:
     hint: str | None = None
     # Interface texts (Yes / No / Not sure) are translated without the step as context.
     interface: bool = False
+    # Chosen only alone, like "None of these now" (multiple choice only).
+    exclusive: bool = False
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ class ChoiceView:
     value: str
     label: Text
     hint: Text | None = None
+    exclusive: bool = False
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,10 @@ class Views:
         path = self.engine.path(state)
         choices = tuple(
             ChoiceView(
-                c.value, Text(c.label, None if c.interface else step.key), text(c.hint, step, facts)
+                c.value,
+                Text(c.label, None if c.interface else step.key),
+                text(c.hint, step, facts),
+                c.exclusive,
             )
             for c in step.choices
         )

@@ -20,6 +20,7 @@ FIELD_MESSAGES: dict[str, str] = {
     "other-and-choice": N_(
         "“%(question)s” takes one answer. Choose “%(other)s”, or clear the text under “If something else, what?”."
     ),
+    "exclusive": N_("For “%(question)s”, choose “%(choice)s” or the other answers, not both."),
     "date-incomplete": N_("The date for “%(question)s” needs a day, a month and a year."),
     "date-invalid": N_("Write the date for “%(question)s” in numbers, for example 27 3 2027."),
     "date-not-real": N_("The date for “%(question)s” must be a real date, for example 27 3 2027."),
