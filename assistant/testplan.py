@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gettext
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,8 @@ def form_for(kind: Kind, answer: Any) -> dict[str, list[str]]:
 
 def run(dialogue: Dialogue, plan: dict[str, Any]) -> Result:
     english = Translator("en", gettext.NullTranslations())
-    engine = Engine(dialogue)
+    today = plan.get("today")  # the day the plan is run on, for `not-before: today`
+    engine = Engine(dialogue, (lambda: today) if isinstance(today, date) else date.today)
     views = Views(engine)
     role = plan.get("respondent", "client")
     state = engine.start(Respondent(role if role in ROLES else "client", plan.get("who", "")))

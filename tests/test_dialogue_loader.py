@@ -116,8 +116,13 @@ HEAD = "title: T\nsections: [{id: me, title: Me}]\n"
             "DLG019",
             4,
         ),
+        (
+            "steps:\n  - {id: meeting, kind: date, section: me, prompt: When, not-before: tomorrow}\n",
+            "DLG002",
+            4,
+        ),
     ],
-    ids=["empty-steps", "unit-placeholder", "empty-list"],
+    ids=["empty-steps", "unit-placeholder", "empty-list", "not-before"],
 )
 def test_gaps_the_checker_once_let_through(steps: str, code: str, line: int) -> None:
     dialogue, errors = check_text(HEAD + steps, "gaps")

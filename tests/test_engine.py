@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from assistant.dialogue.answers import BadInput, clean_text
+from assistant.dialogue.answers import BadInput, MonthOfYear, clean_text
 from assistant.dialogue.engine import Engine, UnknownStep
 from assistant.dialogue.loader import load
 from assistant.dialogue.state import REVIEW, Respondent, State
@@ -38,12 +39,20 @@ def engine() -> Engine:
         ("moving", {}, ["choose-any"]),
         ("meeting-date", {"day": ["1"], "month": [""], "year": ["2027"]}, ["date-incomplete"]),
         ("meeting-date", {"day": ["1"], "month": ["x"], "year": ["2027"]}, ["date-invalid"]),
-        ("meeting-date", {"day": ["31"], "month": ["2"], "year": ["2027"]}, ["date-not-real"]),
+        ("meeting-date", {"day": ["31"], "month": ["2"], "year": ["2027"]}, ["date-day-of-month"]),
+        ("meeting-date", {"day": ["29"], "month": ["2"], "year": ["2027"]}, ["date-day-of-month"]),
+        ("meeting-date", {"day": ["32"], "month": ["1"], "year": ["2027"]}, ["date-day"]),
+        ("meeting-date", {"day": ["0"], "month": ["1"], "year": ["2027"]}, ["date-day"]),
+        ("meeting-date", {"day": ["1"], "month": ["13"], "year": ["2027"]}, ["date-month"]),
         ("meeting-date", {"day": ["1"], "month": ["2"], "year": ["27"]}, ["date-year"]),
         ("help-hours", {"answer": ["lots"]}, ["number-invalid"]),
         ("help-hours", {"answer": ["-1"]}, ["number-too-small"]),
         ("help-hours", {"answer": ["169"]}, ["number-too-large"]),
         ("help-hours", {"answer": ["1 200,5"]}, ["number-too-large"]),
+        ("help-hours", {"answer": ["10-15"]}, ["number-one"]),
+        ("help-hours", {"answer": ["10–15 h"]}, ["number-one"]),
+        ("help-hours", {"answer": ["10 or 12"]}, ["number-one"]),
+        ("help-hours", {"answer": ["1.200,5"]}, ["number-invalid"]),
     ],
 )
 def test_validation_gives_codes_not_words(
@@ -108,6 +117,45 @@ def test_an_exclusive_choice_is_chosen_alone() -> None:
     assert [e.code for e in typed.errors] == ["exclusive"]  # words typed are an answer too
     alone = engine.submit(at(engine, "occupation"), "continue", {"answer": ["none"]}).state
     assert alone.answers["occupation"]["client"].value == ["none"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("40 h", "40"),
+        ("40 tuntia", "40"),
+        ("noin 40", "40"),
+        ("about 40", "40"),
+        ("n. 12,5 h/vko", "12.5"),
+        ("100 h", "100"),
+        ("40.", "40"),
+        ("€ 12", "12"),
+    ],
+)
+def test_a_number_among_words_is_the_answer(engine: Engine, typed: str, stored: str) -> None:
+    """ "A guess is fine": a number with words or a unit around it is read as that number."""
+    state = engine.submit(at(engine, "help-hours"), "continue", {"answer": [typed]}).state
+    assert state.answers["help-hours"]["client"].value == stored
+
+
+def test_a_date_error_says_which_part_is_wrong(engine: Engine) -> None:
+    form = {"day": ["31"], "month": ["2"], "year": ["2027"]}
+    (error,) = engine.submit(at(engine, "meeting-date"), "continue", form).errors
+    assert (error.field, error.params) == ("day", {"month": MonthOfYear(2027, 2), "days": 28})
+    form = {"day": ["29"], "month": ["2"], "year": ["2028"]}  # a leap year
+    assert engine.submit(at(engine, "meeting-date"), "continue", form).ok
+
+
+def test_a_meeting_date_cannot_be_in_the_past() -> None:
+    engine = Engine(WISHES, today=lambda: date(2026, 12, 1))
+    past = {"day": ["30"], "month": ["11"], "year": ["2026"]}
+    assert [e.code for e in engine.submit(at(engine, "meeting-date"), "continue", past).errors] == [
+        "date-past"
+    ]
+    today = {"day": ["1"], "month": ["12"], "year": ["2026"]}
+    state = engine.submit(at(engine, "meeting-date"), "continue", today).state
+    assert state.answers["meeting-date"]["client"].value == "2026-12-01"
+    assert WISHES.step("meeting-date").not_before == "today"
 
 
 def test_input_no_page_sends_is_bad_input(engine: Engine) -> None:

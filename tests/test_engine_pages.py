@@ -51,3 +51,25 @@ async def test_none_of_these_is_chosen_alone(shipped: Browser) -> None:
     assert told in page.text and 'href="#answer"' in page.html
     await answer(shipped, {"answer": ["none"]})
     assert (await shipped.get("/review")).text.count("None of these now") == 1
+
+
+async def test_a_guessed_number_and_a_range(browser: Browser) -> None:
+    await begin(browser)
+    await browser.get("/q/help-hours")
+    page = await browser.submit({"answer": "10–15"})
+    question = "How many hours of help do you get in a week?"
+    assert f"Write one number for “{question}”, for example 12." in page.text
+    assert 'value="10–15"' in page.html  # what was typed stays in the box
+    await answer(browser, {"answer": "about 40"})
+    assert "40 hours a week" in (await browser.get("/review")).text
+
+
+async def test_a_date_error_names_the_month_in_the_persons_language(browser: Browser) -> None:
+    await begin(browser)
+    await browser.client.post(
+        "/language", data={"csrf": csrf(browser), "language": "fi", "next": "/"}
+    )
+    await browser.get("/q/meeting-date")
+    page = await browser.submit({"day": "31", "month": "2", "year": "2027"})
+    assert page.title.startswith("Virhe:")
+    assert "helmikuu 2027 on 28 päivän mittainen" in page.text

@@ -7,6 +7,7 @@ which the web layer answers with a 400.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import re
 import unicodedata
@@ -21,6 +22,7 @@ from assistant.dialogue.texts import Text
 
 Form = Mapping[str, Sequence[str]]
 OTHER_MAX_LENGTH = 500
+NUMBER_MAX_LENGTH = 30  # the number box's maxlength
 # Bidirectional overrides and isolates can make text display differently from what it is.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -60,8 +62,9 @@ def _one(form: Form, name: str) -> str:
     return values[0] if values else ""
 
 
-def parse(step: Step, form: Form) -> tuple[Any, str | None]:
-    """(value, something-else text) for a question step; raises Invalid or BadInput."""
+def parse(step: Step, form: Form, today: date | None = None) -> tuple[Any, str | None]:
+    """(value, something-else text) for a question step; raises Invalid or BadInput.
+    `today` is for dates that may not be in the past (`not-before: today`)."""
     if step.kind.is_text:
         return _text(step, form), None
     if step.kind is Kind.MULTIPLE_CHOICE:
@@ -69,7 +72,7 @@ def parse(step: Step, form: Form) -> tuple[Any, str | None]:
     if step.kind.has_choices:
         return _single(step, form)
     if step.kind is Kind.DATE:
-        return _date(form), None
+        return _date(step, form, today), None
     if step.kind is Kind.NUMBER:
         return _number(step, form), None
     raise BadInput(f"a {step.kind.value} step takes no answer")
@@ -132,7 +135,15 @@ def _many(step: Step, form: Form) -> tuple[list[str], str | None]:
     return chosen, other or None
 
 
-def _date(form: Form) -> str:
+@dataclass(frozen=True)
+class MonthOfYear:
+    """A month and year in an error ("February 2027 has 28 days"), named in the person's language."""
+
+    year: int
+    month: int
+
+
+def _date(step: Step, form: Form, today: date | None) -> str:
     parts = {name: _one(form, name).strip() for name in ("day", "month", "year")}
     missing = [name for name, value in parts.items() if not value]
     if len(missing) == 3:
@@ -143,29 +154,54 @@ def _date(form: Form) -> str:
         wrong = next(n for n, v in parts.items() if not (v.isdigit() and v.isascii()))
         raise Invalid([FieldError(wrong, "date-invalid")])
     year, month, day = int(parts["year"]), int(parts["month"]), int(parts["day"])
+    # Say which part is wrong, so the person knows what to change.
     if not 1900 <= year <= 2200:
         raise Invalid([FieldError("year", "date-year")])
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        raise Invalid([FieldError("day", "date-not-real")]) from None
+    if not 1 <= month <= 12:
+        raise Invalid([FieldError("month", "date-month")])
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= 31:
+        raise Invalid([FieldError("day", "date-day")])
+    if day > days:
+        month_of_year = MonthOfYear(year, month)
+        raise Invalid(
+            [FieldError("day", "date-day-of-month", {"month": month_of_year, "days": days})]
+        )
+    value = date(year, month, day)
+    if step.not_before == "today" and today is not None and value < today:
+        raise Invalid([FieldError("day", "date-past")])
+    return value.isoformat()
+
+
+# One number among words or a unit ("noin 40", "40 h", "about 40", "1 200,50 €"): a digit, then
+# digits, points and commas, or a space before a group of exactly three digits (1 200).
+_NUMBER = re.compile(r"(?<![\d.,])[-\u2212]?\d(?:[\d.,]|[ \u00a0\u202f](?=\d{3}(?!\d)))*")
+_RANGE = re.compile(r"\d\s*[-\u2010-\u2015\u2212]\s*\d")  # 10-15, 10 – 15
 
 
 def parse_number(raw: str) -> Decimal | None:
-    """Accepts 12, 12.5, 12,5, 1 200 and 1 200,50 (spaces, no-break spaces)."""
-    text = re.sub(r"[\s\u00a0\u202f]", "", unicodedata.normalize("NFKC", raw)).replace(",", ".")
-    text = text.removeprefix("€").removesuffix("€")
-    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+    """The one number in `raw`: 12, 12.5, 12,5, 1 200 and 1 200,50 (spaces, no-break spaces),
+    with words or a unit around it. None if there is none or it is malformed (1.200,50);
+    raises Invalid("number-one") for a range or several numbers."""
+    text = unicodedata.normalize("NFKC", raw)
+    found = _NUMBER.findall(text)
+    if _RANGE.search(text) or len(found) > 1:
+        raise Invalid([FieldError("answer", "number-one")])
+    if not found:
         return None
-    return Decimal(text)
+    number = re.sub(r"[\s\u00a0\u202f]", "", found[0]).rstrip(".,")  # "40." ends a sentence
+    number = number.replace(",", ".").replace("\u2212", "-")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", number):
+        return None
+    return Decimal(number)
 
 
 def _number(step: Step, form: Form) -> str:
     raw = _one(form, "answer").strip()
     if not raw:
         raise Invalid([FieldError("answer", "empty")])
-    number = parse_number(raw)
-    if number is None or len(raw) > 30:
+    number = parse_number(raw) if len(raw) <= NUMBER_MAX_LENGTH else None
+    if number is None:
         raise Invalid([FieldError("answer", "number-invalid")])
     if step.whole and number != number.to_integral_value():
         raise Invalid([FieldError("answer", "number-whole")])

@@ -6,8 +6,9 @@ one is never changed), so a failed save can never leave a half-changed conversat
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from assistant.dialogue.answers import FieldError, Form, Invalid, parse
 from assistant.dialogue.conditions import Answer
@@ -71,8 +72,10 @@ class Facts:
 
 
 class Engine:
-    def __init__(self, dialogue: Dialogue) -> None:
+    def __init__(self, dialogue: Dialogue, today: Callable[[], date] = date.today) -> None:
+        """`today` is the clock's date, for date steps with `not-before: today`."""
         self.dialogue = dialogue
+        self.today = today
 
     # -- what applies -----------------------------------------------------------------------
 
@@ -149,7 +152,7 @@ class Engine:
         if action == "dont-know":
             return Entry("dont-know", by)
         try:
-            value, other = parse(step, form)
+            value, other = parse(step, form, self.today())
         except Invalid as invalid:
             if action == "talk-in-meeting" and all(
                 e.code in ("empty", "choose", "choose-any") for e in invalid.errors

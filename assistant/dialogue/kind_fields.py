@@ -1,5 +1,5 @@
 """Reading what each kind of step adds: text lengths, choices and scale points, yes/no labels,
-number ranges, and the "add another" list's titles."""
+the earliest date, number ranges, and the "add another" list's titles."""
 
 from __future__ import annotations
 
@@ -43,6 +43,8 @@ class KindFields(Reader):
                 for v in YES_NO_VALUES
                 if with_not_sure or v != "not-sure"
             )
+        elif kind is Kind.DATE and "not-before" in values:
+            fields["not_before"] = self.not_before(values["not-before"])
         elif kind is Kind.NUMBER:
             fields["unit"] = self.text(values.get("unit"), "unit")
             fields["minimum"] = self.decimal(values.get("min"), "min")
@@ -65,6 +67,17 @@ class KindFields(Reader):
             )
             fields["max_items"] = self.integer(values.get("max-items"), "max-items", 30)
         return fields
+
+    def not_before(self, node: Node) -> str | None:
+        if node.value != "today":
+            self.at(
+                node,
+                "DLG002",
+                "not-before can only be today",
+                "Write 'not-before: today' for a date that cannot be in the past, or remove it.",
+            )
+            return None
+        return "today"
 
     def choices(self, node: Node | None, what: str, kind: Kind) -> tuple[Choice, ...]:
         if node is None:

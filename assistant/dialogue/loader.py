@@ -35,7 +35,7 @@ KIND_KEYS: dict[Kind, tuple[str, ...]] = {
     Kind.MULTIPLE_CHOICE: ("choices", "something-else"),
     Kind.YES_NO: ("not-sure",),
     Kind.SCALE: ("points",),
-    Kind.DATE: (),
+    Kind.DATE: ("not-before",),
     Kind.NUMBER: ("unit", "min", "max", "whole"),
     Kind.LIST: ("item-title", "add-prompt", "max-items", "steps"),
 }

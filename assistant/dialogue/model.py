@@ -95,6 +95,7 @@ class Step:
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     whole: bool = False
+    not_before: str | None = None  # "today": a date step refuses dates in the past
     item_title: str | None = None
     add_prompt: str | None = None
     max_items: int = 30

@@ -91,6 +91,10 @@ class Translator:
     def format_date(self, value: date, format: str = "long") -> str:
         return format_date(value, format=format, locale=self._babel)
 
+    def format_month(self, year: int, month: int) -> str:
+        """ "February 2027", "helmikuu 2027", "februari 2027": the month standing alone."""
+        return format_date(date(year, month, 1), format="LLLL y", locale=self._babel)
+
     def format_datetime(self, value: datetime) -> str:
         return format_datetime(value, format="medium", locale=self._babel)
 

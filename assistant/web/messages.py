@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from assistant.dialogue.answers import FieldError
+from assistant.dialogue.answers import FieldError, MonthOfYear
 from assistant.dialogue.texts import Text
 from assistant.i18n import N_, Translator
 
@@ -23,9 +23,15 @@ FIELD_MESSAGES: dict[str, str] = {
     "exclusive": N_("For “%(question)s”, choose “%(choice)s” or the other answers, not both."),
     "date-incomplete": N_("The date for “%(question)s” needs a day, a month and a year."),
     "date-invalid": N_("Write the date for “%(question)s” in numbers, for example 27 3 2027."),
-    "date-not-real": N_("The date for “%(question)s” must be a real date, for example 27 3 2027."),
+    "date-day": N_("The day for “%(question)s” must be a number from 1 to 31."),
+    "date-month": N_("The month for “%(question)s” must be a number from 1 to 12."),
+    "date-day-of-month": N_("Check the day for “%(question)s”: %(month)s has %(days)s days."),
+    "date-past": N_(
+        "The date for “%(question)s” is in the past. Write today or a later date, or choose “Skip this question”."
+    ),
     "date-year": N_("The year for “%(question)s” must have 4 numbers, for example 2027."),
     "number-invalid": N_("Write a number for “%(question)s”, for example 12 or 12,5."),
+    "number-one": N_("Write one number for “%(question)s”, for example 12."),
     "number-whole": N_("Write a whole number for “%(question)s”, for example 12."),
     "number-too-small": N_("The number for “%(question)s” must be %(min)s or more."),
     "number-too-large": N_("The number for “%(question)s” must be %(max)s or less."),
@@ -98,6 +104,8 @@ def _param(translator: Translator, value: object) -> str:
     """A parameter in the person's language: dialogue words translated, numbers formatted."""
     if isinstance(value, Text):
         return translator.plain_text(value)
+    if isinstance(value, MonthOfYear):
+        return translator.format_month(value.year, value.month)
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         return translator.format_number(value)
     return str(value)
