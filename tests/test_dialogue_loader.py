@@ -121,8 +121,14 @@ HEAD = "title: T\nsections: [{id: me, title: Me}]\n"
             "DLG002",
             4,
         ),
+        (
+            "steps:\n  - {id: name, kind: short-text, section: me, prompt: Name}\n"
+            "  - {id: age, kind: short-text, prompt: 'How old are you, {name|}?'}\n",
+            "DLG022",
+            5,
+        ),
     ],
-    ids=["empty-steps", "unit-placeholder", "empty-list", "not-before"],
+    ids=["empty-steps", "unit-placeholder", "empty-list", "not-before", "empty-fallback"],
 )
 def test_gaps_the_checker_once_let_through(steps: str, code: str, line: int) -> None:
     dialogue, errors = check_text(HEAD + steps, "gaps")

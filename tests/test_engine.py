@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import json
 from datetime import date
 from pathlib import Path
@@ -9,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from assistant.dialogue.answers import BadInput, MonthOfYear, clean_text
-from assistant.dialogue.engine import Engine, UnknownStep
+from assistant.dialogue.engine import Engine, Facts, UnknownStep
 from assistant.dialogue.loader import load
 from assistant.dialogue.state import REVIEW, Respondent, State
 from assistant.dialogue.views import Views
+from assistant.i18n import Translator
 
 DIALOGUE = load(Path(__file__).parent / "web" / "every-kind.yaml")
 
@@ -269,6 +271,35 @@ def test_back_from_a_new_empty_item_drops_it(engine: Engine) -> None:
     state = engine.submit(at(engine, "team"), "continue", {"add": ["yes"]}).state
     state = engine.back(state)
     assert state.at == "team" and state.items["team"] == []
+
+
+def test_an_item_nothing_was_said_about_is_never_shown_or_counted(engine: Engine) -> None:
+    views = Views(engine)
+    state = engine.submit(at(engine, "team"), "continue", {"add": ["yes"]}).state
+    state = engine.submit(state, "continue", {"answer": ["Anna"]}).state
+    state = engine.go_to_review(state)
+    state = engine.submit(engine.change(state, "team"), "continue", {"add": ["yes"]}).state
+    # Not saved yet, and already not shown: the review, the list and conditions see only Anna.
+    assert [i.id for i in views.items(state, DIALOGUE.step("team"))] == ["i1"]
+    assert Facts(DIALOGUE, state, {"team"}, None).count("team") == 1
+    listed = engine.change(state, "team")  # the Back link: a GET of the list page
+    assert [i.id for i in listed.items["team"]] == ["i1"]
+    # Every question of an item skipped: nothing said, so it goes too on return to the list.
+    for action in ("skip", "skip", "skip"):
+        state = engine.submit(state, action, {}).state
+    assert state.at == "team" and [i.id for i in state.items["team"]] == ["i1"]
+
+
+def test_a_missing_answer_reads_naturally_in_a_list() -> None:
+    engine, views = Engine(WISHES), Views(Engine(WISHES))
+    english = Translator("en", gettext.NullTranslations())
+    state = engine.submit(at(engine, "team"), "continue", {"add": ["yes"]}).state
+    state = engine.submit(state, "skip", {}).state  # no name
+    assert english.plain_text(views.step(state).prompt) == "Who is this person to you?"  # type: ignore[union-attr]
+    state = engine.submit(state, "continue", {"answer": ["friend"]}).state
+    state = engine.change(state, "team")
+    (item,) = views.items(state, WISHES.step("team"))
+    assert english.plain_text(item.title) == "Person 1"
 
 
 def test_two_voices_are_kept_and_the_client_leads(engine: Engine) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from assistant.app import create_app
 from assistant.settings import Settings
-from tests.test_web_conversation import answer, begin, csrf
+from tests.test_web_conversation import answer, begin, csrf, walk_to_review
 from tests.web.browser import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,3 +73,30 @@ async def test_a_date_error_names_the_month_in_the_persons_language(browser: Bro
     page = await browser.submit({"day": "31", "month": "2", "year": "2027"})
     assert page.title.startswith("Virhe:")
     assert "helmikuu 2027 on 28 päivän mittainen" in page.text
+
+
+async def test_back_from_adding_someone_leaves_no_empty_person(browser: Browser) -> None:
+    await begin(browser)
+    await walk_to_review(browser)  # Anna is in the team
+    await browser.get("/q/team")
+    page = await browser.submit({"add": "yes"})
+    assert page.heading.endswith("What is the name or role of a person who helps you?")
+    page = await browser.get(page.link("Back"))
+    assert "You have added 1 person." in page.text and "—" not in page.text
+    review = (await browser.get("/review")).text
+    assert "Anna" in review and "Person 2" not in review and "—" not in review
+
+
+async def test_a_person_without_a_name(browser: Browser) -> None:
+    await begin(browser)
+    await walk_to_review(browser)
+    await browser.get("/q/team")
+    await answer(browser, {"add": "yes"})
+    await answer(browser, button="Skip this question")  # no name
+    assert browser.page and browser.page.heading.endswith("What does this person help you with?")
+    await answer(browser, {"answer": "Driving"})
+    page = await browser.submit({"answer": "no"})
+    assert "You have added 2 people." in page.text
+    assert "Anna" in page.text and "Person 2" in page.text
+    page = await browser.get(page.link("Remove Person 2"))
+    assert page.heading == "Are you sure you want to remove Person 2?"

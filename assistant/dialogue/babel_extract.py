@@ -12,7 +12,10 @@ from assistant.dialogue.model import Dialogue, Step
 from assistant.dialogue.texts import placeholders
 
 Message = tuple[int, str, tuple[str, str], list[str]]
-PLACEHOLDER_NOTE = "Words in {braces} are earlier answers: keep them exactly as they are."
+PLACEHOLDER_NOTE = (
+    "Words in {braces} are earlier answers: keep the name before any | exactly as it is, and "
+    "translate the words after |, which are shown when there is no answer."
+)
 
 
 def extract_dialogue(

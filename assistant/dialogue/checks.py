@@ -9,7 +9,7 @@ from assistant.dialogue.conditions import Answer, Count, Equals, In, Leaf, leave
 from assistant.dialogue.errors import DialogueError
 from assistant.dialogue.model import Dialogue, Kind, Step
 from assistant.dialogue.reader import did_you_mean
-from assistant.dialogue.texts import placeholders
+from assistant.dialogue.texts import placeholder_parts
 
 Positions = dict[tuple[str, object], tuple[int, int]]
 # report(step, where in the step, code, message, hint)
@@ -140,7 +140,7 @@ def _check_texts(step: Step, allowed: dict[str, Step], error: Report) -> None:
     ]
     for where, text in texts:
         usable = {**allowed, **own_items} if where == "item-title" else allowed
-        for name in placeholders(text):
+        for name, fallback in placeholder_parts(text):
             target = usable.get(name)
             if target is None or target.kind is Kind.LIST:
                 reason = (
@@ -154,6 +154,16 @@ def _check_texts(step: Step, allowed: dict[str, Step], error: Report) -> None:
                     "DLG013",
                     f"the placeholder {{{name}}} in {where} is {reason}",
                     f"{did_you_mean(name, list(usable))}Placeholders can show answers given before this step.",
+                )
+            elif fallback is None and where != "item-title":
+                # Every question can be skipped, so the text must read well without the answer.
+                error(
+                    step,
+                    where,
+                    "DLG025",
+                    f"the placeholder {{{name}}} in {where} has no words for when it was not answered",
+                    f"Every question can be skipped: write {{{name}|words}}, e.g. {{{name}|this person}}, "
+                    "with the words that read well instead.",
                 )
 
 

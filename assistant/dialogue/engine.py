@@ -64,7 +64,7 @@ class Facts:
     def count(self, key: str) -> int:
         step = self.dialogue.by_key.get(key)
         if step is not None and step.kind is Kind.LIST:
-            return len(self.state.items.get(key, [])) if key in self.applies else 0
+            return len(self.state.list_items(key)) if key in self.applies else 0
         answer = self.answer(key)
         if isinstance(answer, frozenset):
             return len(answer)
@@ -163,6 +163,7 @@ class Engine:
         return Entry(status, by, value, other)
 
     def _list_summary(self, state: State, step: Step, action: str, form: Form) -> Outcome:
+        _at_list(state, step.key)
         items = state.items.setdefault(step.key, [])
         if action == "skip":
             state.answers[step.key] = {
@@ -201,7 +202,7 @@ class Engine:
             if following is not None:
                 state.at = following.key
             else:
-                state.at, state.item = list_step.key, None
+                _at_list(state, list_step.key)
             return state
         state.item = None
         after = list(_steps_after(self.path(state), step))
@@ -211,7 +212,9 @@ class Engine:
             after = [
                 s
                 for s in after
-                if s.key not in opened and s.key not in state.answers and not state.items.get(s.key)
+                if s.key not in opened
+                and s.key not in state.answers
+                and not state.list_items(s.key)
             ]
         if after:
             state.at = after[0].key
@@ -232,9 +235,7 @@ class Engine:
             if previous is not None:
                 new.at = previous.key
                 return new
-            if live_item is not None and not live_item.answers:  # an item added and left empty
-                new.items[list_step.key].remove(live_item)
-            new.at, new.item = list_step.key, None
+            _at_list(new, list_step.key)
             return new
         path = self.path(new)
         if new.return_to_review and step is not None:
@@ -264,7 +265,10 @@ class Engine:
         if item_id is None:
             if step.parent:
                 raise UnknownStep(key)
-            new.at, new.item = step.key, None
+            if step.kind is Kind.LIST:
+                _at_list(new, step.key)
+            else:
+                new.at, new.item = step.key, None
             return new
         item = new.find_item(top.key, item_id)
         if item is None:
@@ -283,7 +287,7 @@ class Engine:
             raise UnknownStep(item_id)
         new.items[list_key].remove(item)
         if new.item == item_id:
-            new.at, new.item = list_key, None
+            _at_list(new, list_key)
         return new
 
     def set_respondent(self, state: State, respondent: Respondent) -> State:
@@ -295,6 +299,13 @@ class Engine:
         new = state.copy()
         new.at, new.item, new.return_to_review, new.review_path = REVIEW, None, False, []
         return new
+
+
+def _at_list(state: State, list_key: str) -> None:
+    """The person is (back) on a list's summary: items they added and said nothing about go."""
+    state.at, state.item = list_key, None
+    if list_key in state.items:
+        state.items[list_key] = state.list_items(list_key)
 
 
 def _steps_after(steps: list[Step], step: Step) -> Iterator[Step]:

@@ -30,6 +30,7 @@ RULES: dict[str, str] = {
     "DLG022": "placeholder-syntax",
     "DLG023": "unknown-offer",
     "DLG024": "exclusive-choice",
+    "DLG025": "placeholder-fallback",
 }
 
 

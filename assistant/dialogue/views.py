@@ -14,7 +14,7 @@ from assistant.dialogue.answers import parse_decimal
 from assistant.dialogue.engine import Engine, Facts
 from assistant.dialogue.model import SOMETHING_ELSE, Kind, Section, Step
 from assistant.dialogue.state import Entry, Item, Respondent, State, voice
-from assistant.dialogue.texts import Text, placeholders
+from assistant.dialogue.texts import N_, Text, placeholder_parts, placeholders
 
 # A piece of an answer as shown: the person's own words, a label to translate, a date or a number.
 Piece = str | Text | date | Decimal
@@ -147,6 +147,10 @@ def shown(step: Step, entry: Entry) -> Shown:
     return Shown(entry, (str(value),) if value is not None else ())
 
 
+# An item whose title would miss an answer (and has no words for that): by its place in the list.
+UNTITLED_ITEM = N_("Person {number}")
+
+
 def _by_voice(answers: dict[str, Entry]) -> list[Entry]:
     return [answers[v] for v in ("client", "proxy") if v in answers]
 
@@ -179,7 +183,7 @@ class Views:
             )
             for c in step.choices
         )
-        items = tuple(self._item(state, step, i) for i in state.items.get(step.key, []))
+        items = self.items(state, step)
         return StepView(
             step=step,
             item_id=item.id if item else None,
@@ -201,11 +205,17 @@ class Views:
         )
 
     def items(self, state: State, list_step: Step) -> tuple[ItemView, ...]:
-        return tuple(self._item(state, list_step, i) for i in state.items.get(list_step.key, []))
+        """The items that count (those with an answer), numbered from 1."""
+        items = state.list_items(list_step.key)
+        return tuple(self._item(state, list_step, i, n) for n, i in enumerate(items, 1))
 
-    def _item(self, state: State, list_step: Step, item: Item) -> ItemView:
+    def _item(self, state: State, list_step: Step, item: Item, number: int) -> ItemView:
         facts = self.engine.facts(state, item, list_step)
         title = text(list_step.item_title, list_step, facts) or Text(list_step.prompt)
+        parts = placeholder_parts(title.source)
+        if any(name not in title.values and fallback is None for name, fallback in parts):
+            # "Person 2": never a dash for a person whose name was not given.
+            title = Text(UNTITLED_ITEM, None, {"number": Decimal(number)})
         rows = []
         for sub in self.engine.item_steps(state, list_step, item):
             entry = item.answers.get(sub.id)
@@ -239,7 +249,7 @@ class Views:
             if not step.kind.is_question:
                 continue
             entries = _by_voice(state.answers.get(step.key, {}))
-            items = tuple(self._item(state, step, i) for i in state.items.get(step.key, []))
+            items = self.items(state, step)
             question = text(step.prompt, step, facts) or Text(step.prompt)
             rows.append(AnswerRow(step, question, tuple(shown(step, e) for e in entries), items))
         return rows

@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from assistant.dialogue.texts import N_, Text, placeholders, substitute
+from assistant.dialogue.texts import N_, Text, placeholder_parts, substitute
 
 __all__ = ["LANGUAGES", "LOCALES", "N_", "PLAIN", "Catalogs", "Translator", "locale_for"]
 
@@ -58,9 +58,10 @@ class Translator:
         translated = (
             self.pgettext(text.context, text.source) if text.context else self.gettext(text.source)
         )
-        # A translation whose placeholders differ would show the wrong answers: use the source.
+        # A translation whose placeholders differ would show the wrong answers, or a dash where
+        # the source has words for a missing answer: use the source.
         try:
-            if sorted(placeholders(translated)) != sorted(placeholders(text.source)):
+            if _shape(translated) != _shape(text.source):
                 return text.source
         except ValueError:
             return text.source
@@ -100,6 +101,11 @@ class Translator:
 
     def format_number(self, value: Decimal | int) -> str:
         return format_decimal(value, locale=self._babel)
+
+
+def _shape(template: str) -> list[tuple[str, bool]]:
+    """The placeholders of a text and whether each has words for a missing answer."""
+    return sorted((name, fallback is not None) for name, fallback in placeholder_parts(template))
 
 
 def load_translations(path: Path) -> gettext.NullTranslations | None:
