@@ -18,7 +18,17 @@ from assistant.dialogue.state import REVIEW, ROLES, Respondent, State
 from assistant.dialogue.views import Views
 from assistant.i18n import Translator
 
-ACTIONS = ("answer", "skip", "dont-know", "talk-in-meeting", "continue", "add", "back", "change")
+ACTIONS = (
+    "answer",
+    "skip",
+    "dont-know",
+    "talk-in-meeting",
+    "continue",
+    "add",
+    "back",
+    "change",
+    "respondent",
+)
 
 
 @dataclass
@@ -91,6 +101,11 @@ def _act(engine: Engine, state: State, entry: dict[str, Any]) -> tuple[State, st
         return engine.back(state), None
     if "change" in entry:
         return engine.change(state, str(entry["change"])), None
+    if "respondent" in entry:  # someone else takes over: {respondent: proxy, who: my daughter}
+        role = entry["respondent"]
+        if role not in ROLES:
+            return state, f"respondent must be one of {', '.join(ROLES)}"
+        return engine.set_respondent(state, Respondent(role, str(entry.get("who", "")))), None
     if "add" in entry:
         outcome = engine.submit(state, "continue", {"add": ["yes" if entry["add"] else "no"]})
     elif "answer" in entry and step is not None:

@@ -15,6 +15,7 @@ from assistant.dialogue.loader import load
 from assistant.dialogue.state import REVIEW, Respondent, State
 from assistant.dialogue.views import Views
 from assistant.i18n import Translator
+from assistant.testplan import load_plan, run
 
 DIALOGUE = load(Path(__file__).parent / "web" / "every-kind.yaml")
 
@@ -353,3 +354,14 @@ def test_a_change_that_opens_two_steps_asks_both_then_returns() -> None:
         engine.change(state, "need-moving"), "continue", {"answer": ["every-week"]}
     ).state
     assert state.at == REVIEW
+
+
+def test_a_relatives_answer_opens_its_follow_up() -> None:
+    """Nobody's answer is ignored: the client chose only getting around; their daughter, answering
+    for them, adds housework, and "How often … housework?" is asked and kept."""
+    plan = load_plan(Path(__file__).parent / "dialogues" / "two-voices.testplan.yaml")
+    result = run(WISHES, plan)
+    assert result.failures == []
+    needs = result.state.answers["need-areas"]
+    assert (needs["client"].value, needs["proxy"].value) == (["moving"], ["home", "moving"])
+    assert result.state.answers["need-home"]["proxy"].by == Respondent("proxy", "my daughter")

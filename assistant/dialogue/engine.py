@@ -32,13 +32,23 @@ class Outcome:
         return not self.errors
 
 
+VOICES = ("client", "proxy")
+
+
 class Facts:
-    """What conditions and placeholders see: primary answers of steps that apply."""
+    """What conditions and placeholders see of the steps that apply: one voice's answers (the
+    client's, or those of someone answering for them), with the other voice's where it has none."""
 
     def __init__(
-        self, dialogue: Dialogue, state: State, applies: set[str], item: Item | None
+        self,
+        dialogue: Dialogue,
+        state: State,
+        applies: set[str],
+        item: Item | None,
+        voice: str = "client",
     ) -> None:
         self.dialogue, self.state, self.applies, self.item = dialogue, state, applies, item
+        self.voices = (voice, *(v for v in VOICES if v != voice))
 
     def entry(self, key: str) -> Entry | None:
         if key not in self.applies:
@@ -46,7 +56,8 @@ class Facts:
         if "." in key:
             return self.item.answers.get(key.split(".", 1)[1]) if self.item else None
         by_voice = self.state.answers.get(key, {})
-        return by_voice.get("client") or by_voice.get("proxy")
+        entries = [by_voice[v] for v in self.voices if v in by_voice]
+        return next((e for e in entries if e.status == "answered"), entries[0] if entries else None)
 
     def answer(self, key: str) -> Answer:
         step = self.dialogue.by_key.get(key)
@@ -82,22 +93,35 @@ class Engine:
     def path(self, state: State) -> list[Step]:
         """The top-level steps that apply, given the answers so far, in order."""
         applies: set[str] = set()
-        facts = Facts(self.dialogue, state, applies, None)
         steps = []
         for step in self.dialogue.steps:
-            if step.when is None or step.when.holds(facts):
+            if self._applies(step, state, applies, None):
                 applies.add(step.key)
                 steps.append(step)
         return steps
 
-    def facts(self, state: State, item: Item | None = None, list_step: Step | None = None) -> Facts:
+    def _applies(self, step: Step, state: State, applies: set[str], item: Item | None) -> bool:
+        """A step applies if its condition holds for the client's answers or for those of
+        someone answering for them (each voice's gaps filled with the other's): nobody's answer
+        is ignored, so a follow-up the relative's answer opens is asked too."""
+        return step.when is None or any(
+            step.when.holds(Facts(self.dialogue, state, applies, item, v)) for v in VOICES
+        )
+
+    def facts(
+        self,
+        state: State,
+        item: Item | None = None,
+        list_step: Step | None = None,
+        voice: str = "client",
+    ) -> Facts:
+        """What placeholders show: `voice`'s answers first (the person answering now)."""
         applies = {s.key for s in self.path(state)}
-        facts = Facts(self.dialogue, state, applies, item)
         if list_step is not None:
             for sub in list_step.steps:
-                if sub.when is None or sub.when.holds(facts):
+                if self._applies(sub, state, applies, item):
                     applies.add(sub.key)
-        return facts
+        return Facts(self.dialogue, state, applies, item, voice)
 
     def item_steps(self, state: State, list_step: Step, item: Item) -> list[Step]:
         facts = self.facts(state, item, list_step)

@@ -165,7 +165,7 @@ class Views:
         if step is None:
             return None
         list_step = self.dialogue.step(step.parent) if step.parent else None
-        facts = self.engine.facts(state, item, list_step)
+        facts = self.engine.facts(state, item, list_step, voice(state.respondent.role))
         if item is not None:
             own = item.answers.get(step.id)
             others: list[Entry] = []
