@@ -12,10 +12,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from assistant.dialogue.babel_extract import extract_dialogue
 from assistant.dialogue.errors import RULES
 from assistant.dialogue.loader import check, check_text, load, load_text
+from assistant.testplan import run
 
 ROOT = Path(__file__).resolve().parent.parent
 INVALID = sorted((ROOT / "tests" / "dialogues" / "invalid").glob("*.yaml"))
@@ -70,16 +72,33 @@ def test_shipped_dialogues_load() -> None:
             load(path)
 
 
-def test_the_format_documents_examples_are_valid(tmp_path: Path) -> None:
-    doc = (ROOT / "docs" / "dialogues.md").read_text(encoding="utf-8")
-    whole = [
-        block for block in re.findall(r"```yaml\n(.*?)```", doc, re.S) if block.startswith("title:")
-    ]
-    assert whole, "docs/dialogues.md lost its whole example"
-    for number, block in enumerate(whole):
-        path = tmp_path / f"example-{number}.yaml"
-        path.write_text(block, encoding="utf-8")
-        assert check(path)[1] == []
+DOC = (ROOT / "docs" / "dialogues.md").read_text(encoding="utf-8")
+EXAMPLES = re.findall(r"```yaml\n(.*?)```", DOC, re.S)
+# A fragment (steps, indented as under `steps:`) becomes a whole dialogue the same way each time.
+WRAPPER = (
+    "title: Example\nsections:\n  - {id: me, title: About me, draft: about-me}\nsteps:\n"
+    "  - {id: example-start, kind: short-text, section: me, prompt: What is your name}\n"
+)
+
+
+def test_every_example_in_the_format_document_loads() -> None:
+    whole = [block for block in EXAMPLES if block.startswith("title:")]
+    fragments = [block for block in EXAMPLES if block.startswith("  - ")]
+    plans = [block for block in EXAMPLES if block.startswith("respondent:")]
+    assert whole and fragments and plans, "docs/dialogues.md lost its examples"
+    assert len(whole) + len(fragments) + len(plans) == len(EXAMPLES), (
+        "an example is neither a whole dialogue, steps, nor a test plan"
+    )
+    for number, block in enumerate(whole + [WRAPPER + f for f in fragments]):
+        assert check_text(block, f"example-{number}")[1] == [], block
+    # The test plan example walks the whole example dialogue, and passes.
+    for block in plans:
+        assert run(load_text(whole[0], "example"), yaml.safe_load(block)).failures == []
+
+
+def test_the_format_document_lists_every_problem_code() -> None:
+    rows = re.findall(r"^\| (DLG\d{3}) \| ([a-z-]+) \|", DOC, re.M)
+    assert dict(rows) == RULES and len(rows) == len(RULES)
 
 
 def test_check_command_prints_file_line_column_code_and_hint() -> None:
