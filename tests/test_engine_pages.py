@@ -51,6 +51,9 @@ async def test_none_of_these_is_chosen_alone(shipped: Browser) -> None:
     assert told in page.text and 'href="#answer"' in page.html
     await answer(shipped, {"answer": ["none"]})
     assert (await shipped.get("/review")).text.count("None of these now") == 1
+    # The "Something else" box stays with the choices it belongs to, before the "or".
+    services = (await shipped.get("/q/services-now")).text
+    assert "Something else If something else, what? or No services now" in services
 
 
 async def test_a_guessed_number_and_a_range(browser: Browser) -> None:
