@@ -141,7 +141,9 @@ class Conversations:
         self.secret = load_secret(settings.data_dir)
         self.states = DecodedStates()
         self.bundles = {
-            name: Bundle(d, engine := Engine(d), Views(engine))
+            # Dates are checked against the UTC date: never later than Finland's, so a
+            # meeting today is never refused as past.
+            name: Bundle(d, engine := Engine(d, lambda: self.clock().date()), Views(engine))
             for name, d in load_all(settings.dialogues_dir).items()
         }
 

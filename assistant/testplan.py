@@ -1,10 +1,12 @@
 """Run a dialogue's test plan (NAME.testplan.yaml): a conversation written out as a person goes
-through it, and what the review must show. Returns readable failures; empty means it passed."""
+through it, what the review must show, the answers the draft must hold, and the steps a changed
+branch has left out. Returns readable failures; empty means it passed."""
 
 from __future__ import annotations
 
 import gettext
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +15,21 @@ import yaml
 from assistant.dialogue.answers import BadInput
 from assistant.dialogue.engine import Engine, UnknownStep
 from assistant.dialogue.model import Dialogue, Kind
-from assistant.dialogue.state import REVIEW, ROLES, Respondent, State
-from assistant.dialogue.views import Views
+from assistant.dialogue.state import REVIEW, ROLES, Entry, Respondent, State
+from assistant.dialogue.views import AnswerRow, Views
 from assistant.i18n import Translator
 
-ACTIONS = ("answer", "skip", "dont-know", "talk-in-meeting", "continue", "add", "back", "change")
+ACTIONS = (
+    "answer",
+    "skip",
+    "dont-know",
+    "talk-in-meeting",
+    "continue",
+    "add",
+    "back",
+    "change",
+    "respondent",
+)
 
 
 @dataclass
@@ -47,7 +59,8 @@ def form_for(kind: Kind, answer: Any) -> dict[str, list[str]]:
 
 def run(dialogue: Dialogue, plan: dict[str, Any]) -> Result:
     english = Translator("en", gettext.NullTranslations())
-    engine = Engine(dialogue)
+    today = plan.get("today")  # the day the plan is run on, for `not-before: today`
+    engine = Engine(dialogue, (lambda: today) if isinstance(today, date) else date.today)
     views = Views(engine)
     role = plan.get("respondent", "client")
     state = engine.start(Respondent(role if role in ROLES else "client", plan.get("who", "")))
@@ -79,7 +92,14 @@ def run(dialogue: Dialogue, plan: dict[str, Any]) -> Result:
     if not result.failures and state.at != REVIEW:
         result.failures.append(f"the plan ended at '{state.at}', not at the review")
     if not result.failures:
-        result.failures.extend(_check_review(views, state, plan.get("review", {}), english))
+        rows = {row.step.key: row for row in views.rows(state)}
+        result.failures.extend(_check_review(rows, plan.get("review", {}), english))
+        result.failures.extend(_check_answers(rows, plan.get("answers", {})))
+        result.failures.extend(
+            f"left-out: '{key}' still applies: it is on the review and in the draft"
+            for key in plan.get("left-out", [])
+            if key in rows
+        )
     return result
 
 
@@ -89,6 +109,11 @@ def _act(engine: Engine, state: State, entry: dict[str, Any]) -> tuple[State, st
         return engine.back(state), None
     if "change" in entry:
         return engine.change(state, str(entry["change"])), None
+    if "respondent" in entry:  # someone else takes over: {respondent: proxy, who: my daughter}
+        role = entry["respondent"]
+        if role not in ROLES:
+            return state, f"respondent must be one of {', '.join(ROLES)}"
+        return engine.set_respondent(state, Respondent(role, str(entry.get("who", "")))), None
     if "add" in entry:
         outcome = engine.submit(state, "continue", {"add": ["yes" if entry["add"] else "no"]})
     elif "answer" in entry and step is not None:
@@ -106,9 +131,8 @@ def _act(engine: Engine, state: State, entry: dict[str, Any]) -> tuple[State, st
 
 
 def _check_review(
-    views: Views, state: State, expected: dict[str, Any], english: Translator
+    rows: dict[str, AnswerRow], expected: dict[str, Any], english: Translator
 ) -> list[str]:
-    rows = {row.step.key: row for row in views.rows(state)}
     failures = []
     for key, want in expected.items():
         row = rows.get(key)
@@ -118,21 +142,41 @@ def _check_review(
         if row.step.kind is Kind.LIST:
             got: Any = [english.plain_text(item.title) for item in row.items]
         else:
-            got = _shown_value(
-                row.answers[0].entry.value if row.answers else None,
-                row.answers[0].entry.other if row.answers else None,
-            )
-            if row.answers and row.answers[0].entry.status != "answered":
-                got = row.answers[0].entry.status
+            got = entry_value(row.answers[0].entry) if row.answers else None
         if got != want:
             failures.append(f"review: '{key}' shows {got!r}, expected {want!r}")
     return failures
 
 
-def _shown_value(value: Any, other: str | None) -> Any:
-    if other:
-        return {"choice": value, "other": other}
-    return value
+def _check_answers(rows: dict[str, AnswerRow], expected: dict[str, Any]) -> list[str]:
+    failures = []
+    for key, want in expected.items():
+        row = rows.get(key)
+        got = structured(row) if row is not None else None
+        if got != want:
+            failures.append(f"answers: '{key}' holds {got!r}, expected {want!r}")
+    return failures
+
+
+def structured(row: AnswerRow) -> Any:
+    """A question's answers as the draft holds them: each answer by who gave it (client,
+    helped, proxy); a list as its items, each a mapping of its questions' answers."""
+    if row.step.kind is Kind.LIST and (row.items or row.answered):
+        return [
+            {r.step.id: entry_value(r.answers[0].entry) for r in item.rows if r.answers}
+            for item in row.items
+        ]
+    return {a.entry.by.role: entry_value(a.entry) for a in row.answers} or None
+
+
+def entry_value(entry: Entry) -> Any:
+    """An answer as a plan writes it: the value, {choice, other} with "something else" words,
+    or what was done instead (skipped, dont-know, talk-in-meeting)."""
+    if entry.status != "answered":
+        return (
+            entry.status if entry.value is None else {"status": entry.status, "value": entry.value}
+        )
+    return {"choice": entry.value, "other": entry.other} if entry.other else entry.value
 
 
 def load_plan(path: Path) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from assistant.dialogue.conditions import (
     In,
     Not,
 )
+from assistant.dialogue.conditions import leaves as condition_leaves
 from assistant.dialogue.engine import Engine
 from assistant.dialogue.loader import load
 from assistant.dialogue.model import Dialogue, Kind, Step
@@ -289,7 +290,10 @@ def _entry(draw: st.DrawFn, step: Step, voice: str) -> Entry:
 
 @st.composite
 def states(draw: st.DrawFn, dialogue: Dialogue) -> State:
-    """Any answers, by any voices, to every question (a list gets up to two items)."""
+    """Any answers, by any voices, to every question (a list gets up to two items); a question
+    that a condition reads gets one voice, because there the dialogue follows either voice and
+    enableWhen only the answer of record (docs/draft.md, "FHIR Questionnaire")."""
+    read = {leaf.step for s in dialogue.steps if s.when for leaf in condition_leaves(s.when)}
     state = State(dialogue.id, REVIEW)
     for step in dialogue.steps:
         if step.kind is Kind.LIST:
@@ -300,7 +304,9 @@ def states(draw: st.DrawFn, dialogue: Dialogue) -> State:
                         entry.answers[sub.id] = draw(_entry(sub, "client"))
                 state.items.setdefault(step.key, []).append(entry)
         elif step.kind.is_question:
-            for voice in draw(st.sampled_from(((), ("client",), ("proxy",), ("client", "proxy")))):
+            voices = ((), ("client",), ("proxy",))
+            both = () if step.key in read else (("client", "proxy"),)
+            for voice in draw(st.sampled_from(voices + both)):
                 state.answers.setdefault(step.key, {})[voice] = draw(_entry(step, voice))
     return state
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import gettext
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from assistant.dialogue.answers import BadInput, clean_text
-from assistant.dialogue.engine import Engine, UnknownStep
+from assistant.dialogue.answers import BadInput, MonthOfYear, clean_text
+from assistant.dialogue.engine import Engine, Facts, UnknownStep
 from assistant.dialogue.loader import load
 from assistant.dialogue.state import REVIEW, Respondent, State
 from assistant.dialogue.views import Views
+from assistant.i18n import Translator
+from assistant.testplan import load_plan, run
 
 DIALOGUE = load(Path(__file__).parent / "web" / "every-kind.yaml")
 
@@ -36,15 +40,22 @@ def engine() -> Engine:
         ("name", {"answer": ["x" * 41]}, ["too-long"]),
         ("home", {}, ["choose"]),
         ("moving", {}, ["choose-any"]),
-        ("moving", {"answer": ["something-else"], "other": [" "]}, ["other-empty"]),
         ("meeting-date", {"day": ["1"], "month": [""], "year": ["2027"]}, ["date-incomplete"]),
         ("meeting-date", {"day": ["1"], "month": ["x"], "year": ["2027"]}, ["date-invalid"]),
-        ("meeting-date", {"day": ["31"], "month": ["2"], "year": ["2027"]}, ["date-not-real"]),
+        ("meeting-date", {"day": ["31"], "month": ["2"], "year": ["2027"]}, ["date-day-of-month"]),
+        ("meeting-date", {"day": ["29"], "month": ["2"], "year": ["2027"]}, ["date-day-of-month"]),
+        ("meeting-date", {"day": ["32"], "month": ["1"], "year": ["2027"]}, ["date-day"]),
+        ("meeting-date", {"day": ["0"], "month": ["1"], "year": ["2027"]}, ["date-day"]),
+        ("meeting-date", {"day": ["1"], "month": ["13"], "year": ["2027"]}, ["date-month"]),
         ("meeting-date", {"day": ["1"], "month": ["2"], "year": ["27"]}, ["date-year"]),
         ("help-hours", {"answer": ["lots"]}, ["number-invalid"]),
         ("help-hours", {"answer": ["-1"]}, ["number-too-small"]),
         ("help-hours", {"answer": ["169"]}, ["number-too-large"]),
         ("help-hours", {"answer": ["1 200,5"]}, ["number-too-large"]),
+        ("help-hours", {"answer": ["10-15"]}, ["number-one"]),
+        ("help-hours", {"answer": ["10–15 h"]}, ["number-one"]),
+        ("help-hours", {"answer": ["10 or 12"]}, ["number-one"]),
+        ("help-hours", {"answer": ["1.200,5"]}, ["number-invalid"]),
     ],
 )
 def test_validation_gives_codes_not_words(
@@ -62,6 +73,92 @@ def test_valid_answers_are_stored_normalised(engine: Engine) -> None:
     assert state.answers["meeting-date"]["client"].value == "2027-03-07"
     state = engine.submit(at(engine, "moving"), "continue", {"answer": ["taxi", "walk"]}).state
     assert state.answers["moving"]["client"].value == ["walk", "taxi"]  # dialogue order
+
+
+WISHES = load(Path(__file__).parent.parent / "dialogues" / "wishes-and-needs.yaml")
+
+
+def test_typed_something_else_counts_as_chosen(engine: Engine) -> None:
+    """With JavaScript off the "If something else, what?" box is always there: words typed in
+    it are an answer whether or not its box was ticked."""
+    state = engine.submit(
+        at(engine, "moving"), "continue", {"answer": ["walk"], "other": ["Music"]}
+    ).state
+    entry = state.answers["moving"]["client"]
+    assert (entry.value, entry.other) == (["walk", "something-else"], "Music")
+    state = engine.submit(at(engine, "moving"), "continue", {"other": ["Bicycle"]}).state
+    assert state.answers["moving"]["client"].value == ["something-else"]
+    # Ticked with no words is an answer too, and reads as the choice's label.
+    state = engine.submit(
+        at(engine, "moving"), "continue", {"answer": ["something-else"], "other": [" "]}
+    ).state
+    row = next(r for r in Views(engine).rows(state) if r.step.key == "moving")
+    assert [p.source for p in row.answers[0].pieces] == ["Something else"]  # type: ignore[union-attr]
+
+
+def test_single_choice_with_typed_something_else() -> None:
+    engine = Engine(WISHES)
+    alone = engine.submit(at(engine, "lives-with"), "continue", {"other": ["With my dog"]})
+    entry = alone.state.answers["lives-with"]["client"]
+    assert (entry.value, entry.other) == ("something-else", "With my dog")
+    both = engine.submit(
+        at(engine, "lives-with"), "continue", {"answer": ["alone"], "other": ["With my dog"]}
+    )
+    assert [(e.field, e.code) for e in both.errors] == [("other", "other-and-choice")]
+    assert both.errors[0].params["other"].source == "Something else"
+    assert "lives-with" not in both.state.answers  # nothing guessed, nothing stored
+
+
+def test_an_exclusive_choice_is_chosen_alone() -> None:
+    engine = Engine(WISHES)
+    both = engine.submit(at(engine, "occupation"), "continue", {"answer": ["work", "none"]})
+    assert [(e.field, e.code) for e in both.errors] == [("answer", "exclusive")]
+    assert both.errors[0].params["choice"].source == "None of these now"
+    typed = engine.submit(
+        at(engine, "services-now"), "continue", {"answer": ["none"], "other": ["A cleaner"]}
+    )
+    assert [e.code for e in typed.errors] == ["exclusive"]  # words typed are an answer too
+    alone = engine.submit(at(engine, "occupation"), "continue", {"answer": ["none"]}).state
+    assert alone.answers["occupation"]["client"].value == ["none"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("40 h", "40"),
+        ("40 tuntia", "40"),
+        ("noin 40", "40"),
+        ("about 40", "40"),
+        ("n. 12,5 h/vko", "12.5"),
+        ("100 h", "100"),
+        ("40.", "40"),
+        ("€ 12", "12"),
+    ],
+)
+def test_a_number_among_words_is_the_answer(engine: Engine, typed: str, stored: str) -> None:
+    """ "A guess is fine": a number with words or a unit around it is read as that number."""
+    state = engine.submit(at(engine, "help-hours"), "continue", {"answer": [typed]}).state
+    assert state.answers["help-hours"]["client"].value == stored
+
+
+def test_a_date_error_says_which_part_is_wrong(engine: Engine) -> None:
+    form = {"day": ["31"], "month": ["2"], "year": ["2027"]}
+    (error,) = engine.submit(at(engine, "meeting-date"), "continue", form).errors
+    assert (error.field, error.params) == ("day", {"month": MonthOfYear(2027, 2), "days": 28})
+    form = {"day": ["29"], "month": ["2"], "year": ["2028"]}  # a leap year
+    assert engine.submit(at(engine, "meeting-date"), "continue", form).ok
+
+
+def test_a_meeting_date_cannot_be_in_the_past() -> None:
+    engine = Engine(WISHES, today=lambda: date(2026, 12, 1))
+    past = {"day": ["30"], "month": ["11"], "year": ["2026"]}
+    assert [e.code for e in engine.submit(at(engine, "meeting-date"), "continue", past).errors] == [
+        "date-past"
+    ]
+    today = {"day": ["1"], "month": ["12"], "year": ["2026"]}
+    state = engine.submit(at(engine, "meeting-date"), "continue", today).state
+    assert state.answers["meeting-date"]["client"].value == "2026-12-01"
+    assert WISHES.step("meeting-date").not_before == "today"
 
 
 def test_input_no_page_sends_is_bad_input(engine: Engine) -> None:
@@ -177,6 +274,35 @@ def test_back_from_a_new_empty_item_drops_it(engine: Engine) -> None:
     assert state.at == "team" and state.items["team"] == []
 
 
+def test_an_item_nothing_was_said_about_is_never_shown_or_counted(engine: Engine) -> None:
+    views = Views(engine)
+    state = engine.submit(at(engine, "team"), "continue", {"add": ["yes"]}).state
+    state = engine.submit(state, "continue", {"answer": ["Anna"]}).state
+    state = engine.go_to_review(state)
+    state = engine.submit(engine.change(state, "team"), "continue", {"add": ["yes"]}).state
+    # Not saved yet, and already not shown: the review, the list and conditions see only Anna.
+    assert [i.id for i in views.items(state, DIALOGUE.step("team"))] == ["i1"]
+    assert Facts(DIALOGUE, state, {"team"}, None).count("team") == 1
+    listed = engine.change(state, "team")  # the Back link: a GET of the list page
+    assert [i.id for i in listed.items["team"]] == ["i1"]
+    # Every question of an item skipped: nothing said, so it goes too on return to the list.
+    for action in ("skip", "skip", "skip"):
+        state = engine.submit(state, action, {}).state
+    assert state.at == "team" and [i.id for i in state.items["team"]] == ["i1"]
+
+
+def test_a_missing_answer_reads_naturally_in_a_list() -> None:
+    engine, views = Engine(WISHES), Views(Engine(WISHES))
+    english = Translator("en", gettext.NullTranslations())
+    state = engine.submit(at(engine, "team"), "continue", {"add": ["yes"]}).state
+    state = engine.submit(state, "skip", {}).state  # no name
+    assert english.plain_text(views.step(state).prompt) == "Who is this person to you?"  # type: ignore[union-attr]
+    state = engine.submit(state, "continue", {"answer": ["friend"]}).state
+    state = engine.change(state, "team")
+    (item,) = views.items(state, WISHES.step("team"))
+    assert english.plain_text(item.title) == "Person 1"
+
+
 def test_two_voices_are_kept_and_the_client_leads(engine: Engine) -> None:
     state = engine.set_respondent(at(engine, "works"), Respondent("proxy", "my son"))
     state = engine.submit(state, "continue", {"answer": ["no"]}).state
@@ -228,3 +354,14 @@ def test_a_change_that_opens_two_steps_asks_both_then_returns() -> None:
         engine.change(state, "need-moving"), "continue", {"answer": ["every-week"]}
     ).state
     assert state.at == REVIEW
+
+
+def test_a_relatives_answer_opens_its_follow_up() -> None:
+    """Nobody's answer is ignored: the client chose only getting around; their daughter, answering
+    for them, adds housework, and "How often … housework?" is asked and kept."""
+    plan = load_plan(Path(__file__).parent / "dialogues" / "two-voices.testplan.yaml")
+    result = run(WISHES, plan)
+    assert result.failures == []
+    needs = result.state.answers["need-areas"]
+    assert (needs["client"].value, needs["proxy"].value) == (["moving"], ["home", "moving"])
+    assert result.state.answers["need-home"]["proxy"].by == Respondent("proxy", "my daughter")

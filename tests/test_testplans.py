@@ -29,11 +29,14 @@ def test_a_plan_that_goes_wrong_says_where() -> None:
     assert failures == ["step 4 (dreams): expected to be at 'dreams', but at 'matters'"]
 
 
-def test_the_changed_branch_leaves_the_review() -> None:
+def test_a_plan_checks_the_drafts_answers_and_what_is_left_out() -> None:
     path = ROOT / "dialogues" / "wishes-and-needs.yaml"
-    result = run(load(path), load_plan(plan_path(path)))
-    from assistant.dialogue.engine import Engine
-    from assistant.dialogue.views import Views
-
-    keys = [row.step.key for row in Views(Engine(load(path))).rows(result.state)]
-    assert "caring-details" not in keys and "occupation-details" in keys
+    plan = load_plan(plan_path(path))
+    plan["answers"]["help-hours"] = {"helped": "12"}
+    plan["answers"]["occupation"] = {"proxy": ["day-activities"]}
+    plan["left-out"].append("occupation-details")  # still on: day activities were chosen
+    assert run(load(path), plan).failures == [
+        "answers: 'help-hours' holds {'helped': '12.5'}, expected {'helped': '12'}",
+        "answers: 'occupation' holds {'helped': ['day-activities']}, expected {'proxy': ['day-activities']}",
+        "left-out: 'occupation-details' still applies: it is on the review and in the draft",
+    ]

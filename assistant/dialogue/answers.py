@@ -7,6 +7,7 @@ which the web layer answers with a 400.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import re
 import unicodedata
@@ -17,18 +18,23 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from assistant.dialogue.model import SOMETHING_ELSE, Kind, Step
+from assistant.dialogue.texts import Text
 
 Form = Mapping[str, Sequence[str]]
 OTHER_MAX_LENGTH = 500
+NUMBER_MAX_LENGTH = 30  # the number box's maxlength
 # Bidirectional overrides and isolates can make text display differently from what it is.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Controls, lone surrogates (which cannot be stored as UTF-8) and noncharacters. The web readers
+# drop them too; here once more, for every other way text reaches the engine.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
 class FieldError:
     field: str  # the form field to link to: answer, other, day, month, year, add
-    code: str  # empty, choose, too-long, other-empty, date-incomplete, date-invalid, ...
+    code: str  # empty, choose, too-long, other-and-choice, date-incomplete, date-invalid, ...
+    # Numbers, or Texts (dialogue words) the renderer translates: never English words.
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
@@ -58,8 +64,9 @@ def _one(form: Form, name: str) -> str:
     return values[0] if values else ""
 
 
-def parse(step: Step, form: Form) -> tuple[Any, str | None]:
-    """(value, something-else text) for a question step; raises Invalid or BadInput."""
+def parse(step: Step, form: Form, today: date | None = None) -> tuple[Any, str | None]:
+    """(value, something-else text) for a question step; raises Invalid or BadInput.
+    `today` is for dates that may not be in the past (`not-before: today`)."""
     if step.kind.is_text:
         return _text(step, form), None
     if step.kind is Kind.MULTIPLE_CHOICE:
@@ -67,7 +74,7 @@ def parse(step: Step, form: Form) -> tuple[Any, str | None]:
     if step.kind.has_choices:
         return _single(step, form)
     if step.kind is Kind.DATE:
-        return _date(form), None
+        return _date(step, form, today), None
     if step.kind is Kind.NUMBER:
         return _number(step, form), None
     raise BadInput(f"a {step.kind.value} step takes no answer")
@@ -84,12 +91,12 @@ def _text(step: Step, form: Form) -> str:
     return text
 
 
-def _other(step: Step, form: Form, chosen: bool) -> str | None:
-    if not chosen:
-        return None
+def _other(step: Step, form: Form) -> str:
+    """The "something else" text ("" if none). Typed text means the person chose something
+    else, whether or not they ticked it: with JavaScript off the box is always shown."""
+    if not step.something_else:
+        return ""
     other = clean_text(_one(form, "other"))
-    if not other:
-        raise Invalid([FieldError("other", "other-empty")])
     if len(other) > OTHER_MAX_LENGTH:
         raise Invalid(
             [FieldError("other", "too-long", {"max": OTHER_MAX_LENGTH, "count": len(other)})]
@@ -98,26 +105,47 @@ def _other(step: Step, form: Form, chosen: bool) -> str | None:
 
 
 def _single(step: Step, form: Form) -> tuple[str, str | None]:
-    value = _one(form, "answer")
+    value, other = _one(form, "answer"), _other(step, form)
+    if other and value and value != SOMETHING_ELSE:
+        # Two answers to a one-answer question: only the person can say which one they meant.
+        something_else = Text(step.something_else or "", step.key)
+        raise Invalid([FieldError("other", "other-and-choice", {"other": something_else})])
+    value = SOMETHING_ELSE if other else value
     if not value:
         raise Invalid([FieldError("answer", "choose")])
     if value not in step.values():
         raise BadInput("unknown choice")
-    return value, _other(step, form, value == SOMETHING_ELSE)
+    # "Something else" with no text is still an answer: nothing is forced.
+    return value, other or None
 
 
 def _many(step: Step, form: Form) -> tuple[list[str], str | None]:
     raw = form.get("answer", ())
     values = [raw] if isinstance(raw, str) else list(raw)
+    other = _other(step, form)
+    if other and SOMETHING_ELSE not in values:
+        values.append(SOMETHING_ELSE)
     if not values:
         raise Invalid([FieldError("answer", "choose-any")])
     if any(v not in step.values() for v in values):
         raise BadInput("unknown choice")
     chosen = [v for v in step.values() if v in values]  # dialogue order, no repeats
-    return chosen, _other(step, form, SOMETHING_ELSE in chosen)
+    alone = next((c for c in step.choices if c.exclusive and c.value in chosen), None)
+    if alone is not None and len(chosen) > 1:
+        # Nothing on the page unticks the others (no JavaScript needed): the person decides.
+        raise Invalid([FieldError("answer", "exclusive", {"choice": Text(alone.label, step.key)})])
+    return chosen, other or None
 
 
-def _date(form: Form) -> str:
+@dataclass(frozen=True)
+class MonthOfYear:
+    """A month and year in an error ("February 2027 has 28 days"), named in the person's language."""
+
+    year: int
+    month: int
+
+
+def _date(step: Step, form: Form, today: date | None) -> str:
     parts = {name: _one(form, name).strip() for name in ("day", "month", "year")}
     missing = [name for name, value in parts.items() if not value]
     if len(missing) == 3:
@@ -128,29 +156,54 @@ def _date(form: Form) -> str:
         wrong = next(n for n, v in parts.items() if not (v.isdigit() and v.isascii()))
         raise Invalid([FieldError(wrong, "date-invalid")])
     year, month, day = int(parts["year"]), int(parts["month"]), int(parts["day"])
+    # Say which part is wrong, so the person knows what to change.
     if not 1900 <= year <= 2200:
         raise Invalid([FieldError("year", "date-year")])
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        raise Invalid([FieldError("day", "date-not-real")]) from None
+    if not 1 <= month <= 12:
+        raise Invalid([FieldError("month", "date-month")])
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= 31:
+        raise Invalid([FieldError("day", "date-day")])
+    if day > days:
+        month_of_year = MonthOfYear(year, month)
+        raise Invalid(
+            [FieldError("day", "date-day-of-month", {"month": month_of_year, "days": days})]
+        )
+    value = date(year, month, day)
+    if step.not_before == "today" and today is not None and value < today:
+        raise Invalid([FieldError("day", "date-past")])
+    return value.isoformat()
+
+
+# One number among words or a unit ("noin 40", "40 h", "about 40", "1 200,50 €"): a digit, then
+# digits, points and commas, or a space before a group of exactly three digits (1 200).
+_NUMBER = re.compile(r"(?<![\d.,])[-\u2212]?\d(?:[\d.,]|[ \u00a0\u202f](?=\d{3}(?!\d)))*")
+_RANGE = re.compile(r"\d\s*[-\u2010-\u2015\u2212]\s*\d")  # 10-15, 10 – 15
 
 
 def parse_number(raw: str) -> Decimal | None:
-    """Accepts 12, 12.5, 12,5, 1 200 and 1 200,50 (spaces, no-break spaces)."""
-    text = re.sub(r"[\s\u00a0\u202f]", "", unicodedata.normalize("NFKC", raw)).replace(",", ".")
-    text = text.removeprefix("€").removesuffix("€")
-    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+    """The one number in `raw`: 12, 12.5, 12,5, 1 200 and 1 200,50 (spaces, no-break spaces),
+    with words or a unit around it. None if there is none or it is malformed (1.200,50);
+    raises Invalid("number-one") for a range or several numbers."""
+    text = unicodedata.normalize("NFKC", raw)
+    found = _NUMBER.findall(text)
+    if _RANGE.search(text) or len(found) > 1:
+        raise Invalid([FieldError("answer", "number-one")])
+    if not found:
         return None
-    return Decimal(text)
+    number = re.sub(r"[\s\u00a0\u202f]", "", found[0]).rstrip(".,")  # "40." ends a sentence
+    number = number.replace(",", ".").replace("\u2212", "-")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", number):
+        return None
+    return Decimal(number)
 
 
 def _number(step: Step, form: Form) -> str:
     raw = _one(form, "answer").strip()
     if not raw:
         raise Invalid([FieldError("answer", "empty")])
-    number = parse_number(raw)
-    if number is None or len(raw) > 30:
+    number = parse_number(raw) if len(raw) <= NUMBER_MAX_LENGTH else None
+    if number is None:
         raise Invalid([FieldError("answer", "number-invalid")])
     if step.whole and number != number.to_integral_value():
         raise Invalid([FieldError("answer", "number-whole")])

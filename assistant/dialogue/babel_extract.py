@@ -3,17 +3,19 @@ a comment telling the translator where it appears. Registered as `oma_dialogue`.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from assistant.dialogue.loader import load
+from assistant.dialogue.loader import load_text
 from assistant.dialogue.model import Dialogue, Step
 from assistant.dialogue.texts import placeholders
 
 Message = tuple[int, str, tuple[str, str], list[str]]
-PLACEHOLDER_NOTE = "Words in {braces} are earlier answers: keep them exactly as they are."
+PLACEHOLDER_NOTE = (
+    "Words in {braces} are earlier answers: keep the name before any | exactly as it is, and "
+    "translate the words after |, which are shown when there is no answer."
+)
 
 
 def extract_dialogue(
@@ -22,11 +24,9 @@ def extract_dialogue(
     name = Path(getattr(fileobj, "name", "dialogue.yaml")).name
     if name.endswith(".testplan.yaml"):
         return
-    with tempfile.TemporaryDirectory() as folder:  # the loader reads by path; the id is the name
-        path = Path(folder) / name
-        path.write_bytes(fileobj.read())
-        dialogue = load(path)
-    yield from messages(dialogue)
+    # Parsed from what Babel hands us: the file's name is the dialogue's id.
+    text = fileobj.read().decode("utf-8")
+    yield from messages(load_text(text, Path(name).stem, name))
 
 
 def _note(where: str, text: str) -> list[str]:

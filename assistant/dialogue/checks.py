@@ -9,7 +9,7 @@ from assistant.dialogue.conditions import Answer, Count, Equals, In, Leaf, leave
 from assistant.dialogue.errors import DialogueError
 from assistant.dialogue.model import Dialogue, Kind, Step
 from assistant.dialogue.reader import did_you_mean
-from assistant.dialogue.texts import placeholders
+from assistant.dialogue.texts import placeholder_parts
 
 Positions = dict[tuple[str, object], tuple[int, int]]
 # report(step, where in the step, code, message, hint)
@@ -130,6 +130,7 @@ def _check_texts(step: Step, allowed: dict[str, Step], error: Report) -> None:
         "hint": step.hint,
         "help": step.help,
         "text": step.text,
+        "unit": step.unit,
         "item-title": step.item_title,
         "add-prompt": step.add_prompt,
         "something-else": step.something_else if step.kind is not Kind.YES_NO else None,
@@ -139,7 +140,7 @@ def _check_texts(step: Step, allowed: dict[str, Step], error: Report) -> None:
     ]
     for where, text in texts:
         usable = {**allowed, **own_items} if where == "item-title" else allowed
-        for name in placeholders(text):
+        for name, fallback in placeholder_parts(text):
             target = usable.get(name)
             if target is None or target.kind is Kind.LIST:
                 reason = (
@@ -153,6 +154,16 @@ def _check_texts(step: Step, allowed: dict[str, Step], error: Report) -> None:
                     "DLG013",
                     f"the placeholder {{{name}}} in {where} is {reason}",
                     f"{did_you_mean(name, list(usable))}Placeholders can show answers given before this step.",
+                )
+            elif fallback is None and where != "item-title":
+                # Every question can be skipped, so the text must read well without the answer.
+                error(
+                    step,
+                    where,
+                    "DLG025",
+                    f"the placeholder {{{name}}} in {where} has no words for when it was not answered",
+                    f"Every question can be skipped: write {{{name}|words}}, e.g. {{{name}|this person}}, "
+                    "with the words that read well instead.",
                 )
 
 
@@ -182,14 +193,18 @@ def _domain(target: Step, asking: Step, unreachable: bool) -> list[Answer | int]
         return [*sorted(counts)]
     if target.kind is Kind.MULTIPLE_CHOICE:
         # Exact: every subset of the values the condition names, with 0..n of the other values.
+        # An exclusive choice is only ever chosen alone.
+        alone = {c.value for c in target.choices if c.exclusive}
         named = sorted(literals & set(target.values()))
-        others = [v for v in target.values() if v not in literals]
+        others = [v for v in target.values() if v not in literals and v not in alone]
         subsets: list[Answer | int] = [None]
         for mask in range(2 ** len(named)):
             chosen = {v for i, v in enumerate(named) if mask >> i & 1}
             for extra in range(len(others) + 1):
-                if chosen or extra:
-                    subsets.append(frozenset(chosen | set(others[:extra])))
+                subset = frozenset(chosen | set(others[:extra]))
+                if subset and not (subset & alone and len(subset) > 1):
+                    subsets.append(subset)
+        subsets.extend(frozenset({v}) for v in alone - literals)
         return subsets
     if target.kind.has_choices:
         return [None, *(frozenset({v}) for v in target.values())]

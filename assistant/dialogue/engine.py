@@ -6,8 +6,9 @@ one is never changed), so a failed save can never leave a half-changed conversat
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from assistant.dialogue.answers import FieldError, Form, Invalid, parse
 from assistant.dialogue.conditions import Answer
@@ -31,13 +32,23 @@ class Outcome:
         return not self.errors
 
 
+VOICES = ("client", "proxy")
+
+
 class Facts:
-    """What conditions and placeholders see: primary answers of steps that apply."""
+    """What conditions and placeholders see of the steps that apply: one voice's answers (the
+    client's, or those of someone answering for them), with the other voice's where it has none."""
 
     def __init__(
-        self, dialogue: Dialogue, state: State, applies: set[str], item: Item | None
+        self,
+        dialogue: Dialogue,
+        state: State,
+        applies: set[str],
+        item: Item | None,
+        voice: str = "client",
     ) -> None:
         self.dialogue, self.state, self.applies, self.item = dialogue, state, applies, item
+        self.voices = (voice, *(v for v in VOICES if v != voice))
 
     def entry(self, key: str) -> Entry | None:
         if key not in self.applies:
@@ -45,7 +56,8 @@ class Facts:
         if "." in key:
             return self.item.answers.get(key.split(".", 1)[1]) if self.item else None
         by_voice = self.state.answers.get(key, {})
-        return by_voice.get("client") or by_voice.get("proxy")
+        entries = [by_voice[v] for v in self.voices if v in by_voice]
+        return next((e for e in entries if e.status == "answered"), entries[0] if entries else None)
 
     def answer(self, key: str) -> Answer:
         step = self.dialogue.by_key.get(key)
@@ -63,7 +75,7 @@ class Facts:
     def count(self, key: str) -> int:
         step = self.dialogue.by_key.get(key)
         if step is not None and step.kind is Kind.LIST:
-            return len(self.state.items.get(key, [])) if key in self.applies else 0
+            return len(self.state.list_items(key)) if key in self.applies else 0
         answer = self.answer(key)
         if isinstance(answer, frozenset):
             return len(answer)
@@ -71,21 +83,30 @@ class Facts:
 
 
 class Engine:
-    def __init__(self, dialogue: Dialogue) -> None:
+    def __init__(self, dialogue: Dialogue, today: Callable[[], date] = date.today) -> None:
+        """`today` is the clock's date, for date steps with `not-before: today`."""
         self.dialogue = dialogue
+        self.today = today
 
     # -- what applies -----------------------------------------------------------------------
 
     def path(self, state: State) -> list[Step]:
         """The top-level steps that apply, given the answers so far, in order."""
         applies: set[str] = set()
-        facts = Facts(self.dialogue, state, applies, None)
         steps = []
         for step in self.dialogue.steps:
-            if step.when is None or step.when.holds(facts):
+            if self._applies(step, state, applies, None):
                 applies.add(step.key)
                 steps.append(step)
         return steps
+
+    def _applies(self, step: Step, state: State, applies: set[str], item: Item | None) -> bool:
+        """A step applies if its condition holds for the client's answers or for those of
+        someone answering for them (each voice's gaps filled with the other's): nobody's answer
+        is ignored, so a follow-up the relative's answer opens is asked too."""
+        return step.when is None or any(
+            step.when.holds(Facts(self.dialogue, state, applies, item, v)) for v in VOICES
+        )
 
     def facts(
         self,
@@ -93,15 +114,16 @@ class Engine:
         item: Item | None = None,
         list_step: Step | None = None,
         path: list[Step] | None = None,
+        voice: str = "client",
     ) -> Facts:
-        """What conditions and placeholders see; `path` when the caller has it already."""
+        """What placeholders show: `voice`'s answers first (the person answering now);
+        `path` when the caller has it already."""
         applies = {s.key for s in (self.path(state) if path is None else path)}
-        facts = Facts(self.dialogue, state, applies, item)
         if list_step is not None:
             for sub in list_step.steps:
-                if sub.when is None or sub.when.holds(facts):
+                if self._applies(sub, state, applies, item):
                     applies.add(sub.key)
-        return facts
+        return Facts(self.dialogue, state, applies, item, voice)
 
     def item_steps(self, state: State, list_step: Step, item: Item) -> list[Step]:
         facts = self.facts(state, item, list_step)
@@ -156,7 +178,7 @@ class Engine:
         if action == "dont-know":
             return Entry("dont-know", by)
         try:
-            value, other = parse(step, form)
+            value, other = parse(step, form, self.today())
         except Invalid as invalid:
             if action == "talk-in-meeting" and all(
                 e.code in ("empty", "choose", "choose-any") for e in invalid.errors
@@ -167,6 +189,7 @@ class Engine:
         return Entry(status, by, value, other)
 
     def _list_summary(self, state: State, step: Step, action: str, form: Form) -> Outcome:
+        _at_list(state, step.key)
         items = state.items.setdefault(step.key, [])
         if action == "skip":
             state.answers[step.key] = {
@@ -205,7 +228,7 @@ class Engine:
             if following is not None:
                 state.at = following.key
             else:
-                state.at, state.item = list_step.key, None
+                _at_list(state, list_step.key)
             return state
         state.item = None
         after = list(_steps_after(self.path(state), step))
@@ -215,7 +238,9 @@ class Engine:
             after = [
                 s
                 for s in after
-                if s.key not in opened and s.key not in state.answers and not state.items.get(s.key)
+                if s.key not in opened
+                and s.key not in state.answers
+                and not state.list_items(s.key)
             ]
         if after:
             state.at = after[0].key
@@ -236,9 +261,7 @@ class Engine:
             if previous is not None:
                 new.at = previous.key
                 return new
-            if live_item is not None and not live_item.answers:  # an item added and left empty
-                new.items[list_step.key].remove(live_item)
-            new.at, new.item = list_step.key, None
+            _at_list(new, list_step.key)
             return new
         path = self.path(new)
         if new.return_to_review and step is not None:
@@ -268,7 +291,10 @@ class Engine:
         if item_id is None:
             if step.parent:
                 raise UnknownStep(key)
-            new.at, new.item = step.key, None
+            if step.kind is Kind.LIST:
+                _at_list(new, step.key)
+            else:
+                new.at, new.item = step.key, None
             return new
         item = new.find_item(top.key, item_id)
         if item is None:
@@ -287,7 +313,7 @@ class Engine:
             raise UnknownStep(item_id)
         new.items[list_key].remove(item)
         if new.item == item_id:
-            new.at, new.item = list_key, None
+            _at_list(new, list_key)
         return new
 
     def set_respondent(self, state: State, respondent: Respondent) -> State:
@@ -304,6 +330,13 @@ class Engine:
         new = state.copy()
         new.at, new.item, new.return_to_review, new.review_path = REVIEW, None, False, []
         return new
+
+
+def _at_list(state: State, list_key: str) -> None:
+    """The person is (back) on a list's summary: items they added and said nothing about go."""
+    state.at, state.item = list_key, None
+    if list_key in state.items:
+        state.items[list_key] = state.list_items(list_key)
 
 
 def _steps_after(steps: list[Step], step: Step) -> Iterator[Step]:

@@ -29,6 +29,8 @@ RULES: dict[str, str] = {
     "DLG021": "bad-range",
     "DLG022": "placeholder-syntax",
     "DLG023": "unknown-offer",
+    "DLG024": "exclusive-choice",
+    "DLG025": "placeholder-fallback",
 }
 
 

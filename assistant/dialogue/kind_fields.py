@@ -1,5 +1,5 @@
 """Reading what each kind of step adds: text lengths, choices and scale points, yes/no labels,
-number ranges, and the "add another" list's titles."""
+the earliest date, number ranges, and the "add another" list's titles."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from assistant.dialogue.reader import Reader
 from assistant.dialogue.texts import N_
 from assistant.dialogue.yamlnodes import Node
 
-CHOICE_KEYS = ("value", "label", "hint")
+CHOICE_KEYS = ("value", "label", "hint", "exclusive")
 DEFAULT_MAX_LENGTH = {Kind.SHORT_TEXT: 200, Kind.LONG_TEXT: 5000}
 
 
@@ -26,7 +26,7 @@ class KindFields(Reader):
         elif kind in (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE, Kind.SCALE):
             list_key = "points" if kind is Kind.SCALE else "choices"
             fields["choices"] = self.choices(
-                self.require(values, list_key, node, f"a {kind.value} step"), list_key, key
+                self.require(values, list_key, node, f"a {kind.value} step"), list_key, kind
             )
             other = values.get("something-else")
             if other is not None:
@@ -43,6 +43,8 @@ class KindFields(Reader):
                 for v in YES_NO_VALUES
                 if with_not_sure or v != "not-sure"
             )
+        elif kind is Kind.DATE and "not-before" in values:
+            fields["not_before"] = self.not_before(values["not-before"])
         elif kind is Kind.NUMBER:
             fields["unit"] = self.text(values.get("unit"), "unit")
             fields["minimum"] = self.decimal(values.get("min"), "min")
@@ -66,7 +68,18 @@ class KindFields(Reader):
             fields["max_items"] = self.integer(values.get("max-items"), "max-items", 30)
         return fields
 
-    def choices(self, node: Node | None, what: str, key: str) -> tuple[Choice, ...]:
+    def not_before(self, node: Node) -> str | None:
+        if node.value != "today":
+            self.at(
+                node,
+                "DLG002",
+                "not-before can only be today",
+                "Write 'not-before: today' for a date that cannot be in the past, or remove it.",
+            )
+            return None
+        return "today"
+
+    def choices(self, node: Node | None, what: str, kind: Kind) -> tuple[Choice, ...]:
         if node is None:
             return ()
         if not node.is_list or len(node.value) < 2:
@@ -85,6 +98,7 @@ class KindFields(Reader):
             value = self.ident(self.require(values, "value", item, "a choice"), "the choice value")
             label = self.text(self.require(values, "label", item, "a choice"), "the choice label")
             hint = self.text(values.get("hint"), "the choice hint")
+            exclusive = self.exclusive(values.get("exclusive"), kind, choices)
             if value and any(c.value == value for c in choices):
                 self.at(
                     values["value"],
@@ -93,5 +107,27 @@ class KindFields(Reader):
                     "Give each choice its own value.",
                 )
             elif value and label:
-                choices.append(Choice(value, label, hint))
+                choices.append(Choice(value, label, hint, exclusive=exclusive))
         return tuple(choices)
+
+    def exclusive(self, node: Node | None, kind: Kind, earlier: list[Choice]) -> bool:
+        """`exclusive: true`: a choice made only alone ("None of these now")."""
+        if not self.boolean(node, "exclusive", False) or node is None:
+            return False
+        if kind is not Kind.MULTIPLE_CHOICE:
+            self.at(
+                node,
+                "DLG024",
+                f"only a multiple-choice step can have an exclusive choice, not a {kind.value} step",
+                "Remove 'exclusive:': on this step a person chooses one answer anyway.",
+            )
+            return False
+        if any(c.exclusive for c in earlier):
+            self.at(
+                node,
+                "DLG024",
+                "a step can have one exclusive choice",
+                "Keep 'exclusive: true' on the one choice that excludes all others, like 'None of these'.",
+            )
+            return False
+        return True

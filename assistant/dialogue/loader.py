@@ -25,7 +25,7 @@ from assistant.dialogue.model import (
 from assistant.dialogue.reader import ID_PATTERN, did_you_mean
 from assistant.dialogue.yamlnodes import Node, YamlProblem, read
 
-TEXT_KEYS = ("prompt", "hint", "help", "text", "item-title", "add-prompt")
+TEXT_KEYS = ("prompt", "hint", "help", "text", "unit", "item-title", "add-prompt")
 COMMON_KEYS = ("id", "kind", "section", "prompt", "hint", "help", "when", "draft", "offer")
 KIND_KEYS: dict[Kind, tuple[str, ...]] = {
     Kind.INFORMATION: ("text",),
@@ -35,12 +35,53 @@ KIND_KEYS: dict[Kind, tuple[str, ...]] = {
     Kind.MULTIPLE_CHOICE: ("choices", "something-else"),
     Kind.YES_NO: ("not-sure",),
     Kind.SCALE: ("points",),
-    Kind.DATE: (),
+    Kind.DATE: ("not-before",),
     Kind.NUMBER: ("unit", "min", "max", "whole"),
     Kind.LIST: ("item-title", "add-prompt", "max-items", "steps"),
 }
 ROOT_KEYS = ("title", "description", "minutes", "sections", "offer", "steps")
 SECTION_KEYS = ("id", "title", "draft")
+
+
+def load_text(text: str, name: str, path: str = "") -> Dialogue:
+    """The dialogue written in `text` (its id is `name`; `path` names it in errors); raises
+    DialogueInvalid listing every problem. Pure: reads nothing."""
+    dialogue, errors = check_text(text, name, path)
+    if errors or dialogue is None:
+        raise DialogueInvalid(errors)
+    return dialogue
+
+
+def check_text(text: str, name: str, path: str = "") -> tuple[Dialogue | None, list[DialogueError]]:
+    """The dialogue in `text` and every problem found in it."""
+    reader = _Reader(path or f"{name}.yaml")
+    dialogue = reader.dialogue(text, name)
+    if dialogue is not None and not reader.errors:
+        reader.errors.extend(checks.cross_check(dialogue, reader.positions))
+    if dialogue is not None and not reader.errors and not ID_PATTERN.match(name):
+        # Last, so a file named after what it tests still reports its own problem first.
+        reader.error(
+            1,
+            1,
+            "DLG009",
+            f"the file name '{name}' is not a readable id",
+            "Rename the file like 'wishes-and-needs.yaml'.",
+        )
+    return (dialogue if not reader.errors else None), reader.errors
+
+
+# -- files: thin wrappers that read, then hand the text to the pure functions above ----------
+
+
+def check(path: Path) -> tuple[Dialogue | None, list[DialogueError]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        problem = DialogueError(
+            str(path), 1, 1, "DLG001", f"cannot read the file: {error}", "Save it as UTF-8 text."
+        )
+        return None, [problem]
+    return check_text(text, path.stem, str(path))
 
 
 def load(path: Path) -> Dialogue:
@@ -65,28 +106,6 @@ def dialogue_files(paths: list[Path]) -> list[Path]:
 
 def _is_dialogue(path: Path) -> bool:
     return not path.name.endswith(".testplan.yaml")
-
-
-def check(path: Path) -> tuple[Dialogue | None, list[DialogueError]]:
-    reader = _Reader(str(path))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reader.error(1, 1, "DLG001", f"cannot read the file: {error}", "Save it as UTF-8 text.")
-        return None, reader.errors
-    dialogue = reader.dialogue(text, path.stem)
-    if dialogue is not None and not reader.errors:
-        reader.errors.extend(checks.cross_check(dialogue, reader.positions))
-    if dialogue is not None and not reader.errors and not ID_PATTERN.match(path.stem):
-        # Last, so a file named after what it tests still reports its own problem first.
-        reader.error(
-            1,
-            1,
-            "DLG009",
-            f"the file name '{path.stem}' is not a readable id",
-            "Rename the file like 'wishes-and-needs.yaml'.",
-        )
-    return (dialogue if not reader.errors else None), reader.errors
 
 
 class _Reader(ConditionReader, KindFields):
@@ -201,7 +220,15 @@ class _Reader(ConditionReader, KindFields):
     def steps(
         self, node: Node, sections: list[Section], offer: tuple[str, ...], parent: Step | None
     ) -> list[Step]:
-        if not node.is_list or not node.value:
+        if node.is_list and not node.value:
+            code, hint = (
+                ("DLG019", "Write the questions asked for each item under the list's steps.")
+                if parent
+                else ("DLG015", "Add at least one step that asks something.")
+            )
+            self.at(node, code, "steps is empty", hint)
+            return []
+        if not node.is_list:
             self.at(
                 node, "DLG002", "steps must be a list of steps", "Write each step as '- id: ...'."
             )

@@ -63,6 +63,8 @@ class Choice:
     hint: str | None = None
     # Interface texts (Yes / No / Not sure) are translated without the step as context.
     interface: bool = False
+    # Chosen only alone, like "None of these now" (multiple choice only).
+    exclusive: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class Step:
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     whole: bool = False
+    not_before: str | None = None  # "today": a date step refuses dates in the past
     item_title: str | None = None
     add_prompt: str | None = None
     max_items: int = 30

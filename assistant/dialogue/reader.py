@@ -122,6 +122,7 @@ class Reader:
                     node,
                     "DLG022",
                     f"{what} has a brace that is not a placeholder",
-                    "Placeholders look like {step-id} or {list.step}; remove other braces.",
+                    "Placeholders look like {step-id|words} or {list.step|words}, with words "
+                    "for when it was not answered; remove other braces.",
                 )
         return value

@@ -70,6 +70,11 @@ class Item:
     def copy(self) -> Item:
         return Item(self.id, self.by, dict(self.answers))
 
+    def has_answers(self) -> bool:
+        """Whether anything is said about this item: one added and left, or whose questions were
+        all skipped, says nothing, and is neither shown nor counted."""
+        return any(entry.status != "skipped" for entry in self.answers.values())
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -143,6 +148,10 @@ class State:
             },
             next_item=int(data.get("next_item", 1)),
         )
+
+    def list_items(self, list_key: str) -> list[Item]:
+        """The items of a list that count: those with an answer."""
+        return [item for item in self.items.get(list_key, []) if item.has_answers()]
 
     def find_item(self, list_key: str, item_id: str) -> Item | None:
         return next((i for i in self.items.get(list_key, []) if i.id == item_id), None)

@@ -1,4 +1,4 @@
-"""Texts with placeholders: "What does {team.name} help you with?".
+"""Texts with placeholders: "What does {team.name|this person} help you with?".
 
 The engine hands renderers a `Text`: the English source, its translation context, and the
 values for its placeholders. A renderer translates the source first and then fills in the
@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-PLACEHOLDER = re.compile(r"\{([a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)?)\}")
+# {step} or {list.step}, optionally with words for when the answer is missing: {team.name|this person}
+PLACEHOLDER = re.compile(
+    r"\{([a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)?)(?:\|([^{}|]*[^{}|\s][^{}|]*))?\}"
+)
 MISSING = "—"
 
 
@@ -21,13 +24,19 @@ class PlaceholderSyntax(ValueError):
     pass
 
 
-def placeholders(source: str) -> list[str]:
-    """The placeholder names in a text; raises PlaceholderSyntax on a stray brace."""
-    names = PLACEHOLDER.findall(source)
+def placeholder_parts(source: str) -> list[tuple[str, str | None]]:
+    """(name, fallback words or None) of each placeholder; raises PlaceholderSyntax on a stray
+    brace or an empty fallback."""
+    parts = [(m.group(1), m.group(2)) for m in PLACEHOLDER.finditer(source)]
     rest = PLACEHOLDER.sub("", source)
     if "{" in rest or "}" in rest:
         raise PlaceholderSyntax(rest)
-    return names
+    return parts
+
+
+def placeholders(source: str) -> list[str]:
+    """The placeholder names in a text; raises PlaceholderSyntax on a stray brace."""
+    return [name for name, _ in placeholder_parts(source)]
 
 
 @dataclass(frozen=True)
@@ -41,8 +50,14 @@ class Text:
 
 
 def substitute(template: str, values: Mapping[str, str]) -> str:
-    """Replace each {name} with its value; unknown names read as a dash, never as braces."""
-    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), MISSING), template)
+    """Replace each {name} with its value; a missing one with its fallback words, else a dash
+    (never braces)."""
+
+    def fill(match: re.Match[str]) -> str:
+        value = values.get(match.group(1))
+        return value if value is not None else (match.group(2) or MISSING).strip()
+
+    return PLACEHOLDER.sub(fill, template)
 
 
 def N_(message: str) -> str:

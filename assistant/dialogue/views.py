@@ -14,7 +14,7 @@ from assistant.dialogue.answers import parse_decimal
 from assistant.dialogue.engine import Engine, Facts
 from assistant.dialogue.model import SOMETHING_ELSE, Kind, Section, Step
 from assistant.dialogue.state import Entry, Item, Respondent, State, voice
-from assistant.dialogue.texts import Text, placeholders
+from assistant.dialogue.texts import N_, Text, placeholder_parts, placeholders
 
 # A piece of an answer as shown: the person's own words, a label to translate, a date or a number.
 Piece = str | Text | date | Decimal
@@ -34,6 +34,7 @@ class ChoiceView:
     value: str
     label: Text
     hint: Text | None = None
+    exclusive: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,9 @@ def shown(step: Step, entry: Entry) -> Shown:
         for v in values:
             choice = step.choice(v)
             if v == SOMETHING_ELSE:
-                pieces.append(entry.other or "")
+                # Ticked with no words: the choice's own label says what was chosen.
+                label = Text(step.something_else or "", step.key)
+                pieces.append(entry.other or label)
             elif choice is not None:
                 pieces.append(Text(choice.label, None if choice.interface else step.key))
         return Shown(entry, tuple(pieces))
@@ -143,6 +146,10 @@ def shown(step: Step, entry: Entry) -> Shown:
         unit = Text(step.unit, step.key) if step.unit else None
         return Shown(entry, (parse_decimal(value),), unit)
     return Shown(entry, (str(value),) if value is not None else ())
+
+
+# An item whose title would miss an answer (and has no words for that): by its place in the list.
+UNTITLED_ITEM = N_("Person {number}")
 
 
 def _by_voice(answers: dict[str, Entry]) -> list[Entry]:
@@ -160,7 +167,7 @@ class Views:
             return None
         list_step = self.dialogue.step(step.parent) if step.parent else None
         path = self.engine.path(state)  # once: facts and progress both need it
-        facts = self.engine.facts(state, item, list_step, path)
+        facts = self.engine.facts(state, item, list_step, path, voice(state.respondent.role))
         if item is not None:
             own = item.answers.get(step.id)
             others: list[Entry] = []
@@ -170,11 +177,14 @@ class Views:
             others = [e for v, e in by_voice.items() if v != voice(state.respondent.role)]
         choices = tuple(
             ChoiceView(
-                c.value, Text(c.label, None if c.interface else step.key), text(c.hint, step, facts)
+                c.value,
+                Text(c.label, None if c.interface else step.key),
+                text(c.hint, step, facts),
+                c.exclusive,
             )
             for c in step.choices
         )
-        items = tuple(self._item(state, step, i, path) for i in state.items.get(step.key, []))
+        items = self.items(state, step, path)
         return StepView(
             step=step,
             item_id=item.id if item else None,
@@ -196,14 +206,22 @@ class Views:
             respondent=state.respondent,
         )
 
-    def items(self, state: State, list_step: Step) -> tuple[ItemView, ...]:
-        return tuple(self._item(state, list_step, i) for i in state.items.get(list_step.key, []))
+    def items(
+        self, state: State, list_step: Step, path: list[Step] | None = None
+    ) -> tuple[ItemView, ...]:
+        """The items that count (those with an answer), numbered from 1."""
+        items = state.list_items(list_step.key)
+        return tuple(self._item(state, list_step, i, n, path) for n, i in enumerate(items, 1))
 
     def _item(
-        self, state: State, list_step: Step, item: Item, path: list[Step] | None = None
+        self, state: State, list_step: Step, item: Item, number: int, path: list[Step] | None
     ) -> ItemView:
         facts = self.engine.facts(state, item, list_step, path)
         title = text(list_step.item_title, list_step, facts) or Text(list_step.prompt)
+        parts = placeholder_parts(title.source)
+        if any(name not in title.values and fallback is None for name, fallback in parts):
+            # "Person 2": never a dash for a person whose name was not given.
+            title = Text(UNTITLED_ITEM, None, {"number": Decimal(number)})
         rows = []
         for sub in (s for s in list_step.steps if s.key in facts.applies):
             entry = item.answers.get(sub.id)
@@ -238,7 +256,7 @@ class Views:
             if not step.kind.is_question:
                 continue
             entries = _by_voice(state.answers.get(step.key, {}))
-            items = tuple(self._item(state, step, i, path) for i in state.items.get(step.key, []))
+            items = self.items(state, step, path)
             question = text(step.prompt, step, facts) or Text(step.prompt)
             rows.append(AnswerRow(step, question, tuple(shown(step, e) for e in entries), items))
         return rows

@@ -24,6 +24,7 @@ from typing import Any
 
 from assistant.dialogue.conditions import All, Answered, AnyOf, Condition, Count, Equals, In, Not
 from assistant.dialogue.model import SOMETHING_ELSE, Dialogue, Kind, Step
+from assistant.dialogue.texts import Text
 from assistant.draft.fhir import (
     CHOICE_SYSTEM,
     EXTENSION,
@@ -170,11 +171,9 @@ def enable_when(dialogue: Dialogue, step: Step, t: Translator) -> dict[str, Any]
 
 
 def _question(dialogue: Dialogue, step: Step, t: Translator) -> dict[str, Any]:
-    text = (
-        t.pgettext(step.key, step.prompt)
-        if step.kind is not Kind.INFORMATION or not step.text
-        else t.pgettext(step.key, step.text)
-    )
+    source = step.prompt if step.kind is not Kind.INFORMATION or not step.text else step.text
+    # Before anyone answers: "What does this person help you with?", the fallback words.
+    text = t.plain_text(Text(source, step.key))
     item: dict[str, Any] = {
         "linkId": step.key,
         "text": text,

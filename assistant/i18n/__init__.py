@@ -22,7 +22,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from assistant.dialogue.texts import N_, Text, placeholders, substitute
+from assistant.dialogue.texts import N_, Text, placeholder_parts, substitute
 
 __all__ = ["LANGUAGES", "LOCALES", "N_", "PLAIN", "Catalogs", "Translator", "locale_for"]
 
@@ -60,9 +60,10 @@ class Translator:
         translated = (
             self.pgettext(text.context, text.source) if text.context else self.gettext(text.source)
         )
-        # A translation whose placeholders differ would show the wrong answers: use the source.
+        # A translation whose placeholders differ would show the wrong answers, or a dash where
+        # the source has words for a missing answer: use the source.
         try:
-            if sorted(placeholders(translated)) != sorted(placeholders(text.source)):
+            if _shape(translated) != _shape(text.source):
                 return text.source
         except ValueError:
             return text.source
@@ -93,6 +94,10 @@ class Translator:
     def format_date(self, value: date, format: str = "long") -> str:
         return format_date(value, format=format, locale=self._babel)
 
+    def format_month(self, year: int, month: int) -> str:
+        """ "February 2027", "helmikuu 2027", "februari 2027": the month standing alone."""
+        return format_date(date(year, month, 1), format="LLLL y", locale=self._babel)
+
     def format_datetime(self, value: datetime) -> str:
         return format_datetime(value, format="medium", locale=self._babel)
 
@@ -106,6 +111,11 @@ class Translator:
     def language_name(self) -> str:
         """This language's name in itself: "suomi", "svenska", "English"."""
         return Locale.parse(self._babel).get_language_name() or self.language
+
+
+def _shape(template: str) -> list[tuple[str, bool]]:
+    """The placeholders of a text and whether each has words for a missing answer."""
+    return sorted((name, fallback is not None) for name, fallback in placeholder_parts(template))
 
 
 def load_translations(path: Path) -> gettext.NullTranslations | None:

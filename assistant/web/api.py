@@ -87,6 +87,7 @@ def _view_json(view: StepView, t: Translator) -> dict[str, Any]:
                 "value": c.value,
                 "label": t.plain_text(c.label),
                 "hint": t.plain_text(c.hint) if c.hint else None,
+                "exclusive": c.exclusive,
             }
             for c in view.choices
         ],

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from markupsafe import Markup, escape
 
 from assistant.dialogue.answers import FieldError
-from assistant.dialogue.model import Kind
+from assistant.dialogue.model import SOMETHING_ELSE, Kind
 from assistant.dialogue.state import REVIEW, Entry, Respondent, State
 from assistant.dialogue.views import Shown, StepView
 from assistant.i18n import Translator
@@ -122,6 +122,32 @@ def _values(view: StepView, form: Form | None, translator: Translator) -> dict[s
     return values
 
 
+def _choices(view: StepView, translator: Translator, checked: set[str]) -> list[dict[str, Any]]:
+    """The choices as the page lists them: "Something else" after the plain ones, and a choice
+    made only alone ("None of these now") last, where the page puts "or" before it."""
+    items = [
+        {
+            "value": c.value,
+            "text": translator.text(c.label),
+            "hint": translator.text(c.hint) if c.hint else None,
+            "checked": c.value in checked,
+            "exclusive": c.exclusive,
+        }
+        for c in view.choices
+    ]
+    if view.something_else:
+        items.append(
+            {
+                "value": SOMETHING_ELSE,
+                "text": translator.text(view.something_else),
+                "hint": None,
+                "checked": SOMETHING_ELSE in checked,
+                "exclusive": False,
+            }
+        )
+    return sorted(items, key=lambda item: item["exclusive"])  # stable: order otherwise kept
+
+
 def step_page(
     view: StepView, translator: Translator, form: Form | None, errors: Sequence[FieldError]
 ) -> dict[str, Any]:
@@ -155,27 +181,7 @@ def step_page(
         "values": values,
         "messages": messages,
         "errors": [{"href": f"#{field}", "text": text} for field, text in messages.items()],
-        "choices": [
-            {
-                "value": c.value,
-                "text": translator.text(c.label),
-                "hint": translator.text(c.hint) if c.hint else None,
-                "checked": c.value in checked,
-            }
-            for c in view.choices
-        ]
-        + (
-            [
-                {
-                    "value": "something-else",
-                    "text": translator.text(view.something_else),
-                    "hint": None,
-                    "checked": "something-else" in checked,
-                }
-            ]
-            if view.something_else
-            else []
-        ),
+        "choices": _choices(view, translator, checked),
         "other_answers": [
             Markup("{} ({})").format(
                 answer_html(a, translator), by_line(a.entry.by, translator, view.respondent)

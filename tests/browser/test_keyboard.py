@@ -3,6 +3,8 @@ arrow keys, asserting where focus lands after every step."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import Page
 
@@ -53,7 +55,7 @@ def answer_step(page: Page, kind: str, number: int) -> None:
         page.keyboard.press("Tab")
         page.keyboard.type("3")
         page.keyboard.press("Tab")
-        page.keyboard.type("2027")
+        page.keyboard.type(str(date.today().year + 1))  # the meeting is never in the past
     elif kind in ("single-choice", "yes-no", "scale"):
         tab_to(page, {"type": "radio"})
         page.keyboard.press("ArrowDown")  # the second choice: arrow keys move and select

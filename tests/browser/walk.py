@@ -36,7 +36,7 @@ OTHER_PAGES = [
 ERROR_PAGES = [
     ("error-text", "/q/liked-for", {"answer": ""}),
     ("error-choice", "/q/lives-with", {}),
-    ("error-checkboxes", "/q/matters", {"answer": "something-else"}),
+    ("error-checkboxes", "/q/matters", {}),  # nothing ticked: "choose at least one"
     ("error-date", "/q/meeting-date", {"day": "31", "month": "2", "year": "2027"}),
     ("error-number", "/q/help-hours", {"answer": "lots"}),
     ("error-list", "/q/team", {}),
