@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Protocol, TextIO
 
 from assistant.conversations import Conversations, Loaded, format_code
+from assistant.dialogue.answers import storable
 from assistant.dialogue.model import SOMETHING_ELSE, Kind
 from assistant.dialogue.state import Respondent
 from assistant.dialogue.views import StepView, shown
@@ -23,11 +24,10 @@ from assistant.draft.model import build
 from assistant.draft.text import render as render_text
 from assistant.i18n import LANGUAGES, LOCALES, Catalogs, Translator, locale_for
 from assistant.i18n.answers import answer_text, where
+from assistant.i18n.field_messages import field_message
+from assistant.prefs import DEFAULT_PREFS
 from assistant.settings import Settings
 from assistant.store import open_store
-from assistant.web.context import DEFAULT_PREFS
-from assistant.web.forms import storable
-from assistant.web.messages import field_message
 
 
 class Speaker(Protocol):

@@ -25,9 +25,14 @@ OTHER_MAX_LENGTH = 500
 NUMBER_MAX_LENGTH = 30  # the number box's maxlength
 # Bidirectional overrides and isolates can make text display differently from what it is.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-# Controls, lone surrogates (which cannot be stored as UTF-8) and noncharacters. The web readers
-# drop them too; here once more, for every other way text reaches the engine.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+# Lone surrogates (which cannot be stored as UTF-8) and noncharacters, in every plane: nothing
+# that comes in keeps them (the web's form and JSON readers, the terminal, the engine).
+_UNSTORABLE = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(chr(plane | 0xFFFE) + chr(plane | 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+    + "]"
+)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -48,10 +53,15 @@ class Invalid(ValueError):
         self.errors = errors
 
 
+def storable(text: str) -> str:
+    """Text without lone surrogates and noncharacters, so it can always be stored and shown."""
+    return _UNSTORABLE.sub("", text)
+
+
 def clean_text(raw: str) -> str:
     """NFC, Unix line ends, no control characters or bidirectional overrides, trimmed."""
     text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
-    text = _BIDI.sub("", _CONTROL.sub("", text))
+    text = _BIDI.sub("", _CONTROL.sub("", storable(text)))
     return "\n".join(line.rstrip() for line in text.split("\n")).strip()
 
 

@@ -9,13 +9,11 @@ from aiohttp import web
 
 from assistant.conversations import TooManyTries, format_code
 from assistant.dialogue.state import ROLES
+from assistant.prefs import RATES, TEXT_SIZES, clean_prefs
 from assistant.web import keys
 from assistant.web.client import set_private_cookie
 from assistant.web.context import (
     PREFS_COOKIE,
-    RATES,
-    TEXT_SIZES,
-    clean_prefs,
     clear_session,
     context,
     prefs_to_cookie,

@@ -20,10 +20,10 @@ from assistant.dialogue.state import REVIEW, State
 from assistant.dialogue.views import StepView
 from assistant.i18n import Translator
 from assistant.i18n.answers import answer_text
+from assistant.i18n.field_messages import field_message
 from assistant.web import keys
 from assistant.web.context import context, refresh, set_session
 from assistant.web.forms import BadRequest, json_form, read_json
-from assistant.web.messages import field_message
 from assistant.web.pages import respondent_from
 from assistant.web.security import CSRF_HEADER, check_csrf
 from assistant.web.steps import by_line, step_url
@@ -193,7 +193,7 @@ async def review(request: web.Request) -> web.Response:
 
 @routes.post("/api/v1/settings")
 async def settings(request: web.Request) -> web.Response:
-    from assistant.web.context import clean_prefs
+    from assistant.prefs import clean_prefs
 
     data = await _posted(request)
     ctx = await context(request)

@@ -13,39 +13,12 @@ from aiohttp import web
 
 from assistant.conversations import Loaded
 from assistant.i18n import LANGUAGES, Translator, locale_for
+from assistant.prefs import clean_prefs
 from assistant.web import keys
 from assistant.web.client import set_private_cookie
 
 SESSION_COOKIE = "oma_session"
 PREFS_COOKIE = "oma_prefs"
-TEXT_SIZES = ("normal", "large", "larger")
-CONTRASTS = ("normal", "high")
-RATES = ("slower", "normal", "faster")
-DEFAULT_PREFS: dict[str, Any] = {
-    "language": "fi",
-    "plain": False,
-    "text_size": "normal",
-    "contrast": "normal",
-    "speech_rate": "normal",
-    "autoplay": False,
-}
-
-
-def clean_prefs(raw: dict[str, Any], default_language: str = "fi") -> dict[str, Any]:
-    """Known keys with allowed values only; anything else falls back to the default."""
-    prefs = dict(DEFAULT_PREFS, language=default_language)
-    allowed: dict[str, tuple[Any, ...]] = {
-        "language": LANGUAGES,
-        "plain": (True, False),
-        "text_size": TEXT_SIZES,
-        "contrast": CONTRASTS,
-        "speech_rate": RATES,
-        "autoplay": (True, False),
-    }
-    for key, values in allowed.items():
-        if raw.get(key) in values:
-            prefs[key] = raw[key]
-    return prefs
 
 
 def prefs_to_cookie(prefs: dict[str, Any]) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from aiohttp import web
+
+from assistant.dialogue.answers import storable
 
 # The longest answer we promise to receive: then validation, which keeps the text, can tell
 # the person how long it may be. A long-text's max-length is 5,000 by default; even written
@@ -22,11 +23,6 @@ Form = dict[str, list[str]]
 # A lone surrogate (JSON's "\ud800" decodes to one) cannot be written as UTF-8: once stored it
 # broke every later page. Noncharacters are never meant for interchange. Both are dropped
 # wherever text comes in, before anything reads it.
-_UNSTORABLE = re.compile(
-    "[\ud800-\udfff\ufdd0-\ufdef"
-    + "".join(chr(plane | 0xFFFE) + chr(plane | 0xFFFF) for plane in range(0, 0x110000, 0x10000))
-    + "]"
-)
 
 
 class BadRequest(Exception):
@@ -46,11 +42,6 @@ def _charset_ok(request: web.Request) -> None:
         "us-ascii",
     ):
         raise BadRequest(415, "charset")
-
-
-def storable(text: str) -> str:
-    """Text without lone surrogates and noncharacters, so it can always be stored and shown."""
-    return _UNSTORABLE.sub("", text)
 
 
 def _storable_json(value: Any) -> Any:

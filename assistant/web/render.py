@@ -190,7 +190,8 @@ def _respond(
 
 async def error_response(request: web.Request, status: int, reason: str) -> web.Response:
     """The error page (or JSON for the API) in the person's language, if we can tell it."""
-    from assistant.web.context import DEFAULT_PREFS, context
+    from assistant.prefs import DEFAULT_PREFS
+    from assistant.web.context import context
 
     renderer = request.app[keys.RENDERER]
     try:

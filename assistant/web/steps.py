@@ -15,7 +15,7 @@ from assistant.dialogue.state import REVIEW, Entry, Respondent, State
 from assistant.dialogue.views import Shown, StepView
 from assistant.i18n import Translator
 from assistant.i18n.answers import answer_text, where
-from assistant.web.messages import field_message
+from assistant.i18n.field_messages import field_message
 
 Form = dict[str, list[str]]
 

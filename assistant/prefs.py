@@ -1,0 +1,37 @@
+"""A person's display and speech preferences: kept with their conversation (and, before there
+is one, in a cookie that holds no answers). Shared by the pages and `assistant talk`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.i18n import LANGUAGES
+
+TEXT_SIZES = ("normal", "large", "larger")
+CONTRASTS = ("normal", "high")
+RATES = ("slower", "normal", "faster")
+DEFAULT_PREFS: dict[str, Any] = {
+    "language": "fi",
+    "plain": False,
+    "text_size": "normal",
+    "contrast": "normal",
+    "speech_rate": "normal",
+    "autoplay": False,
+}
+
+
+def clean_prefs(raw: dict[str, Any], default_language: str = "fi") -> dict[str, Any]:
+    """Known keys with allowed values only; anything else falls back to the default."""
+    prefs = dict(DEFAULT_PREFS, language=default_language)
+    allowed: dict[str, tuple[Any, ...]] = {
+        "language": LANGUAGES,
+        "plain": (True, False),
+        "text_size": TEXT_SIZES,
+        "contrast": CONTRASTS,
+        "speech_rate": RATES,
+        "autoplay": (True, False),
+    }
+    for key, values in allowed.items():
+        if raw.get(key) in values:
+            prefs[key] = raw[key]
+    return prefs
