@@ -93,20 +93,21 @@ class Engine:
     def path(self, state: State) -> list[Step]:
         """The top-level steps that apply, given the answers so far, in order."""
         applies: set[str] = set()
+        voices = self._voices(state, applies, None)
         steps = []
         for step in self.dialogue.steps:
-            if self._applies(step, state, applies, None):
+            if _applies(step, voices):
                 applies.add(step.key)
                 steps.append(step)
         return steps
 
-    def _applies(self, step: Step, state: State, applies: set[str], item: Item | None) -> bool:
+    def _voices(self, state: State, applies: set[str], item: Item | None) -> tuple[Facts, ...]:
         """A step applies if its condition holds for the client's answers or for those of
         someone answering for them (each voice's gaps filled with the other's): nobody's answer
-        is ignored, so a follow-up the relative's answer opens is asked too."""
-        return step.when is None or any(
-            step.when.holds(Facts(self.dialogue, state, applies, item, v)) for v in VOICES
-        )
+        is ignored, so a follow-up the relative's answer opens is asked too. Where no question
+        has two answers, both views are the same and one is enough (most conversations)."""
+        two = any(len(by_voice) > 1 for by_voice in state.answers.values())
+        return tuple(Facts(self.dialogue, state, applies, item, v) for v in VOICES[: 1 + two])
 
     def facts(
         self,
@@ -120,8 +121,9 @@ class Engine:
         `path` when the caller has it already."""
         applies = {s.key for s in (self.path(state) if path is None else path)}
         if list_step is not None:
+            voices = self._voices(state, applies, item)
             for sub in list_step.steps:
-                if self._applies(sub, state, applies, item):
+                if _applies(sub, voices):
                     applies.add(sub.key)
         return Facts(self.dialogue, state, applies, item, voice)
 
@@ -337,6 +339,10 @@ def _at_list(state: State, list_key: str) -> None:
     state.at, state.item = list_key, None
     if list_key in state.items:
         state.items[list_key] = state.list_items(list_key)
+
+
+def _applies(step: Step, voices: tuple[Facts, ...]) -> bool:
+    return step.when is None or any(step.when.holds(facts) for facts in voices)
 
 
 def _steps_after(steps: list[Step], step: Step) -> Iterator[Step]:
