@@ -342,7 +342,8 @@ def _at_list(state: State, list_key: str) -> None:
 
 
 def _applies(step: Step, voices: tuple[Facts, ...]) -> bool:
-    return step.when is None or any(step.when.holds(facts) for facts in voices)
+    when = step.when  # on every step of every path: no generator for the usual single voice
+    return when is None or when.holds(voices[0]) or (len(voices) > 1 and when.holds(voices[1]))
 
 
 def _steps_after(steps: list[Step], step: Step) -> Iterator[Step]:
