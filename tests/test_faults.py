@@ -207,12 +207,16 @@ FIELDS = st.sampled_from(
 
 
 # Deterministic in the test run, so CI is repeatable; FUZZ_EXAMPLES=1000 explores at random.
-@settings(
+# Deterministic in the test run, so CI is repeatable; FUZZ_EXAMPLES=1000 explores at random.
+FUZZ = settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")),
     derandomize=not os.environ.get("FUZZ_EXAMPLES"),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+@FUZZ
 @given(
     path=st.sampled_from(
         [
@@ -364,12 +368,7 @@ JSON_NAME = st.one_of(
 )
 
 
-@settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")),
-    derandomize=not os.environ.get("FUZZ_EXAMPLES"),
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@FUZZ
 @given(
     path=st.sampled_from(
         [

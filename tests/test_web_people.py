@@ -7,6 +7,7 @@ import re
 import sqlite3
 
 from assistant.settings import Settings
+from tests.test_resume import saved_code
 from tests.test_web_conversation import answer, begin
 from tests.web.browser import Browser
 
@@ -74,32 +75,19 @@ async def test_starting_again_deletes_answers_nobody_could_reach(
 async def test_starting_again_keeps_answers_a_code_still_opens(
     browser: Browser, settings: Settings
 ) -> None:
-    await begin(browser)
-    await answer(browser)
-    await answer(browser, {"answer": "Aino"})
-    await browser.get("/save")
-    saved = await browser.submit(action="/save")
-    code = re.search(r"([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})", saved.text)
-    assert code
+    code, _spoken = await saved_code(browser)  # Aino's answers, with a code
     await browser.get("/")
     await browser.submit({"role": "client"}, button="Start again")
     assert conversations_in(settings) == 2
     await browser.get("/resume")
-    await browser.submit({"code": code.group(1)})
+    await browser.submit({"code": code})
     assert "Aino" in (await browser.get("/review")).text
 
 
 async def test_continuing_with_another_code_leaves_the_answers_on_this_device(
     browser: Browser, settings: Settings
 ) -> None:
-    # Someone's saved answers, with a code.
-    await begin(browser)
-    await answer(browser)
-    await answer(browser, {"answer": "Aino"})
-    await browser.get("/save")
-    saved = await browser.submit(action="/save")
-    code = re.search(r"([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})", saved.text)
-    assert code
+    code, _spoken = await saved_code(browser)  # Aino's answers, with a code
     # On the same browser, a new conversation with no code, then the first one's code.
     await browser.get("/")
     await browser.submit({"role": "client"}, button="Start again")
@@ -107,6 +95,6 @@ async def test_continuing_with_another_code_leaves_the_answers_on_this_device(
     await answer(browser, {"answer": "Bertta"})
     page = await browser.get("/resume")
     assert "Continuing with a code leaves the answers saved on this device" in page.text
-    await browser.submit({"code": code.group(1)})
+    await browser.submit({"code": code})
     assert "Aino" in (await browser.get("/review")).text
     assert conversations_in(settings) == 1  # Bertta's answers, reachable by no code, are gone
