@@ -207,7 +207,6 @@ FIELDS = st.sampled_from(
 
 
 # Deterministic in the test run, so CI is repeatable; FUZZ_EXAMPLES=1000 explores at random.
-# Deterministic in the test run, so CI is repeatable; FUZZ_EXAMPLES=1000 explores at random.
 FUZZ = settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")),
     derandomize=not os.environ.get("FUZZ_EXAMPLES"),
