@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page
 
 from assistant.settings import PROJECT_ROOT
+from tests.browser.test_keyboard import tab_to
 from tests.browser.walk import ERROR_PAGES, OTHER_PAGES, STEP_PAGES, csrf, prepare
 
 pytestmark = pytest.mark.browser
@@ -19,11 +20,29 @@ SNAPSHOTS = Path(__file__).parent / "aria"
 VNU = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
+def accessibility_tree(page: Page) -> list[tuple[str, str]]:
+    """(role, name) of every node Chromium exposes to screen readers and braille displays."""
+    session = page.context.new_cdp_session(page)
+    nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    session.detach()
+    return [
+        (node["role"]["value"], node.get("name", {}).get("value", ""))
+        for node in nodes
+        if not node.get("ignored")
+    ]
+
+
+def audio_players(page: Page) -> list[str]:
+    """The audio players as snapshot lines: the ARIA snapshot leaves them out (an <audio> has
+    no ARIA role), yet they are what a reader hears."""
+    return [f'- audio "{name}"' for role, name in accessibility_tree(page) if role == "Audio"]
+
+
 @pytest.mark.parametrize(("name", "path"), STEP_PAGES, ids=[n for n, _ in STEP_PAGES])
 def test_aria_snapshot_of_each_step_kind(page: Page, name: str, path: str) -> None:
     prepare(page, "en")  # the source language: snapshots do not move when translations do
     page.goto(path)
-    snapshot = page.locator("main").aria_snapshot()
+    snapshot = "\n".join([page.locator("main").aria_snapshot(), *audio_players(page)])
     golden = SNAPSHOTS / f"{name}.yml"
     if os.environ.get("UPDATE_GOLDEN") or not golden.exists():
         golden.parent.mkdir(exist_ok=True)
@@ -31,6 +50,24 @@ def test_aria_snapshot_of_each_step_kind(page: Page, name: str, path: str) -> No
     assert snapshot + "\n" == golden.read_text(encoding="utf-8"), (
         f"{name}: the accessibility tree changed; review and run with UPDATE_GOLDEN=1"
     )
+
+
+def test_listening_is_announced_once_and_works_by_keyboard(page: Page) -> None:
+    """ "Listen to the question" is the player's name and nothing else in the tree says it
+    (neither the visible label nor the fallback link inside <audio>); Tab reaches the player
+    and Enter plays it."""
+    prepare(page, "en")
+    page.goto("/q/liked-for")
+    said = [
+        role
+        for role, name in accessibility_tree(page)
+        # An InlineTextBox is a line of a text node, not read by itself.
+        if role != "InlineTextBox" and "Listen to the question" in name
+    ]
+    assert said == ["Audio"]
+    tab_to(page, {"tag": "audio", "id": "listen"})
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => !document.querySelector('#listen').paused", timeout=10_000)
 
 
 def test_every_page_is_valid_html(page: Page, tmp_path: Path) -> None:
