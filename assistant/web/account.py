@@ -101,7 +101,13 @@ def _setting_groups(request: web.Request, prefs: dict[str, Any]) -> list[dict[st
         {
             "name": "language",
             "legend": t.gettext("Language"),
-            "items": items("language", [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]),
+            # Each language named in itself, and marked as that language so it is read right.
+            "items": [
+                dict(item, lang=item["value"])
+                for item in items(
+                    "language", [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]
+                )
+            ],
         },
         {
             "name": "plain",
