@@ -12,8 +12,20 @@ import pytest
 from playwright.sync_api import Page
 
 from assistant.settings import PROJECT_ROOT
+from tests.browser.conftest import LiveServer
 from tests.browser.test_keyboard import tab_to
-from tests.browser.walk import ERROR_PAGES, OTHER_PAGES, STEP_PAGES, csrf, prepare
+from tests.browser.walk import (
+    CONVERSATION_PAGES,
+    ERROR_PAGES,
+    OTHER_PAGES,
+    STEP_PAGES,
+    prepare,
+    show_deleted,
+    show_errors,
+    show_refused,
+    show_saved_code,
+    visit,
+)
 
 pytestmark = pytest.mark.browser
 SNAPSHOTS = Path(__file__).parent / "aria"
@@ -70,15 +82,22 @@ def test_listening_is_announced_once_and_works_by_keyboard(page: Page) -> None:
     page.wait_for_function("() => !document.querySelector('#listen').paused", timeout=10_000)
 
 
-def test_every_page_is_valid_html(page: Page, tmp_path: Path) -> None:
+def test_every_page_is_valid_html(page: Page, server: LiveServer, tmp_path: Path) -> None:
+    """The HTML the server sends for every page type and state, and the DOM the conversation
+    mode builds, through the Nu HTML checker in one call."""
     prepare(page, "fi")
-    for name, path in STEP_PAGES + OTHER_PAGES:
-        (tmp_path / f"{name}.html").write_text(page.request.get(path).text(), encoding="utf-8")
+    pages = {name: page.request.get(path).text() for name, path in STEP_PAGES + OTHER_PAGES}
     for name, path, fields in ERROR_PAGES:
-        response = page.request.post(
-            path, form={"csrf": csrf(page.context), "action": "continue", **fields}
-        )
-        (tmp_path / f"{name}.html").write_text(response.text(), encoding="utf-8")
+        pages[name] = show_errors(page, path, fields).text()
+    pages["saved-code"] = show_saved_code(page).text()
+    for name, response in show_refused(page, server):
+        pages[name] = response.text()
+    for name, path in CONVERSATION_PAGES:
+        visit(page, name, path)
+        pages[name] = page.content()
+    pages["deleted"] = show_deleted(page).text()
+    for name, html in pages.items():
+        (tmp_path / f"{name}.html").write_text(html, encoding="utf-8")
     result = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", "--format", "json", str(tmp_path)],
         capture_output=True,
