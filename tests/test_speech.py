@@ -166,6 +166,34 @@ async def test_without_speech_the_controls_are_hidden_and_audio_is_503(client: T
     assert "Listening is not available on this service right now." in settings_page.text
 
 
+@pytest.mark.parametrize(
+    ("problem", "why"),
+    [
+        ("turned-off", "Kuuntelu on poistettu käytöstä tässä palvelussa."),
+        ("starting", "Kuuntelu on vielä käynnistymässä. Yritä uudelleen minuutin kuluttua."),
+        ("no-engine", "Ohjelma, joka lukee kysymykset ääneen, ei toimi tässä palvelussa."),
+    ],
+)
+async def test_the_settings_page_says_why_listening_is_not_available(
+    aiohttp_client, settings: Settings, tmp_path: Path, problem: str, why: str
+) -> None:  # type: ignore[no-untyped-def]
+    """In the person's language (Finnish by default) and in plain words, not the engine's."""
+    service: SpeechService | None = None  # OMA_SPEECH=0: the app has no speech service at all
+    if problem != "turned-off":
+        service = SpeechService(tmp_path / "cache", engine="assistant.speech.fakes:MissingEngine")
+        if problem == "no-engine":
+            await service.start()
+    try:
+        browser = Browser(await aiohttp_client(create_app(settings, speech=service)))
+        text = (await browser.get("/settings")).text
+        assert "Kuuntelu ei ole nyt käytettävissä tässä palvelussa." in text
+        assert why in text
+        assert "libespeak" not in text and "engine" not in text
+    finally:
+        if service is not None:
+            await service.close()
+
+
 def test_tts_voices_and_warm_build_the_whole_cache(tmp_path: Path) -> None:
     env = {"OMA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     voices = subprocess.run(

@@ -71,16 +71,20 @@ class SpeechService:
         self.synthesised = 0
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="speech")
         self.available = False
+        # Why not, for the log and the terminal (`reason`) and as a stable code that pages turn
+        # into plain words (`problem`): "starting", "no-engine", or "" while speech works.
         self.reason = "Speech has not started yet."
+        self.problem = "starting"
 
     async def start(self) -> None:
         """Start the worker; if there is no engine, say why and keep going without speech."""
         loop = asyncio.get_running_loop()
         try:
             await loop.run_in_executor(self._executor, self.worker.start)
-            self.available, self.reason = True, ""
+            self.available, self.reason, self.problem = True, "", ""
         except SpeechFailed as error:
             self.available, self.reason = False, f"No speech engine: {error}"
+            self.problem = "no-engine"
 
     def cache_path(self, text: str, voice: str, rate: int) -> Path:
         material = "\x1f".join((CACHE_VERSION, voice, str(rate), text)).encode()

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from assistant.conversations import TooManyTries, format_code
 from assistant.dialogue.state import ROLES
+from assistant.i18n import N_, Translator
 from assistant.prefs import RATES, TEXT_SIZES, clean_prefs
 from assistant.web import keys
 from assistant.web.client import set_private_cookie
@@ -98,7 +99,13 @@ def _setting_groups(request: web.Request, prefs: dict[str, Any]) -> list[dict[st
         {
             "name": "language",
             "legend": t.gettext("Language"),
-            "items": items("language", [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]),
+            # Each language named in itself, and marked as that language so it is read right.
+            "items": [
+                dict(item, lang=item["value"])
+                for item in items(
+                    "language", [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]
+                )
+            ],
         },
         {
             "name": "plain",
@@ -159,15 +166,32 @@ def _setting_groups(request: web.Request, prefs: dict[str, Any]) -> list[dict[st
     return groups
 
 
+# Why listening is not available, in plain words: the speech service's problem code, or None
+# when the service has speech turned off (OMA_SPEECH=0).
+SPEECH_PROBLEMS = {
+    None: N_("Listening is turned off on this service."),
+    "starting": N_("Listening is still starting. Try again in a minute."),
+    "no-engine": N_(
+        "The program that reads the questions aloud does not work on this service. "
+        "The people who run the service can fix it."
+    ),
+}
+
+
+def speech_reason(speech: Any, t: Translator) -> str:
+    """Empty while speech works; else that it does not, and why."""
+    if speech is not None and speech.available:
+        return ""
+    why = SPEECH_PROBLEMS.get(
+        None if speech is None else speech.problem, SPEECH_PROBLEMS["no-engine"]
+    )
+    return t.gettext("Listening is not available on this service right now.") + " " + t.gettext(why)
+
+
 @routes.get("/settings")
 async def settings_page(request: web.Request) -> web.Response:
     ctx = await context(request)
-    speech = request.app.get(keys.SPEECH)
-    reason = (
-        ctx.translator.gettext("Listening is not available on this service right now.")
-        if not (speech and speech.available)
-        else ""
-    )
+    reason = speech_reason(request.app.get(keys.SPEECH), ctx.translator)
     return await render(
         request,
         "settings.html",

@@ -19,7 +19,7 @@ from assistant.dialogue.model import Kind
 from assistant.dialogue.state import REVIEW, State
 from assistant.dialogue.views import StepView
 from assistant.i18n import Translator
-from assistant.i18n.answers import answer_text
+from assistant.i18n.answers import answer_text, where
 from assistant.i18n.field_messages import field_message
 from assistant.web import keys
 from assistant.web.context import context, refresh, set_session
@@ -101,6 +101,7 @@ def _view_json(view: StepView, t: Translator) -> dict[str, Any]:
             "number": view.progress.number,
             "total": view.progress.total,
             "section": t.pgettext(f"section:{section.id}", section.title),
+            "text": where(view.progress, t),  # "About me, question 4 of about 33"
         },
         "max_length": step.max_length if step.kind.is_text else None,
     }

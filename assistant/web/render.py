@@ -45,6 +45,7 @@ CONVERSATION_WORDS = {
     "problem": N_("There is a problem"),
     "failed": N_("Your answer was NOT saved. Try again."),
     "nothing": N_("You have not answered anything yet."),
+    "failed_to_load": N_("Your answers cannot be shown right now. Try again."),
     "your_answer": N_("Your answer"),
     "add_prompt_items": N_("Added so far:"),
 }

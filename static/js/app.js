@@ -64,7 +64,7 @@
   });
   if (sessionStorage.getItem(MODE) === "conversation") start();
 
-  let transcript, live, inputArea, current;
+  let transcript, live, inputArea, plainLink, current;
 
   function say(sender, words, extra) {
     const item = el("li", { class: "message message-" + (sender === texts.you ? "person" : "assistant") },
@@ -78,14 +78,27 @@
     window.setTimeout(() => { live.textContent = words; }, 50); // a change, so it is read
   }
 
+  // The assistant's answer to a command: a lasting message in the transcript (a braille display
+  // drops live-region announcements, so nothing may live only there), announced once by itself.
+  // Focus stays on the command the person pressed, so pressing it again or going back to the
+  // answer works the same each time.
+  function reply(words, extra) {
+    say(texts.assistant, words, extra);
+    announce([words, ...(extra ? [...extra.children].map((c) => c.textContent) : [])].join(". "));
+  }
+
   async function start() {
-    const { status, data } = await api("GET", "/api/v1/step");
+    // The conversation goes on from the step this page shows (/q/team.name?item=i1 becomes
+    // /api/v1/steps/team.name?item=i1), returning to "check your answers" if the page would.
+    const here = new URL(stepForm.getAttribute("action"), location.href);
+    if (stepForm.querySelector("input[name=return]")) here.searchParams.set("return", "review");
+    const { status, data } = await api("GET", here.pathname.replace(/^\/q\//, "/api/v1/steps/") + here.search);
     if (status !== 200) return; // no conversation: the page stays as it is
     main.replaceChildren();
-    const plain = el("a", { href: data.url, class: "mode-plain", text: texts.plain });
-    plain.addEventListener("click", () => sessionStorage.removeItem(MODE));
+    plainLink = el("a", { href: data.url, class: "mode-plain", text: texts.plain });
+    plainLink.addEventListener("click", () => sessionStorage.removeItem(MODE));
     main.append(
-      el("p", { class: "mode-switch" }, plain),
+      el("p", { class: "mode-switch" }, plainLink),
       el("h1", { id: "question", tabindex: "-1", text: texts.conversation }),
     );
     transcript = el("ol", { class: "transcript", "aria-label": texts.conversation });
@@ -104,44 +117,39 @@
   }
 
   function promptWords(step) {
-    return [step.prompt, step.hint].filter(Boolean).join(" ");
+    return [step.prompt, step.hint, step.text].filter(Boolean).join("\n\n");
   }
 
   function show(step) {
     if (step.review) { window.location.assign("/review"); return; }
     current = step;
-    const words = [step.prompt, step.hint, step.text].filter(Boolean).join("\n\n");
+    plainLink.href = step.url; // the plain page of the question now asked
     const items = step.items && step.items.length
       ? el("ul", {}, ...step.items.map((i) => el("li", { text: i.title }))) : null;
-    say(texts.assistant, words, items);
+    say(texts.assistant, promptWords(step), items);
     announce(step.prompt);
     renderInput(step);
     if (autoplay) new Audio(audioFor(step)).play().catch(() => {});
   }
 
   function repeat() {
-    if (!current) return;
-    announce(promptWords(current));
-    const first = inputArea.querySelector("input, textarea, button");
-    if (first) first.focus();
+    reply(promptWords(current));
   }
 
   function where() {
-    const p = current.progress;
-    const words = p.number ? p.section + ": " + p.number + " / " + p.total : p.section;
-    say(texts.assistant, words);
-    announce(words);
+    reply(current.progress.text); // "About me, question 4 of about 33", as the page's caption
   }
 
   async function answered() {
-    const { data } = await api("GET", "/api/v1/review");
-    const rows = (data.rows || []).filter((r) => r.answers.length || (r.items && r.items.length));
+    const { status, data } = await api("GET", "/api/v1/review");
+    if (status !== 200) { reply(texts.failed_to_load); return; }
+    const rows = data.rows.filter((r) => r.answers.length || (r.items && r.items.length));
     const list = el("ul", {}, ...rows.map((r) => el("li", {
       text: r.question + " " + (r.items && r.items.length ? r.items.map((i) => i.title).join(", ")
         : r.answers.map((a) => a.text).join(" / ")),
     })));
-    say(texts.assistant, rows.length ? texts.answered : texts.nothing, rows.length ? list : null);
-    announce(rows.length ? texts.answered : texts.nothing);
+    if (rows.length) reply(texts.answered, list);
+    else reply(texts.nothing);
   }
 
   function field(type, name, value, label, checked) {
@@ -210,6 +218,8 @@
   async function send(form, action) {
     const body = { action };
     if (current.position.item) body.item = current.position.item;
+    // Changing an answer from "check your answers" leads back there, as the plain page does.
+    if (new URL(current.url, location.href).searchParams.get("return") === "review") body.return = "review";
     for (const [name, value] of new FormData(form)) {
       if (name === "answer" && current.kind === "multiple-choice") (body.answer = body.answer || []).push(value);
       else body[name] = value;

@@ -12,6 +12,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from aiohttp import web
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from assistant.app import create_app
+from assistant.conversations import utc_now
 from assistant.settings import PROJECT_ROOT, Settings
 
 CHROMIUM = os.environ.get("OMA_CHROMIUM", "/usr/bin/chromium")
@@ -33,6 +35,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 class LiveServer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.hours_ahead = 0  # the server's clock runs ahead of the real one: see next_hour
         self.loop = asyncio.new_event_loop()
         self.ready = threading.Event()
         self.url = ""
@@ -40,7 +43,7 @@ class LiveServer:
 
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
-        runner = web.AppRunner(create_app(self.settings))
+        runner = web.AppRunner(create_app(self.settings, clock=self.now))
         self.loop.run_until_complete(runner.setup())
         site = web.TCPSite(runner, "127.0.0.1", 0)
         self.loop.run_until_complete(site.start())
@@ -50,6 +53,14 @@ class LiveServer:
         self.ready.set()
         self.loop.run_forever()
         self.loop.run_until_complete(runner.cleanup())
+
+    def now(self) -> datetime:
+        return utc_now() + timedelta(hours=self.hours_ahead)
+
+    def next_hour(self) -> None:
+        """Move the server's clock on an hour, so hourly limits (resume-code tries, which the
+        tests use up to show the "too many tries" page) start again for the next test."""
+        self.hours_ahead += 1
 
     def start(self) -> None:
         self.thread.start()
@@ -118,6 +129,9 @@ def page(context: BrowserContext, server: LiveServer) -> Iterator[Page]:
 # Rules whose result depends on layout and colour, not only on the DOM: at another width the
 # DOM is the same, so only these need to run again.
 LAYOUT_RULES = ["color-contrast", "target-size", "scrollable-region-focusable"]
+# The same for a colour theme (high contrast, the dark scheme), which changes nothing but
+# colours: on the same DOM in another theme only these can find anything new.
+THEME_RULES = [*LAYOUT_RULES, "link-in-text-block"]
 
 
 @pytest.fixture
@@ -135,8 +149,14 @@ def axe(
     those rules; `enhanced_contrast` adds the 7:1 rule of WCAG 1.4.6 (AAA)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))
-    run_only = {"type": "rule", "values": only} if only else {"type": "tag", "values": WCAG_TAGS}
-    rules = {"color-contrast-enhanced": {"enabled": True}} if enhanced_contrast else {}
+    enhanced = ["color-contrast-enhanced"] if enhanced_contrast else []
+    # With a list of rules, axe runs those alone: the 7:1 rule must be in the list to run.
+    run_only = (
+        {"type": "rule", "values": [*only, *enhanced]}
+        if only
+        else {"type": "tag", "values": WCAG_TAGS}
+    )
+    rules = {rule: {"enabled": True} for rule in enhanced}
     result = page.evaluate(
         "async (options) => (await axe.run(document, {...options, resultTypes: ['violations']})).violations",
         {"runOnly": run_only, "rules": rules},

@@ -5,45 +5,70 @@ spacing and real audio."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import LAYOUT_RULES, add_css, axe, save
-from tests.browser.walk import ERROR_PAGES, OTHER_PAGES, STEP_PAGES, prepare, show_errors
+from tests.browser.conftest import LAYOUT_RULES, THEME_RULES, LiveServer, add_css, axe, save
+from tests.browser.walk import (
+    CONVERSATION_PAGES,
+    ERROR_PAGES,
+    OTHER_PAGES,
+    STEP_PAGES,
+    prepare,
+    show_deleted,
+    show_errors,
+    show_refused,
+    show_saved_code,
+    submit,
+    visit,
+)
 
 pytestmark = pytest.mark.browser
 SCREENSHOT_VARIANTS = {"fi-normal", "fi-high", "fi-dark-normal", "fi-dark-high"}
 VARIANTS = [("fi", False), ("fi", True), ("sv", False), ("sv", True), ("en", False), ("en", True)]
 
 
-def check_every_page_type(page: Page, variant: str, enhanced_contrast: bool) -> None:
-    """axe on every page type and error state at desktop width, then at 320 px, where the page
-    must not scroll sideways. The DOM is the same at both widths, so at 320 px only the rules
-    that depend on layout run again. Some variants keep screenshots for a person to look at."""
+def check_every_page_type(
+    page: Page, server: LiveServer, variant: str, enhanced_contrast: bool, theme: bool = False
+) -> None:
+    """axe on every page type and error state, the conversation mode included, at desktop width
+    and at 320 px, where the page must not scroll sideways. The DOM is the same at both widths,
+    so at the second width only the rules that depend on layout run again; in a colour `theme`
+    (high contrast, dark) only the rules that depend on colour and layout run at all, as every
+    other rule has run on the same DOM in the normal colours of the same language. Some variants
+    keep screenshots for a person to look at. The conversation is deleted at the end."""
     problems = {}
     screenshots = variant in SCREENSHOT_VARIANTS
 
     def check(name: str) -> None:
-        page.set_viewport_size({"width": 1280, "height": 900})
-        problems[name] = axe(page, enhanced_contrast=enhanced_contrast)
-        if screenshots:
-            save(page, f"{name}-1280" if variant == "fi-normal" else f"{variant}/{name}")
-        page.set_viewport_size({"width": 320, "height": 900})
-        problems[f"{name}@320"] = axe(page, only=LAYOUT_RULES, enhanced_contrast=enhanced_contrast)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 320, (
-            f"{name} scrolls sideways at 320 px"
-        )
-        if screenshots and variant == "fi-normal":
-            save(page, f"{name}-320")
+        # Every rule at the width the page opened in, then the layout rules at the other: one
+        # resize a page.
+        first = (page.viewport_size or {"width": 1280})["width"]
+        for width in (first, 320 if first == 1280 else 1280):
+            if width != first:
+                page.set_viewport_size({"width": width, "height": 900})
+            rules = LAYOUT_RULES if width != first else (THEME_RULES if theme else None)
+            problems[f"{name}@{width}"] = axe(page, only=rules, enhanced_contrast=enhanced_contrast)
+            if width == 320:
+                assert page.evaluate("document.documentElement.scrollWidth") <= 320, (
+                    f"{name} scrolls sideways at 320 px"
+                )
+            if screenshots and width == 1280:
+                save(page, f"{name}-1280" if variant == "fi-normal" else f"{variant}/{name}")
+            elif screenshots and variant == "fi-normal":
+                save(page, f"{name}-320")
 
-    for name, path in STEP_PAGES + OTHER_PAGES:
-        page.goto(path)
+    for name, path in STEP_PAGES + OTHER_PAGES + CONVERSATION_PAGES:
+        visit(page, name, path)
         check(name)
     for name, path, fields in ERROR_PAGES:
         show_errors(page, path, fields)
         check(name)
-    page.goto("/save")
-    page.locator("form[action='/save'] button").click()
+    show_saved_code(page)
     check("saved-code")
+    for name, _response in show_refused(page, server):
+        check(name)
+    show_deleted(page)
+    check("deleted")
     assert {k: v for k, v in problems.items() if v} == {}
 
 
@@ -52,23 +77,28 @@ def check_every_page_type(page: Page, variant: str, enhanced_contrast: bool) -> 
     ("language", "plain"), VARIANTS, ids=["fi", "fi@selko", "sv", "sv@lattlast", "en", "en@easy"]
 )
 def test_every_page_type_has_no_axe_violations(
-    axe_page: Page, language: str, plain: bool, contrast: str
+    axe_page: Page, server: LiveServer, language: str, plain: bool, contrast: str
 ) -> None:
     """The high-contrast theme must also reach 7:1 (WCAG 1.4.6, axe's color-contrast-enhanced)."""
     prepare(axe_page, language, plain, contrast)
     variant = f"{language}{'-plain' if plain else ''}-{contrast}"
-    check_every_page_type(axe_page, variant, enhanced_contrast=contrast == "high")
+    high = contrast == "high"
+    check_every_page_type(axe_page, server, variant, enhanced_contrast=high, theme=high)
 
 
 @pytest.mark.parametrize("contrast", ["normal", "high"])
-def test_a_dark_colour_scheme_has_no_axe_violations(axe_page: Page, contrast: str) -> None:
+def test_a_dark_colour_scheme_has_no_axe_violations(
+    axe_page: Page, server: LiveServer, contrast: str
+) -> None:
     """prefers-color-scheme: dark gives dark colours; high contrast stays 7:1 under it."""
     axe_page.emulate_media(color_scheme="dark")
     prepare(axe_page, "fi", False, contrast)
     axe_page.goto("/")
     background = axe_page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background == ("rgb(255, 255, 255)" if contrast == "high" else "rgb(22, 23, 24)")
-    check_every_page_type(axe_page, f"fi-dark-{contrast}", enhanced_contrast=contrast == "high")
+    check_every_page_type(
+        axe_page, server, f"fi-dark-{contrast}", enhanced_contrast=contrast == "high", theme=True
+    )
 
 
 def test_text_at_200_percent_and_wcag_text_spacing_lose_nothing(page: Page) -> None:
@@ -97,13 +127,33 @@ def test_text_at_200_percent_and_wcag_text_spacing_lose_nothing(page: Page) -> N
 
 
 def test_high_contrast_and_text_size_persist_for_the_conversation(
-    context: BrowserContext, page: Page
+    browser: Browser, server: LiveServer, page: Page
 ) -> None:
-    prepare(page, contrast="high")
-    page.goto("/q/liked-for")
-    assert "contrast-high" in (page.locator("html").get_attribute("class") or "")
-    page.goto("/review")
-    assert "contrast-high" in (page.locator("html").get_attribute("class") or "")
+    """Chosen once, both hold on every page, in the conversation mode, and on another device
+    that continues with the code: the page's classes, and text really at 150 %."""
+
+    def assert_kept(page: Page, where: str) -> None:
+        classes = (page.locator("html").get_attribute("class") or "").split()
+        assert {"contrast-high", "text-larger"} <= set(classes), f"{where}: {classes}"
+        size = page.evaluate("getComputedStyle(document.querySelector('main')).fontSize")
+        assert size == "28.5px", f"{where}: text is {size}, not 150 % of 19 px"
+
+    prepare(page, contrast="high", text_size="larger")
+    pages = [("step", "/q/liked-for"), ("review", "/review"), ("draft", "/draft")]
+    for name, path in [*pages, ("settings", "/settings"), *CONVERSATION_PAGES]:
+        visit(page, name, path)
+        assert_kept(page, name)
+    show_saved_code(page)
+    code = page.locator(".resume-code").inner_text()
+    other = browser.new_context(base_url=server.url, locale="fi-FI")
+    elsewhere = other.new_page()
+    try:
+        elsewhere.goto("/resume")
+        elsewhere.locator("#code").fill(code)
+        submit(elsewhere)
+        assert_kept(elsewhere, "after continuing with the code")
+    finally:
+        other.close()
 
 
 def test_listen_control_plays_real_speech_when_asked(page: Page) -> None:

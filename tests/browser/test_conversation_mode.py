@@ -8,6 +8,7 @@ from playwright.sync_api import Page
 
 from tests.browser.conftest import axe, save
 from tests.browser.test_keyboard import focused, tab_to
+from tests.browser.walk import prepare
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +38,9 @@ def test_conversation_mode_by_keyboard(page: Page) -> None:
                 page.keyboard.press("Enter")
             assert refused.value.status == 422
             # The script writes the message after the response arrives: wait for it.
-            page.wait_for_function("document.querySelector('#c-errors').textContent !== ''")
+            # A function, not an expression: Playwright evaluates an expression again on every
+            # poll, which our CSP (no 'unsafe-eval') refuses once the first check is false.
+            page.wait_for_function("() => document.querySelector('#c-errors').textContent !== ''")
             assert page.locator("#c-errors").inner_text().split(" ")[0] in (
                 "Error:",
                 "Virhe:",
@@ -68,15 +71,62 @@ def test_conversation_mode_by_keyboard(page: Page) -> None:
         assert sent.value.status == 200, (
             f"step {steps}: {sent.value.status} {page.locator('#c-errors').inner_text()}"
         )
-        page.wait_for_function(
-            "(n) => document.querySelectorAll('ol.transcript > li').length > n || location.pathname === '/review'",
+        shown = page.wait_for_function(
+            """(n) => location.pathname === '/review' ? 'review'
+                     : document.querySelectorAll('ol.transcript > li').length > n && 'next'""",
             arg=count,
-        )
-        if "/review" in page.url:
+        ).json_value()
+        if shown == "review":  # the script went on to the check-answers page
             break
+        # "Show as a page" leads to the plain page of the question now asked.
+        assert page.locator("a.mode-plain").get_attribute("href") == sent.value.json()["url"]
         messages = page.locator("ol.transcript > li")
         last = messages.last
         assert last.locator(".sender").inner_text().strip() != ""  # the sender is named in text
         assert page.locator("[aria-live=polite]").count() == 1
     page.wait_for_url("**/review")
     assert "Vastaus" in page.content()
+
+
+def test_repeat_where_and_answered_stay_in_the_transcript(page: Page) -> None:
+    """A braille display drops live-region announcements: each command's answer must be a
+    lasting message, its sender named in text, announced once by itself, and focus must stay
+    on the command the person pressed."""
+    prepare(page)
+    page.goto("/q/lives-with")
+    question = page.locator("h1").inner_text()
+    caption = page.locator("#caption").inner_text()  # "My everyday life, question 7 of about 34"
+    tab_to(page, {"cls": "button button-secondary mode-toggle"}, backwards=True)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("ol.transcript > li")
+    messages = page.locator("ol.transcript > li")
+    assert messages.first.locator(".words").inner_text().startswith(question)  # this page's step
+    live = page.locator("[aria-live=polite]")
+    expected = {
+        "Toista kysymys": question,
+        "Missä olen?": caption,
+        "Mihin olen vastannut?": "Mihin olen vastannut?",
+    }
+    for command, words in expected.items():
+        count = messages.count()
+        tab_to(page, {"tag": "button", "text": command})
+        page.keyboard.press("Enter")
+        messages.nth(count).wait_for(timeout=5000)
+        assert messages.count() == count + 1
+        new = messages.nth(count)
+        assert new.locator(".sender").inner_text() == "Oma ääni:"
+        assert new.locator(".words").inner_text().startswith(words)
+        # The live region says the new message only, never the history before it.
+        page.wait_for_function(
+            "(words) => document.querySelector('[aria-live=polite]').textContent.startsWith(words)",
+            arg=words,
+        )
+        assert page.locator("[aria-live=polite]").count() == 1
+        assert messages.first.inner_text() not in live.inner_text() or command == "Toista kysymys"
+        assert focused(page)["text"] == command, f"focus moved away from {command}: {focused(page)}"
+    answered = messages.last.inner_text()
+    assert "Huumorintajuni <script>alert(1)</script>" in answered and "Anna" in answered
+    assert "Huumorintajuni" in live.inner_text()  # the answers are read with the message
+    # From the commands, Shift+Tab goes back to the answer's buttons and fields.
+    tab_to(page, {"type": "radio"}, backwards=True)
+    assert page.evaluate("document.activeElement.closest('.conversation-input') !== null")

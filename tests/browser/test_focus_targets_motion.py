@@ -14,12 +14,26 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page
 
-from tests.browser.walk import ERROR_PAGES, STEP_PAGES, prepare, show_errors
+from tests.browser.walk import (
+    CONVERSATION_PAGES,
+    ERROR_PAGES,
+    STEP_PAGES,
+    prepare,
+    show_errors,
+    visit,
+)
 
 pytestmark = pytest.mark.browser
 MAX_TABS = 60
-# One of each component; the header, body and footer give each its own background.
-PAGES = [*STEP_PAGES, ("start", "/"), ("review", "/review"), ("settings", "/settings")]
+# One of each component, the conversation mode's included; the header, body and footer give
+# each its own background.
+PAGES = [
+    *STEP_PAGES,
+    ("start", "/"),
+    ("review", "/review"),
+    ("settings", "/settings"),
+    *CONVERSATION_PAGES,
+]
 MARGIN = 8  # px around the component: an outline or a shadow may sit outside its box
 
 # The focused element: where it is, what it is, and whether it is a link inside running text
@@ -106,8 +120,8 @@ def test_focus_is_visible_at_3_to_1_on_every_component(page: Page, scheme: str) 
         if changed < needed:
             weak.append(f"{element['key']} '{element['name']}' {changed}/{needed} px")
 
-    for _name, path in PAGES:
-        page.goto(path)
+    for name, path in PAGES:
+        visit(page, name, path)
         tab_through(page, measure)
     show_errors(page, *ERROR_PAGES[0][1:])
     tab_through(page, measure)
@@ -129,7 +143,7 @@ def test_every_target_is_at_least_24_px_and_drawn_controls_44(page: Page) -> Non
     prepare(page)
     small = []
     for name, path in PAGES:
-        page.goto(path)
+        visit(page, name, path)
         small += [f"{name}: {p}" for element in tab_through(page) for p in target_problems(element)]
     assert small == []
 
@@ -141,7 +155,7 @@ def test_nothing_moves(page: Page, motion: str) -> None:
     page.emulate_media(reduced_motion=motion)  # type: ignore[arg-type]
     prepare(page)
     for name, path in PAGES:
-        page.goto(path)
+        visit(page, name, path)
         tab_through(page)  # focus styles are where motion usually hides
         assert page.evaluate("document.getAnimations().length") == 0, f"{name} animates"
         if motion == "reduce":

@@ -16,7 +16,8 @@ def focused(page: Page) -> dict[str, str]:
     return page.evaluate(
         """() => { const e = document.activeElement;
                    return {tag: e.tagName.toLowerCase(), id: e.id || '', type: e.type || '', name: e.name || '',
-                           value: e.value || '', href: e.getAttribute('href') || '', cls: e.className || ''}; }"""
+                           value: e.value || '', href: e.getAttribute('href') || '', cls: e.className || '',
+                           text: e.tagName === 'BUTTON' ? e.textContent.trim() : ''}; }"""
     )
 
 

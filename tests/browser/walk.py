@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import Any
 
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page, Response
+
+from assistant.web.forms import MAX_BODY
+from tests.browser.conftest import LiveServer
 
 # (name, path) of every page reached by GET once the conversation below exists.
 STEP_PAGES = [
@@ -26,12 +31,24 @@ OTHER_PAGES = [
     ("resume", "/resume"),
     ("settings", "/settings"),
     ("respondent", "/respondent"),
-    ("draft", "/draft"),
+    ("draft-fi", "/draft?lang=fi"),
+    ("draft-sv", "/draft?lang=sv"),
+    ("draft-en", "/draft?lang=en"),
     ("delete", "/delete"),
     ("remove-item", "/q/team/remove?item=i1"),
     ("privacy", "/privacy"),
     ("not-found", "/no-such-page"),
 ]
+# (name, path) of the conversation mode, opened from a step page: checkboxes with "something
+# else", a date, radios under a list of people, a text box. On the last one the person has sent
+# an empty answer and used each command, so the transcript holds every kind of message.
+CONVERSATION_PAGES = [
+    ("conversation-multiple-choice", "/q/matters"),
+    ("conversation-date", "/q/meeting-date"),
+    ("conversation-list", "/q/team"),
+    ("conversation-commands", "/q/liked-for"),
+]
+COMMANDS = ["repeat", "where", "answered"]  # the conversation words of the three commands
 # (name, path, what to submit) that show an error state.
 ERROR_PAGES = [
     ("error-text", "/q/liked-for", {"answer": ""}),
@@ -53,7 +70,11 @@ def post(page: Page, path: str, form: dict[str, str]) -> None:
 
 
 def prepare(
-    page: Page, language: str = "fi", plain: bool = False, contrast: str = "normal"
+    page: Page,
+    language: str = "fi",
+    plain: bool = False,
+    contrast: str = "normal",
+    text_size: str = "normal",
 ) -> None:
     """A conversation with answers on every branch used by the page list, and settings."""
     page.goto("/")
@@ -65,7 +86,7 @@ def prepare(
             "language": language,
             "plain": "true" if plain else "false",
             "contrast": contrast,
-            "text_size": "normal",
+            "text_size": text_size,
             "next": "/",
         },
     )
@@ -75,7 +96,16 @@ def prepare(
     post(page, "/q/liked-for", {"answer": "Huumorintajuni <script>alert(1)</script>"})
 
 
-def show_errors(page: Page, path: str, fields: dict[str, str]) -> None:
+def submit(page: Page) -> Response:
+    """Press the first button of the page's form, as Enter would, and wait for what it shows."""
+    with page.expect_navigation() as navigation:
+        page.locator("main form [type=submit]").first.click()
+    response = navigation.value
+    assert response is not None
+    return response
+
+
+def show_errors(page: Page, path: str, fields: dict[str, str]) -> Response:
     """Fill in the form like a person and press Continue, to reach the error state."""
     page.goto(path)
     for name, value in fields.items():
@@ -84,7 +114,74 @@ def show_errors(page: Page, path: str, fields: dict[str, str]) -> None:
             page.locator(f"[name={name}][value={value}]").check()
         else:
             target.fill(value)
-    page.locator("button[name=action][value=continue]").click()
-    page.wait_for_load_state()
+    response = submit(page)
     assert re.match(r"(Error|Virhe|Fel):", page.title()), page.title()
     assert page.locator(".error-summary").count() == 1, f"{path}: no error summary: {page.title()}"
+    return response
+
+
+def conversation_words(page: Page) -> dict[str, Any]:
+    """The conversation mode's words in the page's language, as the script gets them."""
+    words: dict[str, Any] = page.evaluate(
+        "JSON.parse(document.getElementById('oma-texts').textContent)"
+    )
+    return words
+
+
+def visit(page: Page, name: str, path: str) -> None:
+    """Open a page type as a person would: a plain page by its address, the conversation mode
+    from its step's page with "Show as a conversation"."""
+    page.goto(path)
+    if not name.startswith("conversation-"):
+        return
+    page.locator(".mode-toggle").click()
+    page.wait_for_selector("ol.transcript > li")
+    page.evaluate("sessionStorage.removeItem('oma-mode')")  # the next address opens as a page
+    if name == "conversation-commands":
+        messages = page.locator("ol.transcript > li")
+        with page.expect_response(lambda r: "/api/v1/steps/" in r.url):
+            page.locator(".conversation-form button[value=continue]").click()  # nothing typed
+        page.wait_for_function("() => document.querySelector('#c-errors').textContent !== ''")
+        words = conversation_words(page)
+        for command in COMMANDS:
+            count = messages.count()
+            page.get_by_role("button", name=words[command], exact=True).click()
+            messages.nth(count).wait_for()
+
+
+def show_saved_code(page: Page) -> Response:
+    page.goto("/save")
+    return submit(page)
+
+
+def show_refused(page: Page, server: LiveServer) -> Iterator[tuple[str, Response]]:
+    """The resume page's error, then each page that refuses a request (403, 413, 429), reached
+    through the real resume form; each is yielded while the browser shows it."""
+
+    def send_code(code: str) -> Response:
+        page.goto("/resume")
+        page.locator("#code").evaluate("(field, code) => { field.value = code; }", code)
+        return submit(page)
+
+    yield "error-resume", send_code("AAAA-BBBB-CCCC")
+    page.goto("/resume")
+    page.locator("main input[name=csrf]").evaluate("(field) => { field.value = 'expired'; }")
+    expired = submit(page)
+    assert expired.status == 403
+    yield "error-403", expired
+    too_large = send_code("A" * (MAX_BODY + 1))  # over the body limit
+    assert too_large.status == 413
+    yield "error-413", too_large
+    limit = server.settings.resume_attempts_per_address
+    for _ in range(limit):
+        page.request.post("/resume", form={"csrf": csrf(page.context), "code": "AAAA-BBBB-CCCC"})
+    too_many = send_code("AAAA-BBBB-CCCC")
+    assert too_many.status == 429
+    server.next_hour()  # the next test may try codes again
+    yield "error-429", too_many
+
+
+def show_deleted(page: Page) -> Response:
+    """Delete the conversation: after this page there is nothing left to visit."""
+    page.goto("/delete")
+    return submit(page)
