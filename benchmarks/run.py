@@ -247,7 +247,7 @@ async def speech_and_weight(folder: Path) -> list[str]:
         token = next(c.value for c in session.cookie_jar if c.key == "oma_csrf")
         async with session.post(server.url + "/start", data={"csrf": token}) as response:
             await response.read()
-        audio = server.url + "/audio/q/liked-for.ogg?part=question"
+        audio = server.url + "/audio/q/liked-for.mp3?part=question"
         cached = []
         for _ in range(50):
             started = time.perf_counter()
@@ -272,7 +272,7 @@ async def speech_and_weight(folder: Path) -> list[str]:
         async def synthesise() -> None:
             for n in range(40):
                 async with session.get(
-                    server.url + f"/audio/q/team.name.ogg?part=question&n={n}"
+                    server.url + f"/audio/q/team.name.mp3?part=question&n={n}"
                 ) as response:
                     await response.read()
 

@@ -24,8 +24,13 @@ FAKE = "assistant.speech.fakes:SineEngine"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def seconds(ogg: bytes) -> float:
-    data, rate = soundfile.read(io.BytesIO(ogg))
+def is_mp3(data: bytes) -> bool:
+    """An ID3 tag or an MPEG audio frame's sync word."""
+    return data[:3] == b"ID3" or (data[0] == 0xFF and data[1] & 0xE0 == 0xE0)
+
+
+def seconds(mp3: bytes) -> float:
+    data, rate = soundfile.read(io.BytesIO(mp3))
     return len(data) / rate
 
 
@@ -56,7 +61,7 @@ async def fake(tmp_path: Path) -> AsyncIterator[SpeechService]:
 )
 async def test_real_speech_decodes_and_lasts(real: SpeechService, locale: str, text: str) -> None:
     audio = await real.audio(text, locale)
-    assert audio.media_type == "audio/ogg" and audio.data[:4] == b"OggS"
+    assert audio.media_type == "audio/mpeg" and is_mp3(audio.data)
     assert seconds(audio.data) > 0.5
 
 
@@ -121,7 +126,7 @@ async def test_a_crashing_engine_takes_down_only_the_worker(fake: SpeechService)
 async def test_garbage_is_never_served_or_cached(fake: SpeechService, tmp_path: Path) -> None:
     with pytest.raises(SpeechFailed):
         await fake.audio("garbage please", "fi")
-    assert not list((tmp_path / "cache").rglob("*.ogg"))
+    assert not list((tmp_path / "cache").rglob("*.mp3"))
     assert seconds((await fake.audio("good again", "fi")).data) > 0.5
 
 
@@ -149,10 +154,10 @@ async def test_pages_offer_listening_and_the_audio_route_serves_it(
     await answer(browser)
     page = browser.page
     assert page and "Listen to the question" in page.text and 'preload="none"' in page.html
-    response = await browser.client.get("/audio/q/name.ogg?part=question")
-    assert response.status == 200 and response.content_type == "audio/ogg"
+    response = await browser.client.get("/audio/q/name.mp3?part=question")
+    assert response.status == 200 and response.content_type == "audio/mpeg"
     assert seconds(await response.read()) > 0.5
-    assert (await browser.client.get("/audio/q/name.ogg?part=help")).status == 404
+    assert (await browser.client.get("/audio/q/name.mp3?part=help")).status == 404
 
 
 async def test_without_speech_the_controls_are_hidden_and_audio_is_503(client: TestClient) -> None:
@@ -160,7 +165,7 @@ async def test_without_speech_the_controls_are_hidden_and_audio_is_503(client: T
     await begin(browser)
     await answer(browser)
     assert browser.page and "Listen to the question" not in browser.page.text
-    response = await client.get("/audio/q/name.ogg")
+    response = await client.get("/audio/q/name.mp3")
     assert response.status == 503 and "Listening is not available" in await response.text()
     settings_page = await browser.get("/settings")
     assert "Listening is not available on this service right now." in settings_page.text
@@ -232,7 +237,7 @@ async def test_an_information_step_is_read_with_its_paragraphs(
 ) -> None:  # type: ignore[no-untyped-def]
     browser = Browser(await aiohttp_client(create_app(settings, speech=real)))
     await begin(browser)  # at "Before we start": a heading and two short paragraphs
-    response = await browser.client.get("/audio/q/welcome.ogg?part=question")
+    response = await browser.client.get("/audio/q/welcome.mp3?part=question")
     assert response.status == 200
     # The heading alone ("Before we start.") lasts about a second; with the paragraphs, more.
     assert seconds(await response.read()) > 3.0
@@ -247,10 +252,29 @@ async def test_pages_keep_working_while_the_engine_crashes(
     await answer(browser, {"answer": "please crash"})  # a name the fake engine dies on
     await answer(browser, {"answer": "Listening"})
     await answer(browser, {"answer": "yes"})  # "Where do you work or study, please crash?"
-    spoken = await browser.client.get("/audio/q/work-place.ogg?part=question")
+    spoken = await browser.client.get("/audio/q/work-place.mp3?part=question")
     assert spoken.status == 503 and "Listening is not available" in await spoken.text()
     await answer(browser, {"answer": "The library"})  # the pages never noticed
     assert browser.page and browser.page.heading.endswith("How do you get around?")
-    restarted = await browser.client.get("/audio/q/moving.ogg?part=question")
+    restarted = await browser.client.get("/audio/q/moving.mp3?part=question")
     assert restarted.status == 200 and seconds(await restarted.read()) > 0.5
     assert fake.worker.restarts >= 1
+
+
+async def test_a_person_hears_their_own_answer_only_when_they_ask(
+    aiohttp_client, settings: Settings, fake: SpeechService, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    browser = Browser(await aiohttp_client(create_app(settings, speech=fake)))
+    await begin(browser)
+    await answer(browser)
+    page = await browser.get("/q/name")
+    assert "Listen to your answer" not in page.text  # nothing answered yet
+    await answer(browser, {"answer": "Aino"})
+    page = await browser.get("/q/name")
+    assert "Listen to your answer" in page.text and 'preload="none"' in page.html
+    cached_before = sorted((tmp_path / "cache").rglob("*.mp3"))
+    spoken = await browser.client.get("/audio/q/name.mp3?part=answer")
+    assert spoken.status == 200 and seconds(await spoken.read()) > 0.5
+    # Made for this person only: nothing of it is written to the cache.
+    assert sorted((tmp_path / "cache").rglob("*.mp3")) == cached_before
+    assert (await browser.client.get("/audio/q/name.mp3?part=nonsense")).status == 404

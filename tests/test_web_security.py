@@ -83,7 +83,7 @@ async def test_security_headers_on_redirects_and_errors_too(
     for _ in range(2):  # one wrong code is allowed, the second is too many
         await client.post("/resume", data={"csrf": token, "code": "0000-0000-0000"})
     await expect(429, "POST", "/resume", data={"csrf": token, "code": "0000-0000-0000"})
-    await expect(503, "GET", "/audio/q/name.ogg")  # speech is off in the tests
+    await expect(503, "GET", "/audio/q/name.mp3")  # speech is off in the tests
 
 
 async def test_nonce_differs_per_response(client: TestClient) -> None:

@@ -1,6 +1,6 @@
 """Speech: every prompt can be listened to. Generated on the server, cached, never blocking it.
 
-`SpeechService.audio(text, locale, rate)` gives OGG/Vorbis audio. Dialogue and interface texts
+`SpeechService.audio(text, locale, rate)` gives MP3 audio. Dialogue and interface texts
 are cached on disk by a keyed hash of (engine, voice, rate, text), written to a temporary file
 and renamed so a partial file is never served. A person's own words (`cache=False`) are
 synthesised for them only and never written to disk or logged.
@@ -13,6 +13,7 @@ import contextlib
 import functools
 import hashlib
 import hmac
+import io
 import os
 import tempfile
 from collections.abc import Callable
@@ -32,8 +33,8 @@ __all__ = ["Audio", "SpeechBusy", "SpeechFailed", "SpeechService"]
 VOICES = {"fi": "urj/fi", "sv": "gmq/sv", "en": "gmw/en"}
 RATES = {"slower": 140, "normal": 175, "faster": 215}
 PLAIN_SLOWER = 15
-MEDIA_TYPE = "audio/ogg"
-CACHE_VERSION = "espeak-ng-1"
+MEDIA_TYPE = "audio/mpeg"
+CACHE_VERSION = "espeak-ng-mp3-1"
 
 
 class SpeechBusy(Exception):
@@ -89,21 +90,23 @@ class SpeechService:
     def cache_path(self, text: str, voice: str, rate: int) -> Path:
         material = "\x1f".join((CACHE_VERSION, voice, str(rate), text)).encode()
         digest = hmac.new(self.key, material, hashlib.sha256).hexdigest()
-        return self.cache_dir / digest[:2] / f"{digest}.ogg"
+        return self.cache_dir / digest[:2] / f"{digest}.mp3"
 
     async def audio(
         self, text: str, locale: str, rate: str = "normal", *, cache: bool = True
     ) -> Audio:
         voice, words_per_minute = voice_and_rate(locale, rate)
         path = self.cache_path(text, voice, words_per_minute) if cache else None
-        if path is not None and path.exists():
-            return Audio(path.read_bytes(), cached=True)
+        loop = asyncio.get_running_loop()
+        # A cache hit is read on a thread too: a slow disk never holds up other people's pages.
+        cached = await loop.run_in_executor(None, _read_if_there, path) if path else None
+        if cached is not None:
+            return Audio(cached, cached=True)
         if not self.available:
             raise SpeechFailed(self.reason)
         if self.waiting >= self.queue:
             raise SpeechBusy()
         self.waiting += 1
-        loop = asyncio.get_running_loop()
         job = functools.partial(self.worker.synthesise, text, voice, words_per_minute)
         try:
             try:
@@ -126,6 +129,13 @@ class SpeechService:
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._executor, self.worker.close)
         self._executor.shutdown(wait=True)
+
+
+def _read_if_there(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -162,9 +172,13 @@ def local_speaker(settings: Settings) -> Callable[[str, str], None] | None:
         return None
 
     def say(text: str, locale: str) -> None:
+        import soundfile
+
         audio = loop.run_until_complete(service.audio(text, locale, cache=False))
-        with tempfile.NamedTemporaryFile(suffix=".ogg", dir=SCRATCH) as file:  # in memory
-            file.write(audio.data)
+        data, rate = soundfile.read(io.BytesIO(audio.data), dtype="int16")
+        # Played as WAV, which every player reads (sox's play may lack MP3 support).
+        with tempfile.NamedTemporaryFile(suffix=".wav", dir=SCRATCH) as file:  # in memory
+            soundfile.write(file, data, rate, format="WAV")
             file.flush()
             subprocess.run([*player, file.name], check=False, timeout=120)
 

@@ -9,8 +9,9 @@ from assistant.conversations import Bundle
 from assistant.dialogue.model import Kind, Step
 from assistant.dialogue.state import Item
 from assistant.dialogue.texts import placeholders
-from assistant.dialogue.views import StepView
+from assistant.dialogue.views import StepView, shown
 from assistant.i18n import Catalogs, Translator
+from assistant.i18n.answers import answer_text
 
 
 def step_speech(view: StepView, t: Translator) -> tuple[str, bool]:
@@ -24,6 +25,14 @@ def step_speech(view: StepView, t: Translator) -> tuple[str, bool]:
     texts = [p for p in parts if p is not None]
     personal = any(placeholders(text.source) for text in texts) or view.step.kind is Kind.LIST
     return _sentences(t.plain_text(text) for text in texts), personal
+
+
+def answer_speech(view: StepView, t: Translator) -> tuple[str, bool] | None:
+    """The person's own saved answer, read back when they ask: always personal (never cached)."""
+    if view.entry is None or view.entry.status == "seen" or view.step.kind is Kind.LIST:
+        return None
+    answer = answer_text(shown(view.step, view.entry), t)
+    return t.gettext("Your answer: %(answer)s") % {"answer": answer}, True
 
 
 def help_speech(view: StepView, t: Translator) -> tuple[str, bool] | None:

@@ -5,15 +5,17 @@ from __future__ import annotations
 from aiohttp import web
 
 from assistant.speech import SpeechBusy, SpeechFailed
-from assistant.speech.texts import help_speech, step_speech
+from assistant.speech.texts import answer_speech, help_speech, step_speech
 from assistant.web import keys
 from assistant.web.pages import require_conversation
 from assistant.web.render import error_response
 
 routes = web.RouteTableDef()
+# What a listen control reads: the question, its longer help, or the person's own answer.
+PARTS = {"question": step_speech, "help": help_speech, "answer": answer_speech}
 
 
-@routes.get("/audio/q/{key}.ogg")
+@routes.get("/audio/q/{key}.mp3")
 async def step_audio(request: web.Request) -> web.StreamResponse:
     speech = request.app[keys.SPEECH]
     if speech is None or not speech.available:
@@ -24,11 +26,8 @@ async def step_audio(request: web.Request) -> web.StreamResponse:
     )
     view = loaded.bundle.views.step(state)
     ctx = request[keys.CONTEXT]
-    spoken = (
-        help_speech(view, ctx.translator) if view and request.query.get("part") == "help" else None
-    )
-    if view is not None and request.query.get("part") != "help":
-        spoken = step_speech(view, ctx.translator)
+    part = PARTS.get(request.query.get("part", "question"))
+    spoken = part(view, ctx.translator) if view is not None and part is not None else None
     if spoken is None:
         raise web.HTTPNotFound()
     text, personal = spoken

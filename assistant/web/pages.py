@@ -93,7 +93,7 @@ async def start(request: web.Request) -> web.Response:
 
 def audio_url(key: str, item: str | None, part: str = "question") -> str:
     query = {k: v for k, v in (("item", item), ("part", part)) if v}
-    return f"/audio/q/{key}.ogg?{urlencode(query)}"
+    return f"/audio/q/{key}.mp3?{urlencode(query)}"
 
 
 def _positioned(loaded: Loaded, request: web.Request, key: str, returning: bool) -> State:
@@ -126,8 +126,16 @@ async def _step_response(
     listen = speech is not None and speech.available
     audio = audio_url(view.step.key, view.item_id) if listen else None
     help_audio = audio_url(view.step.key, view.item_id, "help") if listen and view.help else None
+    answered = view.entry is not None and view.entry.status not in ("seen", "skipped")
+    answer_audio = audio_url(view.step.key, view.item_id, "answer") if listen and answered else None
     return await render(
-        request, template, back_url=back_url, audio=audio, help_audio=help_audio, **page
+        request,
+        template,
+        back_url=back_url,
+        audio=audio,
+        help_audio=help_audio,
+        answer_audio=answer_audio,
+        **page,
     )
 
 

@@ -44,7 +44,7 @@
 
   function audioFor(step) {
     const query = step.position.item ? "?item=" + encodeURIComponent(step.position.item) : "";
-    return "/audio/q/" + encodeURIComponent(step.position.key) + ".ogg" + query;
+    return "/audio/q/" + encodeURIComponent(step.position.key) + ".mp3" + query;
   }
 
   // 1. Read each question aloud (chosen in the settings).
