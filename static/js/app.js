@@ -159,8 +159,22 @@
       el("label", { class: "choice-label", for: id, text: label }));
   }
 
+  // The answer given before, filled in as the plain page fills it in (after "back" or a change).
+  function earlier(step) {
+    const entry = step.answer && step.answer.status !== "skipped" ? step.answer : {};
+    const value = entry.value === undefined || entry.value === null ? "" : entry.value;
+    const [year, month, day] = step.kind === "date" && value ? value.split("-") : ["", "", ""];
+    return {
+      chosen: Array.isArray(value) ? value : [value],
+      text: Array.isArray(value) ? "" : String(value),
+      other: entry.other || "",
+      date: { day: String(Number(day) || ""), month: String(Number(month) || ""), year },
+    };
+  }
+
   function renderInput(step) {
     const form = el("form", { class: "conversation-form", novalidate: true });
+    const before = earlier(step);
     const legendId = "c-prompt";
     const errors = el("div", { id: "c-errors", class: "error-message" });
     let body;
@@ -169,11 +183,11 @@
         field("radio", "add", "yes", texts.yes), field("radio", "add", "no", texts.no));
     } else if (["single-choice", "yes-no", "scale", "multiple-choice"].includes(step.kind)) {
       const type = step.kind === "multiple-choice" ? "checkbox" : "radio";
-      const options = step.choices.map((c) => field(type, "answer", c.value, c.label));
+      const options = step.choices.map((c) => field(type, "answer", c.value, c.label, before.chosen.includes(c.value)));
       if (step.something_else) {
-        options.push(field(type, "answer", "something-else", step.something_else),
+        options.push(field(type, "answer", "something-else", step.something_else, before.chosen.includes("something-else")),
           el("label", { class: "label", for: "c-other", text: texts.other }),
-          el("input", { class: "input", type: "text", id: "c-other", name: "other" }));
+          el("input", { class: "input", type: "text", id: "c-other", name: "other", value: before.other || null }));
       }
       body = el("fieldset", { class: "fieldset", "aria-describedby": "c-errors" },
         el("legend", { class: "legend", id: legendId, text: step.prompt }), ...options);
@@ -182,11 +196,11 @@
         el("legend", { class: "legend", text: step.prompt }),
         el("div", { class: "date-input" }, ...["day", "month", "year"].map((part) => el("div", { class: "date-input-item" },
           el("label", { class: "label", for: "c-" + part, text: texts[part] }),
-          el("input", { class: "input input-width-" + (part === "year" ? 4 : 2), id: "c-" + part, name: part, inputmode: "numeric" })))));
+          el("input", { class: "input input-width-" + (part === "year" ? 4 : 2), id: "c-" + part, name: part, inputmode: "numeric", value: before.date[part] || null })))));
     } else if (step.kind !== "information") {
       const box = step.kind === "long-text"
-        ? el("textarea", { class: "textarea", id: "c-answer", name: "answer", rows: "4", "aria-describedby": "c-errors" })
-        : el("input", { class: "input", id: "c-answer", name: "answer", type: "text", inputmode: step.kind === "number" ? "decimal" : null, "aria-describedby": "c-errors" });
+        ? el("textarea", { class: "textarea", id: "c-answer", name: "answer", rows: "4", "aria-describedby": "c-errors", text: before.text || null })
+        : el("input", { class: "input", id: "c-answer", name: "answer", type: "text", inputmode: step.kind === "number" ? "decimal" : null, "aria-describedby": "c-errors", value: before.text || null });
       body = el("div", { class: "form-group" }, el("label", { class: "label", for: "c-answer", text: texts.your_answer + ": " + step.prompt }), box,
         step.unit ? el("span", { class: "input-suffix", text: step.unit }) : null);
     }

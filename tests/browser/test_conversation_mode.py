@@ -3,6 +3,8 @@ keyboard alone, and as accessible as the plain pages."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import Page
 
@@ -52,7 +54,7 @@ def test_conversation_mode_by_keyboard(page: Page) -> None:
             page.keyboard.press("Tab")
             page.keyboard.type("3")
             page.keyboard.press("Tab")
-            page.keyboard.type("2027")
+            page.keyboard.type(str(date.today().year + 1))  # the meeting is never in the past
         elif page.evaluate("document.activeElement.inputMode") == "decimal":
             page.keyboard.type("12,5")
         elif kind in ("text", "textarea"):
@@ -130,3 +132,26 @@ def test_repeat_where_and_answered_stay_in_the_transcript(page: Page) -> None:
     # From the commands, Shift+Tab goes back to the answer's buttons and fields.
     tab_to(page, {"type": "radio"}, backwards=True)
     assert page.evaluate("document.activeElement.closest('.conversation-input') !== null")
+
+
+def test_an_answered_question_shows_its_answer_in_the_conversation(page: Page) -> None:
+    """Opened on a question answered before (after "back", or a change from the review), the
+    conversation's input holds that answer, as the plain page's does."""
+    prepare(page)  # the walk has answered the first questions on the plain pages
+    for path, selector in (("/q/liked-for", "#c-answer"), ("/q/services-now", "input:checked")):
+        page.goto(path)
+        plain = (
+            page.locator("#answer").input_value()
+            if selector == "#c-answer"
+            else page.locator("input[name=answer]:checked").get_attribute("value")
+        )
+        assert plain, path
+        page.locator(".mode-toggle").click()
+        page.wait_for_selector(".conversation-form")
+        shown = (
+            page.locator(selector).input_value()
+            if selector == "#c-answer"
+            else page.locator(f".conversation-form {selector}").get_attribute("value")
+        )
+        assert shown == plain, path
+        page.locator("a.mode-plain").click()
