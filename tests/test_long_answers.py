@@ -70,7 +70,7 @@ async def test_an_expired_page_leads_back_to_the_question(browser: Browser) -> N
     )
     assert response.status == 403
     page = await browser.read(response)
-    assert "This page had expired" in page.text
+    assert "This page has expired" in page.text
     assert page.link("Go back to the question") == "/q/good-at?return=review"
     page = await browser.get(page.link("Go back to the question"))
     assert page.heading.endswith("What are you good at?")

@@ -104,7 +104,7 @@ async def test_post_without_csrf_is_refused_and_saves_nothing(browser: Browser) 
     await answer(browser)
     response = await browser.client.post("/q/name", data={"answer": "Mallory"})
     assert response.status == 403
-    assert "This page had expired" in await response.text()
+    assert "This page has expired" in await response.text()
     response = await browser.client.post("/q/name", data={"answer": "Mallory", "csrf": "wrong"})
     assert response.status == 403
     response = await browser.client.post("/q/name", data={"answer": "Mallory", "csrf": "\u0080ä"})

@@ -13,7 +13,7 @@ ERROR_PAGES: dict[str, tuple[str, str]] = {
         N_("Go back and try again. Your earlier answers are saved."),
     ),
     "csrf": (
-        N_("This page had expired"),
+        N_("This page has expired"),
         N_("Go back, reload the page and send it again. Your earlier answers are saved."),
     ),
     "too-large": (
