@@ -139,6 +139,7 @@ def visit(page: Page, name: str, path: str) -> None:
     page.evaluate("sessionStorage.removeItem('oma-mode')")  # the next address opens as a page
     if name == "conversation-commands":
         messages = page.locator("ol.transcript > li")
+        page.locator("#c-answer").fill("")  # the earlier answer is filled in: take it away
         with page.expect_response(lambda r: "/api/v1/steps/" in r.url):
             page.locator(".conversation-form button[value=continue]").click()  # nothing typed
         page.wait_for_function("() => document.querySelector('#c-errors').textContent !== ''")
