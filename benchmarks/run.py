@@ -151,6 +151,15 @@ def start_bare(folder: Path, page: str) -> tuple[subprocess.Popen[bytes], str]:
     return process, f"http://127.0.0.1:{port}"
 
 
+def children(pid: int) -> list[int]:
+    """The processes a server started (its speech worker)."""
+    return [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    ]
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -247,6 +256,9 @@ async def speech_and_weight(folder: Path) -> list[str]:
         token = next(c.value for c in session.cookie_jar if c.key == "oma_csrf")
         async with session.post(server.url + "/start", data={"csrf": token}) as response:
             await response.read()
+        answer = {"csrf": token, "action": "continue", "answer": "Leivon ja laulan kuorossa."}
+        async with session.post(server.url + "/q/liked-for", data=answer) as response:
+            await response.read()
         audio = server.url + "/audio/q/liked-for.mp3?part=question"
         cached = []
         for _ in range(50):
@@ -270,15 +282,20 @@ async def speech_and_weight(folder: Path) -> list[str]:
         quiet = await pages(200)
 
         async def synthesise() -> None:
-            for n in range(40):
-                async with session.get(
-                    server.url + f"/audio/q/team.name.mp3?part=question&n={n}"
-                ) as response:
-                    await response.read()
+            # The person's own answer read back: made for them each time, never cached.
+            for _ in range(40):
+                async with session.get(server.url + "/audio/q/liked-for.mp3?part=answer") as got:
+                    assert got.status == 200 and len(await got.read()) > 1000
 
-        busy, _ = await asyncio.gather(pages(200), synthesise())
+        beside = {}
+        for cpu in (0, 1):  # the speech worker on the server's core, then on a core of its own
+            for worker in children(server.process.pid):
+                pin(worker, cpu)
+            beside[cpu], _ = await asyncio.gather(pages(200), synthesise())
         lines.append(
-            f"| page p99 alone / with synthesis beside | {percentile(quiet, 99):.1f} ms / {percentile(busy, 99):.1f} ms |"
+            "| page p99 alone / with synthesis beside, worker on the server's core / on its own "
+            f"| {percentile(quiet, 99):.1f} / {percentile(beside[0], 99):.1f} / "
+            f"{percentile(beside[1], 99):.1f} ms |"
         )
         async with session.get(server.url + "/q/matters") as response:
             html = await response.read()
