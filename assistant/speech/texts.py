@@ -27,9 +27,16 @@ def step_speech(view: StepView, t: Translator) -> tuple[str, bool]:
     return _sentences(t.plain_text(text) for text in texts), personal
 
 
+def has_own_answer(view: StepView) -> bool:
+    """Whether there is an answer of the person's own to read back (not on a list's summary)."""
+    entry = view.entry
+    nothing = entry is None or entry.status in ("seen", "skipped")
+    return not nothing and view.step.kind is not Kind.LIST
+
+
 def answer_speech(view: StepView, t: Translator) -> tuple[str, bool] | None:
     """The person's own saved answer, read back when they ask: always personal (never cached)."""
-    if view.entry is None or view.entry.status == "seen" or view.step.kind is Kind.LIST:
+    if view.entry is None or not has_own_answer(view):
         return None
     answer = answer_text(shown(view.step, view.entry), t)
     return t.gettext("Your answer: %(answer)s") % {"answer": answer}, True

@@ -20,9 +20,6 @@ MAX_TEXT_CHARACTERS = 20_000
 MAX_BODY = 256 * 1024
 MAX_FIELDS = 200
 Form = dict[str, list[str]]
-# A lone surrogate (JSON's "\ud800" decodes to one) cannot be written as UTF-8: once stored it
-# broke every later page. Noncharacters are never meant for interchange. Both are dropped
-# wherever text comes in, before anything reads it.
 
 
 class BadRequest(Exception):

@@ -20,6 +20,7 @@ from assistant.dialogue.state import ROLES, Respondent, State
 from assistant.dialogue.texts import Text
 from assistant.dialogue.views import AnswerRow
 from assistant.i18n import Translator
+from assistant.speech.texts import has_own_answer
 from assistant.web import keys
 from assistant.web.context import context, set_session
 from assistant.web.forms import BadRequest, Form, one, read_form
@@ -126,8 +127,8 @@ async def _step_response(
     listen = speech is not None and speech.available
     audio = audio_url(view.step.key, view.item_id) if listen else None
     help_audio = audio_url(view.step.key, view.item_id, "help") if listen and view.help else None
-    answered = view.entry is not None and view.entry.status not in ("seen", "skipped")
-    answer_audio = audio_url(view.step.key, view.item_id, "answer") if listen and answered else None
+    own = listen and has_own_answer(view)
+    answer_audio = audio_url(view.step.key, view.item_id, "answer") if own else None
     return await render(
         request,
         template,

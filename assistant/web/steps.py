@@ -13,6 +13,7 @@ from assistant.dialogue.answers import FieldError
 from assistant.dialogue.model import SOMETHING_ELSE, Kind
 from assistant.dialogue.state import REVIEW, Entry, Respondent, State
 from assistant.dialogue.views import Shown, StepView
+from assistant.draft.model import provenance
 from assistant.i18n import Translator
 from assistant.i18n.answers import answer_text, where
 from assistant.i18n.field_messages import field_message
@@ -35,15 +36,9 @@ def position_url(state: State) -> str:
 def by_line(by: Respondent, translator: Translator, reader: Respondent | None = None) -> str:
     """Who gave an answer, in words (never only by colour or position). "You" is whoever reads:
     when someone answering for the client reads, the client's answers are "the client's"."""
-    who = by.who or translator.gettext("someone")
     if reader is not None and reader.role == "proxy":
-        if by.role == "helped":
-            return translator.gettext("The client's own answer, with help from %(who)s") % {
-                "who": who
-            }
-        if by.role == "proxy":
-            return translator.gettext("Answered for the client by %(who)s") % {"who": who}
-        return translator.gettext("The client's own answer")
+        return provenance(by, translator)  # as the draft says it to the caseworker
+    who = by.who or translator.gettext("someone")
     if by.role == "helped":
         return translator.gettext("Your own answer, with help from %(who)s") % {"who": who}
     if by.role == "proxy":
