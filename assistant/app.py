@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from typing import Any
 
 from aiohttp import web
@@ -14,7 +14,7 @@ from aiohttp.abc import AbstractAccessLogger
 from assistant.conversations import Clock, Conversations, utc_now
 from assistant.i18n import Catalogs
 from assistant.settings import Settings
-from assistant.store import Store, open_store
+from assistant.store import Store, StoreUnavailable, open_store
 from assistant.web import account, api, audio, client, draft_views, keys, pages, security
 from assistant.web.forms import MAX_BODY
 from assistant.web.render import Renderer
@@ -22,6 +22,7 @@ from assistant.web.security import where
 
 log = logging.getLogger("assistant")
 RETENTION_INTERVAL = 3600.0
+HEALTH_TIMEOUT = 2.0  # seconds the store may take to answer a health check
 
 
 class AccessLogger(AbstractAccessLogger):
@@ -60,6 +61,7 @@ def create_app(
     app.add_routes(audio.routes)
     app.add_routes(draft_views.routes)
     app.router.add_get("/healthz", _health)
+    app.router.add_get("/readyz", _ready)
     if settings.static_dir.is_dir():
         app.router.add_static("/static", settings.static_dir, append_version=False)
     return app
@@ -121,6 +123,21 @@ async def _retention(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _health(request: web.Request) -> web.Response:
+    """Alive: the process answers and can read the store (reads go on beside a locked write)."""
+    return await _store_answers(request, request.app[keys.CONVERSATIONS].store.get(""))
+
+
+async def _ready(request: web.Request) -> web.Response:
+    """Ready for people's answers: the store reads and can take a write now. A load balancer
+    sends no one to an instance whose database is locked or whose disk fails."""
+    return await _store_answers(request, request.app[keys.CONVERSATIONS].store.ready())
+
+
+async def _store_answers(request: web.Request, check: Awaitable[object]) -> web.Response:
+    try:
+        await asyncio.wait_for(check, HEALTH_TIMEOUT)
+    except (TimeoutError, StoreUnavailable):
+        return web.json_response({"status": "store-unavailable"}, status=503)
     return web.json_response({"status": "ok"})
 
 

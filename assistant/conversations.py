@@ -21,19 +21,33 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from assistant.dialogue.engine import Engine
+from assistant.dialogue.engine import Engine, Outcome
 from assistant.dialogue.loader import load_all
 from assistant.dialogue.model import Dialogue
 from assistant.dialogue.state import Respondent, State
 from assistant.dialogue.views import Views
 from assistant.settings import Settings
-from assistant.store import Conversation, Store
+from assistant.store import Conflict, Conversation, Store, StoreUnavailable
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed by hand is unambiguous.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 12  # 60 random bits
 Clock = Callable[[], datetime]
 ATTEMPT_WINDOW = 3600  # seconds: resume-code limits are per hour
+# How often a change is re-applied when others keep saving the same conversation in between.
+SAVE_TRIES = 8
+# A conversation's stored state may grow to this many characters of JSON. The shipped dialogue
+# answered in full, with every text at its longest, stays well below; beyond it a person is
+# told to shorten an answer instead of the store growing without bound.
+MAX_STATE_CHARACTERS = 600_000
+# The decoded states kept in memory, bounded by the size of their texts, not their number.
+DECODED_STATES_CHARACTERS = 16_000_000
+# An engine operation: the new state, or the engine's outcome (which may refuse the answer).
+Change = Callable[[State], State | Outcome]
+
+
+class StateTooLarge(Exception):
+    """Saving would make the conversation larger than MAX_STATE_CHARACTERS: nothing saved."""
 
 
 class TooManyTries(Exception):
@@ -62,6 +76,19 @@ class Loaded:
     created_at: datetime
     updated_at: datetime
     expires_at: datetime
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What came of a change: the conversation as stored after it (as loaded, when the engine
+    refused the change: then nothing was stored), the engine's outcome, and the state the
+    change was applied to: the newest stored one, which may hold answers that were saved
+    elsewhere (another tab, device or instance) after the person's page was shown."""
+
+    loaded: Loaded
+    outcome: Outcome
+    base: State
 
 
 class DecodedStates:
@@ -69,10 +96,13 @@ class DecodedStates:
     read or written. Nearly every request reads back exactly what the one before it wrote, and
     decoding the JSON was a tenth of a step's time (profiled). Keyed by the whole text, so a
     change made by another process is simply a miss; the engine never changes a State it is
-    given, so one decoded State can serve several requests."""
+    given, so one decoded State can serve several requests. Bounded by the characters of the
+    texts kept (a decoded State takes a few times its text), never by a count: a few large
+    conversations saved again and again must not fill the memory."""
 
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
+    def __init__(self, characters: int = DECODED_STATES_CHARACTERS) -> None:
+        self.characters = characters
+        self.kept = 0  # characters of the texts now kept
         self._states: OrderedDict[str, State] = OrderedDict()
 
     def encode(self, state: State) -> str:
@@ -88,13 +118,20 @@ class DecodedStates:
         return state
 
     def _keep(self, text: str, state: State) -> None:
+        if text in self._states:
+            self._states.move_to_end(text)
+            return
+        if len(text) > self.characters // 8:  # a giant: never worth pushing everyone out
+            return
         self._states[text] = state
-        self._states.move_to_end(text)
-        if len(self._states) > self.size:
-            self._states.popitem(last=False)
+        self.kept += len(text)
+        while self.kept > self.characters:
+            old, _ = self._states.popitem(last=False)
+            self.kept -= len(old)
 
     def clear(self) -> None:
         self._states.clear()
+        self.kept = 0
 
 
 def new_code() -> str:
@@ -185,15 +222,44 @@ class Conversations:
             conversation.created_at,
             conversation.updated_at,
             conversation.expires_at,
+            conversation.version,
         )
 
-    async def save(
-        self, loaded: Loaded, state: State | None = None, prefs: dict[str, Any] | None = None
-    ) -> Loaded:
-        """Store the new state; returns only after the store has committed it."""
-        state = state or loaded.state
+    async def apply(
+        self, loaded: Loaded, change: Change, prefs: dict[str, Any] | None = None
+    ) -> Applied:
+        """Run an engine change on the conversation and store the result; returns only after
+        the store has committed it. Two tabs or devices may save between this request's read
+        and its write: then the change is applied again to the newest stored state, so answers
+        to other questions are kept and, for the same question, the later answer wins. Never
+        a lost update: the store refuses a write based on an old version."""
+        for _ in range(SAVE_TRIES):
+            changed = change(loaded.state)
+            outcome = changed if isinstance(changed, Outcome) else Outcome(changed)
+            if not outcome.ok:
+                return Applied(loaded, outcome, loaded.state)
+            try:
+                saved = await self._save(loaded, outcome.state, prefs)
+            except Conflict:
+                fresh = await self.store.get(loaded.id)
+                if fresh is None:
+                    raise StoreUnavailable("the conversation no longer exists") from None
+                base = self.states.decode(fresh.state)
+                loaded = self._loaded(fresh, loaded.bundle, base)
+                continue
+            return Applied(saved, outcome, loaded.state)
+        raise StoreUnavailable("the conversation is being saved elsewhere too often")
+
+    async def save_prefs(self, loaded: Loaded, prefs: dict[str, Any]) -> Loaded:
+        """New display and speech preferences; the answers stay as stored."""
+        return (await self.apply(loaded, lambda state: state, prefs)).loaded
+
+    async def _save(self, loaded: Loaded, state: State, prefs: dict[str, Any] | None) -> Loaded:
+        text = self.states.encode(state)
+        if len(text) > MAX_STATE_CHARACTERS:
+            raise StateTooLarge
         prefs = loaded.prefs if prefs is None else prefs
-        saved = await self.store.save(loaded.id, self.states.encode(state), prefs, self.clock())
+        saved = await self.store.save(loaded.id, text, prefs, self.clock(), loaded.version)
         return self._loaded(saved, loaded.bundle, state)
 
     async def make_code(self, loaded: Loaded) -> tuple[str, datetime]:

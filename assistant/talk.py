@@ -13,9 +13,10 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable
+from functools import partial
 from typing import Protocol, TextIO
 
-from assistant.conversations import Conversations, Loaded, format_code
+from assistant.conversations import Change, Conversations, Loaded, format_code
 from assistant.dialogue.answers import storable
 from assistant.dialogue.model import SOMETHING_ELSE, Kind
 from assistant.dialogue.state import Respondent
@@ -248,10 +249,11 @@ class Talk:
             if action == "help":
                 self.help(view)
                 continue
+            change: Change
             if action == "back":
-                state = engine.back(loaded.state)
+                change = engine.back
             elif action == "continue" and not typed.strip() and view.entry is not None:
-                state = engine.keep(loaded.state)  # Enter keeps the answer given before
+                change = engine.keep  # Enter keeps the answer given before
             else:
                 form = self.form(view, typed) if action == "continue" else {}
                 if form is None:
@@ -259,16 +261,15 @@ class Talk:
                     continue
                 if action in ("dont-know", "talk-in-meeting") and action not in view.step.offer:
                     action = "skip"
-                outcome = engine.submit(
-                    loaded.state, "continue" if view.step.kind is Kind.INFORMATION else action, form
-                )
-                if not outcome.ok:
-                    words = self.t.plain_text(view.prompt)
-                    self.say(*(field_message(self.t, e, words) for e in outcome.errors))
-                    self.commands(view)
-                    continue
-                state = outcome.state
-            loaded = await self.conversations.save(loaded, state)
+                act = "continue" if view.step.kind is Kind.INFORMATION else action
+                change = partial(engine.submit, action=act, form=form)
+            applied = await self.conversations.apply(loaded, change)
+            if not applied.outcome.ok:
+                words = self.t.plain_text(view.prompt)
+                self.say(*(field_message(self.t, e, words) for e in applied.outcome.errors))
+                self.commands(view)
+                continue
+            loaded = applied.loaded
             view = views.step(loaded.state)
             if view is not None:
                 self.present(view)

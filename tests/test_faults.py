@@ -121,6 +121,54 @@ async def test_a_locked_database_answers_503_in_time_and_acknowledges_nothing(
     assert "Locked" not in (await browser.get("/review")).text
 
 
+async def test_with_a_locked_database_pages_that_read_answer_and_readyz_says_so(
+    aiohttp_client, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """While a write waits for a lock another process holds, the review (a read) is not queued
+    behind it, /healthz (alive, reads) says ok, and /readyz tells the load balancer no."""
+    settings_ = Settings.from_env(
+        data_dir=tmp_path,
+        dialogues_dir=Path(__file__).parent / "web",
+        default_dialogue="every-kind",
+        speech=False,
+        db_busy_timeout=3.0,
+    )
+    browser = Browser(await aiohttp_client(create_app(settings_)))
+    await begin(browser)
+    await answer(browser)
+    release, locked = threading.Event(), threading.Event()
+
+    def hold_lock() -> None:
+        with sqlite3.connect(tmp_path / "oma-aani.sqlite3", timeout=5) as other:
+            other.execute("BEGIN IMMEDIATE")
+            locked.set()
+            release.wait(10)
+            other.rollback()
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    locked.wait(5)
+    token = csrf(browser)
+    write = asyncio.ensure_future(
+        browser.client.post(
+            "/q/name", data={"csrf": token, "answer": "Waits"}, allow_redirects=False
+        )
+    )
+    await asyncio.sleep(0.2)
+    started = time.monotonic()
+    review = await browser.client.get("/review")
+    review_took = time.monotonic() - started
+    health = await browser.client.get("/healthz")
+    ready = await browser.client.get("/readyz")
+    release.set()
+    holder.join()
+    assert review.status == 200 and health.status == 200
+    assert ready.status == 503 and (await ready.json())["status"] == "store-unavailable"
+    assert review_took < 1.0, review_took  # the write would have held it for 3 s
+    assert (await write).status in (303, 503)
+    assert (await browser.client.get("/readyz")).status == 200
+
+
 async def test_a_write_that_fails_half_way_leaves_the_store_usable(tmp_path: Path) -> None:
     """A failure that is not SQLite's own (here a value it cannot encode) must not leave the
     one connection inside its transaction, or every later write fails as well."""
@@ -128,8 +176,8 @@ async def test_a_write_that_fails_half_way_leaves_the_store_usable(tmp_path: Pat
     now = datetime.now(UTC)
     conversation = await store.create("{}", {}, now)
     with pytest.raises(UnicodeEncodeError):
-        await store.save(conversation.id, '"\ud800"', {}, now)
-    await store.save(conversation.id, '{"saved": true}', {}, now)
+        await store.save(conversation.id, '"\ud800"', {}, now, 0)
+    await store.save(conversation.id, '{"saved": true}', {}, now, 0)
     stored = await store.get(conversation.id)
     assert stored is not None and stored.state == '{"saved": true}'
     await store.close()

@@ -3,7 +3,11 @@ fake cannot drift from what the real one does. Then the Conversations service on
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sqlite3
+import threading
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,8 +17,10 @@ import pytest
 from assistant.conversations import Conversations
 from assistant.dialogue.state import Respondent
 from assistant.settings import Settings
-from assistant.store import Store, StoreUnavailable, open_store
+from assistant.store import Conflict, Store, StoreUnavailable, open_store
+from assistant.store import sqlite as sqlite_module
 from assistant.store.memory import MemoryStore
+from assistant.store.sqlite import SQLiteStore
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -41,18 +47,29 @@ async def test_a_conversation_is_stored_saved_and_its_expiry_moves_on(store: Sto
         {"language": "sv"},
         NOW,
     )
-    saved = await store.save(made.id, '{"at": "good-at"}', {"language": "fi"}, NOW + 3 * DAY)
+    saved = await store.save(made.id, '{"at": "good-at"}', {"language": "fi"}, NOW + 3 * DAY, 0)
     assert (saved.created_at, saved.updated_at) == (NOW, NOW + 3 * DAY)
     assert saved.expires_at == NOW + 33 * DAY
     again = await store.get(made.id)
     assert again is not None and json.loads(again.state) == {"at": "good-at"}
 
 
+async def test_the_store_refuses_a_write_based_on_an_old_version(store: Store) -> None:
+    now = NOW
+    made = await store.create("{}", {}, now)
+    saved = await store.save(made.id, '{"a": 1}', {}, now, made.version)
+    assert saved.version == made.version + 1
+    with pytest.raises(Conflict):
+        await store.save(made.id, '{"b": 2}', {}, now, made.version)
+    stored = await store.get(made.id)
+    assert stored is not None and stored.state == '{"a": 1}' and stored.version == saved.version
+
+
 async def test_saving_a_deleted_conversation_is_refused_not_pretended(store: Store) -> None:
     made = await store.create("{}", {}, NOW)
     await store.delete(made.id)
     with pytest.raises(StoreUnavailable):
-        await store.save(made.id, "{}", {}, NOW)
+        await store.save(made.id, "{}", {}, NOW, 0)
     assert await store.get(made.id) is None
 
 
@@ -144,7 +161,99 @@ async def test_a_state_read_back_is_the_state_that_was_saved(
     loaded, token = await conversations.start(Respondent("proxy", "my son"), {})
     engine = loaded.bundle.engine
     moved = engine.submit(loaded.state, "continue", {}).state  # past the welcome
-    await conversations.save(loaded, moved)
+    await conversations.apply(loaded, lambda state: moved)
     conversations.states.clear()  # decoded from the stored text, not remembered
     again = await conversations.load(token)
     assert again is not None and again.state == moved
+
+
+# -- SQLite only: what lingers on disk, reads beside a locked write, schema migrations --------
+
+
+async def _sqlite(tmp_path: Path) -> SQLiteStore:
+    store = await open_store(Settings.from_env(data_dir=tmp_path, retention_days=30))
+    assert isinstance(store, SQLiteStore)
+    return store
+
+
+def _on_disk(tmp_path: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in tmp_path.glob("oma-aani.sqlite3*"))
+
+
+async def test_a_replaced_answer_is_in_no_file_soon_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WAL keeps the old pages in the -wal file after a passive checkpoint: a replaced answer
+    (special-category data the person changed) must not linger there."""
+    monkeypatch.setattr(sqlite_module, "CHECKPOINT_DELAY", 0.05)
+    store = await _sqlite(tmp_path)
+    made = await store.create('{"answer": "OLD-DIAGNOSIS-TEXT"}', {}, NOW)
+    saved = await store.save(made.id, '{"answer": "first change"}', {}, NOW, made.version)
+    await store.save(made.id, '{"answer": "the newest words"}', {}, NOW, saved.version)
+    await asyncio.sleep(0.5)
+    disk = _on_disk(tmp_path)
+    assert b"OLD-DIAGNOSIS-TEXT" not in disk and b"first change" not in disk
+    assert b"the newest words" in disk
+    await store.close()
+
+
+async def test_reads_are_answered_while_a_write_waits_for_a_lock(tmp_path: Path) -> None:
+    """Another process holds the write lock: a save waits (then fails), but a page that only
+    reads is not queued behind it."""
+    store = await open_store(
+        Settings.from_env(data_dir=tmp_path, retention_days=30, db_busy_timeout=2.0)
+    )
+    made = await store.create("{}", {}, NOW)
+    await store.bind_session("token", made.id, NOW)
+    release = threading.Event()
+    locked = threading.Event()
+
+    def hold_lock() -> None:
+        with sqlite3.connect(tmp_path / "oma-aani.sqlite3", timeout=5) as other:
+            other.execute("BEGIN IMMEDIATE")
+            locked.set()
+            release.wait(10)
+            other.rollback()
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    locked.wait(5)
+    waiting_write = asyncio.ensure_future(store.save(made.id, '{"a": 1}', {}, NOW, 0))
+    await asyncio.sleep(0.1)
+    started = time.monotonic()
+    read = await store.conversation_by_session("token", NOW)
+    read_took = time.monotonic() - started
+    assert read is not None and not waiting_write.done()
+    with pytest.raises(StoreUnavailable):
+        await store.ready()  # what /readyz asks: the store cannot take a write now
+    write_wait = time.monotonic() - started
+    release.set()
+    holder.join()
+    with pytest.raises(StoreUnavailable):
+        await waiting_write  # the busy timeout passed: an honest "not saved"
+    # The read did not wait for the write lock: a small part of what the write waited.
+    assert read_took < write_wait / 4, (read_took, write_wait)
+    await store.ready()
+    await store.close()
+
+
+async def test_a_database_of_the_first_schema_is_migrated_with_its_conversations(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "oma-aani.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.executescript(sqlite_module.MIGRATIONS[0] + "PRAGMA user_version = 1;")
+        old.execute(
+            "INSERT INTO conversations VALUES ('c1', '{}', '{}', 1, 1, ?)",
+            (int((NOW + DAY).timestamp()),),
+        )
+    # Two processes starting at once apply each migration once.
+    first, second = await asyncio.gather(_sqlite(tmp_path), _sqlite(tmp_path))
+    kept = await first.get("c1")
+    assert kept is not None and kept.version == 0
+    saved = await second.save("c1", '{"x": 1}', {}, NOW, 0)
+    assert saved.version == 1
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(sqlite_module.MIGRATIONS)
+    await first.close()
+    await second.close()

@@ -8,6 +8,8 @@ Entries and respondents are immutable values; the containers holding them are co
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -155,3 +157,24 @@ class State:
 
     def find_item(self, list_key: str, item_id: str) -> Item | None:
         return next((i for i in self.items.get(list_key, []) if i.id == item_id), None)
+
+
+def answer_fingerprint(state: State, key: str, item_id: str | None = None) -> str:
+    """A short digest of what is stored for one question (every voice; inside an item when
+    item_id is given). A page carries the digest it was shown with, so a save can tell that the
+    same question was answered elsewhere (another tab or device) after the page was shown."""
+    if item_id:
+        entry = next(
+            (
+                i.answers.get(key)
+                for items in state.items.values()
+                for i in items
+                if i.id == item_id
+            ),
+            None,
+        )
+        stored: Any = entry.to_json() if entry else None
+    else:
+        stored = {v: e.to_json() for v, e in state.answers.get(key, {}).items()}
+    text = json.dumps(stored, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -36,6 +36,9 @@ FIELD_MESSAGES: dict[str, str] = {
     "number-whole": N_("Write a whole number for “%(question)s”, for example 12."),
     "number-too-small": N_("The number for “%(question)s” must be %(min)s or more."),
     "number-too-large": N_("The number for “%(question)s” must be %(max)s or less."),
+    "conversation-full": N_(
+        "Your answers together are too long to save. Shorten your answer to “%(question)s” or an earlier answer."
+    ),
     "list-full": N_("You can add up to %(max)s. Remove one before you add another."),
 }
 

@@ -23,6 +23,13 @@ class Conversation:
     created_at: datetime
     updated_at: datetime
     expires_at: datetime
+    # Counts the saves: a save names the version it changed, so two writers cannot both win.
+    version: int = 0
+
+
+class Conflict(Exception):
+    """The conversation was saved by someone else (another tab, device or instance) since this
+    writer read it: nothing was written. Read it again and re-apply the change."""
 
 
 class StoreUnavailable(Exception):
@@ -37,9 +44,15 @@ class Store(Protocol):
         """The conversation, or None if it does not exist."""
 
     async def save(
-        self, conversation_id: str, state: str, settings: dict[str, Any], now: datetime
+        self,
+        conversation_id: str,
+        state: str,
+        settings: dict[str, Any],
+        now: datetime,
+        version: int,
     ) -> Conversation:
-        """Replace state and settings; returns only after COMMIT; moves the expiry date on."""
+        """Replace state and settings if the stored version is still `version` (else raise
+        Conflict, writing nothing); returns only after COMMIT; moves the expiry date on."""
 
     async def delete(self, conversation_id: str) -> None:
         """The conversation and everything derived from it: sessions, resume codes."""
@@ -70,6 +83,9 @@ class Store(Protocol):
 
     async def delete_expired(self, now: datetime) -> int:
         """Retention: delete expired conversations, codes and counters; returns conversations deleted."""
+
+    async def ready(self) -> None:
+        """Return once the store can both read and take a write, or raise StoreUnavailable."""
 
     async def close(self) -> None:
         """Finish pending work and close."""

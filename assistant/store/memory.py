@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from assistant.store import Conversation, StoreUnavailable
+from assistant.store import Conflict, Conversation, StoreUnavailable
 
 
 @dataclass(frozen=True)
@@ -45,18 +45,26 @@ class MemoryStore:
         return self.conversations.get(conversation_id)
 
     async def save(
-        self, conversation_id: str, state: str, settings: dict[str, Any], now: datetime
+        self,
+        conversation_id: str,
+        state: str,
+        settings: dict[str, Any],
+        now: datetime,
+        version: int,
     ) -> Conversation:
         self._open()
         old = self.conversations.get(conversation_id)
         if old is None:
             raise StoreUnavailable("the conversation no longer exists")
+        if old.version != version:
+            raise Conflict(conversation_id)
         new = replace(
             old,
             state=state,
             settings=_copy(settings),
             updated_at=now,
             expires_at=now + self.retention,
+            version=version + 1,
         )
         self.conversations[conversation_id] = new
         return new
@@ -112,6 +120,9 @@ class MemoryStore:
         day_ago = int(now.timestamp()) - 86400
         self.attempts = {k: n for k, n in self.attempts.items() if k[1] >= day_ago}
         return len(expired)
+
+    async def ready(self) -> None:
+        self._open()
 
     async def close(self) -> None:
         self.closed = True

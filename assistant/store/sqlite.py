@@ -1,6 +1,7 @@
-"""The SQLite store: WAL with synchronous=FULL, one connection on one thread, one transaction
-per write. The event loop never waits on the disk: every call runs on the store's own thread
-and the coroutine returns once COMMIT has succeeded."""
+"""The SQLite store: WAL with synchronous=FULL, one transaction per write. The event loop never
+waits on the disk: writes run on the store's writer thread, reads on a reader thread with its
+own connection (WAL lets it read while a write waits for a lock), and each coroutine returns
+once COMMIT has succeeded."""
 
 from __future__ import annotations
 
@@ -16,11 +17,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from assistant.store import Conversation, StoreUnavailable
+from assistant.store import Conflict, Conversation, StoreUnavailable
 
 T = TypeVar("T")
-SCHEMA_VERSION = 1
-SCHEMA = """
+# Replaced and deleted answers linger in the -wal file until a checkpoint copies the newer
+# pages home: so many seconds after an edit, a TRUNCATE checkpoint empties that file.
+CHECKPOINT_DELAY = 2.0
+# Numbered schema changes: migration N brings user_version from N-1 to N. Each runs in the
+# transaction that checks the version, so two processes starting at once apply it once.
+MIGRATIONS = (
+    """
 CREATE TABLE IF NOT EXISTS conversations (
     id TEXT PRIMARY KEY,
     state TEXT NOT NULL,
@@ -47,7 +53,11 @@ CREATE TABLE IF NOT EXISTS attempts (
     count INTEGER NOT NULL,
     PRIMARY KEY (key, window_start)
 );
-"""
+""",
+    # 2: a version per conversation, checked on each save (no lost updates between tabs).
+    "ALTER TABLE conversations ADD COLUMN version INTEGER NOT NULL DEFAULT 0;",
+)
+COLUMNS = "id, state, settings, created_at, updated_at, expires_at, version"
 
 
 def _epoch(moment: datetime) -> int:
@@ -62,7 +72,20 @@ def _conversation(row: tuple[Any, ...] | None) -> Conversation | None:
     if row is None:
         return None
     settings = json.loads(row[2])
-    return Conversation(row[0], row[1], settings, _time(row[3]), _time(row[4]), _time(row[5]))
+    return Conversation(
+        row[0], row[1], settings, _time(row[3]), _time(row[4]), _time(row[5]), int(row[6])
+    )
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Apply the migrations this database has not had, in one write transaction."""
+    db.execute("BEGIN IMMEDIATE")
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        for statement in (s for s in script.split(";") if s.strip()):
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {number}")
+    db.execute("COMMIT")
 
 
 class SQLiteStore:
@@ -70,65 +93,96 @@ class SQLiteStore:
         self.path = path
         self.retention = timedelta(days=retention_days)
         self.busy_timeout = busy_timeout
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-write")
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-read")
         self._db: sqlite3.Connection | None = None
+        self._read_db: sqlite3.Connection | None = None
         self._closed = False
+        self._checkpoint: asyncio.TimerHandle | None = None
+        self._checkpoints: set[asyncio.Future[None]] = set()
 
     @classmethod
     async def open(cls, path: Path, retention_days: int, busy_timeout: float) -> SQLiteStore:
         store = cls(path, retention_days, busy_timeout)
         await store._run(store._connect)
+        await store._read(store._connect_reader)
         return store
+
+    def _open_connection(self) -> sqlite3.Connection:
+        db = sqlite3.connect(
+            self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
+        )
+        db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+        return db
 
     def _connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not self.path.exists():
             os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-        db = sqlite3.connect(
-            self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
-        )
-        db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+        db = self._open_connection()
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA foreign_keys = ON")
         # Deleted answers are overwritten on disk, not just unlinked from the b-tree.
         db.execute("PRAGMA secure_delete = ON")
-        if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-            db.executescript(
-                "BEGIN IMMEDIATE;" + SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-            )
+        migrate(db)
         self._db = db
 
+    def _connect_reader(self) -> None:
+        db = self._open_connection()
+        db.execute("PRAGMA query_only = ON")
+        self._read_db = db
+
     async def _run(self, work: Callable[[], T]) -> T:
+        """Work on the writer thread and its connection (one write at a time)."""
+        return await self._on(self._writer, work)
+
+    async def _read(self, work: Callable[[], T]) -> T:
+        """Work on the reader thread: never queued behind a write that waits for a lock."""
+        return await self._on(self._reader, work)
+
+    async def _on(self, executor: ThreadPoolExecutor, work: Callable[[], T]) -> T:
         if self._closed:
             raise StoreUnavailable("the store is closed")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._guarded, work)
+        return await loop.run_in_executor(executor, self._guarded, work)
 
-    def _guarded(self, work: Callable[[], T]) -> T:
+    @staticmethod
+    def _guarded(work: Callable[[], T]) -> T:
         try:
             return work()
         except sqlite3.Error as error:
             raise StoreUnavailable(str(error)) from error
-        finally:
-            # Whatever failed half-way (a full disk, a value SQLite cannot take), the one
-            # connection must not stay inside the transaction: the next write would fail too.
-            if self._db is not None and self._db.in_transaction:
-                self._db.execute("ROLLBACK")
 
     def _write(self, statements: Callable[[sqlite3.Connection], T]) -> T:
         """One transaction: BEGIN IMMEDIATE takes the write lock up front, so waiting for a
         locked database happens here (up to busy_timeout), never half-way through."""
         db = self._connection()
         db.execute("BEGIN IMMEDIATE")
-        result = statements(db)
-        db.execute("COMMIT")
+        try:
+            result = statements(db)
+            db.execute("COMMIT")
+        finally:
+            # Whatever failed half-way (a full disk, a value SQLite cannot take, a conflict),
+            # the connection must not stay inside the transaction: the next write would fail.
+            if db.in_transaction:
+                db.execute("ROLLBACK")
         return result
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
             raise StoreUnavailable("the store is closed")
         return self._db
+
+    def _query(self, sql: str, parameters: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """One row from the reader connection (call on the reader thread)."""
+        if self._read_db is None:
+            raise StoreUnavailable("the store is closed")
+        row: tuple[Any, ...] | None = self._read_db.execute(sql, parameters).fetchone()
+        return row
+
+    async def _read_row(self, sql: str, *parameters: Any) -> tuple[Any, ...] | None:
+        return await self._read(lambda: self._query(sql, parameters))
 
     # -- conversations ----------------------------------------------------------------------
 
@@ -142,10 +196,11 @@ class SQLiteStore:
             _epoch(now),
             _epoch(now),
             _epoch(expires),
+            0,
         )
 
         def insert(db: sqlite3.Connection) -> None:
-            db.execute("INSERT INTO conversations VALUES (?, ?, ?, ?, ?, ?)", row)
+            db.execute(f"INSERT INTO conversations ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", row)
 
         await self._run(lambda: self._write(insert))
         return Conversation(
@@ -153,39 +208,36 @@ class SQLiteStore:
         )
 
     async def get(self, conversation_id: str) -> Conversation | None:
-        def read() -> tuple[Any, ...] | None:
-            cursor = self._connection().execute(
-                "SELECT * FROM conversations WHERE id = ?", (conversation_id,)
-            )
-            row: tuple[Any, ...] | None = cursor.fetchone()
-            return row
-
-        row = await self._run(read)
-        return _conversation(row)
+        query = f"SELECT {COLUMNS} FROM conversations WHERE id = ?"
+        return _conversation(await self._read_row(query, conversation_id))
 
     async def save(
-        self, conversation_id: str, state: str, settings: dict[str, Any], now: datetime
+        self,
+        conversation_id: str,
+        state: str,
+        settings: dict[str, Any],
+        now: datetime,
+        version: int,
     ) -> Conversation:
         expires = now + self.retention
 
         def update(db: sqlite3.Connection) -> tuple[Any, ...] | None:
-            db.execute(
-                "UPDATE conversations SET state = ?, settings = ?, updated_at = ?, expires_at = ? WHERE id = ?",
-                (
-                    state,
-                    json.dumps(settings),
-                    _epoch(now),
-                    _epoch(expires),
-                    conversation_id,
-                ),
-            )
-            query = "SELECT created_at FROM conversations WHERE id = ?"
+            values = (state, json.dumps(settings), _epoch(now), _epoch(expires))
+            changed = db.execute(
+                "UPDATE conversations SET state = ?, settings = ?, updated_at = ?, expires_at = ?,"
+                " version = version + 1 WHERE id = ? AND version = ?",
+                (*values, conversation_id, version),
+            ).rowcount
+            query = "SELECT created_at, version FROM conversations WHERE id = ?"
             row: tuple[Any, ...] | None = db.execute(query, (conversation_id,)).fetchone()
+            if row is not None and not changed:
+                raise Conflict(conversation_id)
             return row
 
         row = await self._run(lambda: self._write(update))
         if row is None:
             raise StoreUnavailable("the conversation no longer exists")
+        self._edited()
         return Conversation(
             conversation_id,
             state,
@@ -193,6 +245,7 @@ class SQLiteStore:
             _time(row[0]),
             _time(_epoch(now)),
             _time(_epoch(expires)),
+            int(row[1]),
         )
 
     async def delete(self, conversation_id: str) -> None:
@@ -203,12 +256,26 @@ class SQLiteStore:
         await self._run(self._forget)
 
     def _forget(self) -> None:
-        """After a delete: secure_delete has zeroed the freed pages, but in WAL mode the old
-        pages still sit in the -wal file. Copy the zeroed pages home and empty that file, so
-        the deleted words are in no file. A reader holding the log open makes this wait for
-        a later delete; the next checkpoint overwrites the frames anyway."""
-        with contextlib.suppress(sqlite3.Error):  # the delete itself has committed
+        """After a delete or an edit: secure_delete has zeroed the freed pages, but in WAL mode
+        the old pages still sit in the -wal file. Copy the newer pages home and empty that file,
+        so replaced and deleted words are in no file. A reader holding the log open makes this
+        wait for a later checkpoint; the next one overwrites the frames anyway."""
+        with contextlib.suppress(sqlite3.Error):  # the change itself has committed
             self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+
+    def _edited(self) -> None:
+        """An answer was replaced: checkpoint soon, once for a burst of saves."""
+        if self._checkpoint is None and not self._closed:
+            loop = asyncio.get_running_loop()
+            self._checkpoint = loop.call_later(CHECKPOINT_DELAY, self._checkpoint_now)
+
+    def _checkpoint_now(self) -> None:
+        self._checkpoint = None
+        if self._closed:
+            return
+        done = asyncio.ensure_future(self._run(self._forget))
+        self._checkpoints.add(done)
+        done.add_done_callback(self._checkpoints.discard)
 
     # -- sessions and codes -----------------------------------------------------------------
 
@@ -222,15 +289,9 @@ class SQLiteStore:
         await self._run(lambda: self._write(insert))
 
     async def conversation_by_session(self, token_hash: str, now: datetime) -> Conversation | None:
-        def read() -> tuple[Any, ...] | None:
-            query = "SELECT c.* FROM sessions s JOIN conversations c ON c.id = s.conversation_id WHERE s.token_hash = ? AND c.expires_at > ?"
-            row: tuple[Any, ...] | None = (
-                self._connection().execute(query, (token_hash, _epoch(now))).fetchone()
-            )
-            return row
-
-        row = await self._run(read)
-        return _conversation(row)
+        columns = ", ".join("c." + c for c in COLUMNS.split(", "))
+        query = f"SELECT {columns} FROM sessions s JOIN conversations c ON c.id = s.conversation_id WHERE s.token_hash = ? AND c.expires_at > ?"
+        return _conversation(await self._read_row(query, token_hash, _epoch(now)))
 
     async def set_resume_code(
         self, conversation_id: str, code_hash: str, expires_at: datetime
@@ -245,26 +306,13 @@ class SQLiteStore:
         await self._run(lambda: self._write(replace))
 
     async def conversation_for_code(self, code_hash: str, now: datetime) -> str | None:
-        def read() -> str | None:
-            row = (
-                self._connection()
-                .execute(
-                    "SELECT conversation_id FROM resume_codes WHERE code_hash = ? AND expires_at > ?",
-                    (code_hash, _epoch(now)),
-                )
-                .fetchone()
-            )
-            return row[0] if row else None
-
-        return await self._run(read)
+        query = "SELECT conversation_id FROM resume_codes WHERE code_hash = ? AND expires_at > ?"
+        row = await self._read_row(query, code_hash, _epoch(now))
+        return str(row[0]) if row else None
 
     async def has_resume_code(self, conversation_id: str, now: datetime) -> bool:
-        def read() -> bool:
-            query = "SELECT 1 FROM resume_codes WHERE conversation_id = ? AND expires_at > ?"
-            row = self._connection().execute(query, (conversation_id, _epoch(now))).fetchone()
-            return row is not None
-
-        return await self._run(read)
+        query = "SELECT 1 FROM resume_codes WHERE conversation_id = ? AND expires_at > ?"
+        return await self._read_row(query, conversation_id, _epoch(now)) is not None
 
     async def count_attempts(
         self, keys: tuple[str, ...], window_seconds: int, now: datetime, change: int = 1
@@ -304,14 +352,35 @@ class SQLiteStore:
             await self._run(self._forget)
         return deleted
 
+    async def ready(self) -> None:
+        """A read on the reader, and the write lock taken and given back on the writer: a
+        database locked by another process makes this raise after busy_timeout."""
+        await self._read_row("SELECT count(*) FROM conversations WHERE id = ''")
+
+        def take_lock(db: sqlite3.Connection) -> None:
+            pass
+
+        await self._run(lambda: self._write(take_lock))
+
     async def close(self) -> None:
-        def finish() -> None:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+        def finish(connection: str) -> Callable[[], None]:
+            def close() -> None:
+                db = getattr(self, connection)
+                if db is not None:
+                    db.close()
+                    setattr(self, connection, None)
+
+            return close
 
         if self._closed:
             return
-        await self._run(finish)
+        if self._checkpoint is not None:
+            self._checkpoint.cancel()
+            self._checkpoint = None
+        await asyncio.gather(*self._checkpoints, return_exceptions=True)
+        await self._read(finish("_read_db"))
+        await self._run(self._forget)
+        await self._run(finish("_db"))
         self._closed = True
-        self._executor.shutdown(wait=True)
+        self._writer.shutdown(wait=True)
+        self._reader.shutdown(wait=True)

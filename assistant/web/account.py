@@ -207,7 +207,7 @@ async def _store_prefs(
     ctx = await context(request)
     response = web.HTTPSeeOther(safe_next(target))
     if ctx.loaded is not None:
-        refresh(request, await request.app[keys.CONVERSATIONS].save(ctx.loaded, prefs=prefs))
+        refresh(request, await request.app[keys.CONVERSATIONS].save_prefs(ctx.loaded, prefs))
     else:  # no conversation yet: a cookie with display settings only, no answers
         set_private_cookie(
             response, request, PREFS_COOKIE, prefs_to_cookie(prefs), max_age=365 * 86400
@@ -260,9 +260,11 @@ async def respondent_page(request: web.Request) -> web.Response:
 async def respondent_post(request: web.Request) -> web.Response:
     loaded = await require_conversation(request)
     form = await posted_form(request)
-    state = loaded.bundle.engine.set_respondent(loaded.state, respondent_from(form))
-    saved = await request.app[keys.CONVERSATIONS].save(loaded, state)
-    raise web.HTTPSeeOther(position_url(saved.state))
+    respondent, engine = respondent_from(form), loaded.bundle.engine
+    applied = await request.app[keys.CONVERSATIONS].apply(
+        loaded, lambda state: engine.set_respondent(state, respondent)
+    )
+    raise web.HTTPSeeOther(position_url(applied.loaded.state))
 
 
 @routes.get("/delete")

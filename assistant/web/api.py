@@ -13,10 +13,11 @@ from typing import Any
 
 from aiohttp import web
 
-from assistant.conversations import Loaded
+from assistant.conversations import Loaded, StateTooLarge
 from assistant.dialogue.answers import FieldError
+from assistant.dialogue.engine import Outcome
 from assistant.dialogue.model import Kind
-from assistant.dialogue.state import REVIEW, State
+from assistant.dialogue.state import REVIEW, State, answer_fingerprint
 from assistant.dialogue.views import StepView
 from assistant.i18n import Translator
 from assistant.i18n.answers import answer_text, where
@@ -24,6 +25,7 @@ from assistant.i18n.field_messages import field_message
 from assistant.web import keys
 from assistant.web.context import context, refresh, set_session
 from assistant.web.forms import BadRequest, json_form, read_json
+from assistant.web.messages import notice_text
 from assistant.web.pages import respondent_from
 from assistant.web.security import CSRF_HEADER, check_csrf
 from assistant.web.steps import by_line, step_url
@@ -60,6 +62,7 @@ def step_json(
         "review": False,
         "url": step_url(state.at, state.item, state.return_to_review),
         "back": None if (back.at, back.item) == (state.at, state.item) else _position(back),
+        "seen": answer_fingerprint(state, view.step.key, view.item_id),
         **_view_json(view, t),
         "errors": [
             {
@@ -146,19 +149,30 @@ async def answer(request: web.Request) -> web.Response:
     action = str(data.pop("action", "continue"))
     item = data.pop("item", None)
     returning = data.pop("return", None) == "review"
-    engine = loaded.bundle.engine
-    state = engine.change(
-        loaded.state,
-        request.match_info["key"],
-        item if isinstance(item, str) else None,
-        returning=returning,
-    )
-    outcome = engine.submit(state, action, json_form(data))
+    seen = data.pop("seen", None)  # the answer's fingerprint as the client was shown it
+    engine, key, form = loaded.bundle.engine, request.match_info["key"], json_form(data)
+    item_id = item if isinstance(item, str) else None
+
+    def answer(state: State) -> Outcome:
+        return engine.submit(engine.change(state, key, item_id, returning=returning), action, form)
+
     t = request[keys.CONTEXT].translator
-    if not outcome.ok:
-        return web.json_response(step_json(loaded, state, t, outcome.errors), status=422)
-    saved = await request.app[keys.CONVERSATIONS].save(loaded, outcome.state)
-    return web.json_response(step_json(saved, saved.state, t))
+    try:
+        applied = await request.app[keys.CONVERSATIONS].apply(loaded, answer)
+    except StateTooLarge:
+        state = engine.change(loaded.state, key, item_id, returning=returning)
+        full = (FieldError("answer", "conversation-full"),)
+        return web.json_response(step_json(loaded, state, t, full), status=422)
+    if not applied.outcome.ok:
+        state = engine.change(applied.base, key, item_id, returning=returning)
+        return web.json_response(
+            step_json(applied.loaded, state, t, applied.outcome.errors), status=422
+        )
+    saved = applied.loaded
+    body = step_json(saved, saved.state, t)
+    if isinstance(seen, str) and seen != answer_fingerprint(applied.base, key, item_id):
+        body["notice"] = {"code": "replaced", "message": notice_text(t, "replaced")}
+    return web.json_response(body)
 
 
 @routes.get("/api/v1/review")
@@ -200,5 +214,5 @@ async def settings(request: web.Request) -> web.Response:
     ctx = await context(request)
     prefs = clean_prefs({**ctx.prefs, **data}, ctx.prefs["language"])
     if ctx.loaded is not None:
-        refresh(request, await request.app[keys.CONVERSATIONS].save(ctx.loaded, prefs=prefs))
+        refresh(request, await request.app[keys.CONVERSATIONS].save_prefs(ctx.loaded, prefs))
     return web.json_response({"prefs": prefs})

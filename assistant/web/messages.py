@@ -41,6 +41,18 @@ ERROR_PAGES: dict[str, tuple[str, str]] = {
         N_("You can still read every question and answer it."),
     ),
 }
+ERROR_PAGES["conversation-full"] = (
+    N_("Your answers are too long to save together"),
+    N_(
+        "Go back and shorten a long answer, or remove something you added. Your earlier answers are saved."
+    ),
+)
+# What the page after a save tells the person about it (?notice=KEY), beside the question.
+NOTICES: dict[str, str] = {
+    "replaced": N_(
+        "The previous question was also answered in another window or on another device after you opened it. Your answer is the one now saved. You can check all answers at the end."
+    ),
+}
 # Input no page of ours sends reads to a person as "we could not read it".
 for _reason in (
     "bad-answer",
@@ -61,3 +73,9 @@ def error_page_texts(translator: Translator, reason: str) -> tuple[str, str]:
     if reason == "too-large":  # the limit in words, in the person's language
         advice %= {"count": translator.format_number(MAX_TEXT_CHARACTERS)}
     return translator.gettext(title), advice
+
+
+def notice_text(translator: Translator, key: str | None) -> str | None:
+    """A notice's words in the person's language; an unknown key shows nothing."""
+    notice = NOTICES.get(key or "")
+    return translator.gettext(notice) if notice else None

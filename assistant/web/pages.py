@@ -12,11 +12,11 @@ from urllib.parse import urlencode
 from aiohttp import web
 from markupsafe import Markup
 
-from assistant.conversations import Loaded
+from assistant.conversations import Loaded, StateTooLarge
 from assistant.dialogue.answers import FieldError
-from assistant.dialogue.engine import UnknownStep
+from assistant.dialogue.engine import Outcome, UnknownStep
 from assistant.dialogue.model import Kind
-from assistant.dialogue.state import ROLES, Respondent, State
+from assistant.dialogue.state import ROLES, Respondent, State, answer_fingerprint
 from assistant.dialogue.texts import Text
 from assistant.dialogue.views import AnswerRow
 from assistant.i18n import Translator
@@ -133,6 +133,7 @@ async def _step_response(
         request,
         template,
         back_url=back_url,
+        seen=answer_fingerprint(state, view.step.key, view.item_id),
         audio=audio,
         help_audio=help_audio,
         answer_audio=answer_audio,
@@ -157,12 +158,25 @@ async def step_get(request: web.Request) -> web.Response:
 async def step_post(request: web.Request) -> web.Response:
     loaded = await require_conversation(request)
     form = await posted_form(request)
-    state = _positioned(loaded, request, request.match_info["key"], one(form, "return") == "review")
-    outcome = loaded.bundle.engine.submit(state, one(form, "action", "continue"), form)
-    if not outcome.ok:
-        return await _step_response(request, loaded, state, form, outcome.errors)
-    saved = await request.app[keys.CONVERSATIONS].save(loaded, outcome.state)
-    raise web.HTTPSeeOther(position_url(saved.state))
+    key, item = request.match_info["key"], request.query.get("item")
+    action, returning = one(form, "action", "continue"), one(form, "return") == "review"
+    engine = loaded.bundle.engine
+
+    def answer(state: State) -> Outcome:
+        return engine.submit(engine.change(state, key, item, returning=returning), action, form)
+
+    try:
+        applied = await request.app[keys.CONVERSATIONS].apply(loaded, answer)
+    except StateTooLarge:
+        state = _positioned(loaded, request, key, returning)
+        full = (FieldError("answer", "conversation-full"),)
+        return await _step_response(request, loaded, state, form, full)
+    if not applied.outcome.ok:
+        state = engine.change(applied.base, key, item, returning=returning)
+        return await _step_response(request, applied.loaded, state, form, applied.outcome.errors)
+    seen = one(form, "seen")
+    elsewhere = bool(seen) and seen != answer_fingerprint(applied.base, key, item)
+    raise web.HTTPSeeOther(position_url(applied.loaded.state, "replaced" if elsewhere else None))
 
 
 @routes.get("/q/{key}/remove")
@@ -192,8 +206,10 @@ async def remove_post(request: web.Request) -> web.Response:
     form = await posted_form(request)
     key, item_id = request.match_info["key"], one(form, "item")
     if one(form, "confirm") == "yes":
-        state = loaded.bundle.engine.remove_item(loaded.state, key, item_id)
-        loaded = await request.app[keys.CONVERSATIONS].save(loaded, state)
+        engine = loaded.bundle.engine
+        await request.app[keys.CONVERSATIONS].apply(
+            loaded, lambda state: engine.remove_item(state, key, item_id)
+        )
     raise web.HTTPSeeOther(step_url(key))
 
 

@@ -18,6 +18,7 @@ from assistant.i18n import LOCALES, N_, Catalogs, Translator
 from assistant.settings import Settings
 from assistant.web import keys
 from assistant.web.forms import safe_next
+from assistant.web.messages import notice_text
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Words the conversation mode's script shows; translated here so the script needs no catalogs.
@@ -151,6 +152,7 @@ async def render(
     from assistant.web.context import context
 
     ctx = await context(request)
+    values.setdefault("notice", notice_text(ctx.translator, request.query.get("notice")))
     return _respond(
         request,
         ctx.locale,
@@ -219,6 +221,7 @@ async def error_response(request: web.Request, status: int, reason: str) -> web.
         "advice": advice,
         "reason": reason,
         "question_url": _question_sent_from(request),
+        "notice": None,
     }
     return _respond(request, locale, language, prefs, has, "error.html", status, values)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from assistant.conversations import StateTooLarge
 from assistant.dialogue.answers import BadInput
 from assistant.dialogue.engine import UnknownStep
 from assistant.store import StoreUnavailable
@@ -104,6 +105,8 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         return await error_response(request, 400, "bad-answer")
     except UnknownStep:
         return await error_response(request, 404, "not-found")
+    except StateTooLarge:
+        return await error_response(request, 413, "conversation-full")
     except StoreUnavailable:
         log.warning("storage unavailable: answer not saved (%s %s)", request.method, request.path)
         return await error_response(request, 503, "not-saved")

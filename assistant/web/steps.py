@@ -29,8 +29,12 @@ def step_url(key: str, item: str | None = None, returning: bool = False) -> str:
     return f"/q/{key}" + (f"?{urlencode(query)}" if query else "")
 
 
-def position_url(state: State) -> str:
-    return step_url(state.at, state.item, state.return_to_review)
+def position_url(state: State, notice: str | None = None) -> str:
+    """Where the person is; with a notice (a key of web.messages.NOTICES) the page shows it."""
+    url = step_url(state.at, state.item, state.return_to_review)
+    if not notice:
+        return url
+    return url + ("&" if "?" in url else "?") + urlencode({"notice": notice})
 
 
 def by_line(by: Respondent, translator: Translator, reader: Respondent | None = None) -> str:
