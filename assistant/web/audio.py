@@ -7,6 +7,7 @@ from aiohttp import web
 from assistant.speech import SpeechBusy, SpeechFailed
 from assistant.speech.texts import answer_speech, help_speech, step_speech
 from assistant.web import keys
+from assistant.web.byte_ranges import ranged_response
 from assistant.web.pages import require_conversation
 from assistant.web.render import error_response
 
@@ -36,4 +37,4 @@ async def step_audio(request: web.Request) -> web.StreamResponse:
         audio = await speech.audio(text, ctx.locale, ctx.prefs["speech_rate"], cache=not personal)
     except (SpeechFailed, SpeechBusy):
         return await error_response(request, 503, "speech-unavailable")
-    return web.Response(body=audio.data, content_type=audio.media_type)
+    return ranged_response(request, audio.data, audio.media_type)
