@@ -40,6 +40,10 @@ ERROR_PAGES: dict[str, tuple[str, str]] = {
         N_("Listening is not available right now"),
         N_("You can still read every question and answer it."),
     ),
+    "speech-busy": (
+        N_("Listening is busy right now"),
+        N_("Wait a moment and try again. You can still read every question and answer it."),
+    ),
 }
 # Input no page of ours sends reads to a person as "we could not read it".
 for _reason in (
