@@ -12,7 +12,7 @@ import pytest
 from assistant.app import create_app
 from assistant.settings import Settings
 from assistant.speech import SpeechService
-from tests.test_web_conversation import answer, begin
+from tests.test_long_answers import at_good_at
 from tests.web.browser import Browser
 
 FAKE = "assistant.speech.fakes:SineEngine"
@@ -25,9 +25,7 @@ async def listener(aiohttp_client, settings: Settings, tmp_path: Path) -> AsyncI
     service = SpeechService(tmp_path / "cache", engine=FAKE, key=b"test", timeout=5)
     await service.start()
     browser = Browser(await aiohttp_client(create_app(settings, speech=service)))
-    await begin(browser)
-    await answer(browser)
-    await answer(browser, {"answer": "Aino"})
+    await at_good_at(browser)  # "Aino" answered to the question before
     await browser.get("/q/name")
     yield browser
     await service.close()

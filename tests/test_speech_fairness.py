@@ -16,8 +16,9 @@ from assistant.settings import Settings
 from assistant.speech import SpeechBusy, SpeechService
 from assistant.speech.recent import RecentAudio
 from assistant.speech.texts import ANSWER_PART, in_parts
+from tests.test_long_answers import at_good_at
 from tests.test_speech import FAKE, is_mp3
-from tests.test_web_conversation import answer, begin, csrf
+from tests.test_web_conversation import answer, csrf
 from tests.web.browser import Browser
 
 
@@ -176,9 +177,7 @@ async def test_a_long_answer_is_read_back_in_parts_each_its_own_player(
     aiohttp_client, settings: Settings, fake: SpeechService
 ) -> None:  # type: ignore[no-untyped-def]
     browser = Browser(await aiohttp_client(create_app(settings, speech=fake)))
-    await begin(browser)
-    await answer(browser)
-    await answer(browser, {"answer": "Aino"})
+    await at_good_at(browser)  # "Aino" answered to the question before
     typed = " ".join(f"Osaan asian numero {n} hyvin, ja teen sitä mielelläni." for n in range(45))
     await answer(browser, {"answer": typed})  # "What are you good at?": 2,500 characters
     count = len(in_parts(typed, ANSWER_PART))
@@ -202,9 +201,7 @@ async def test_a_player_fetching_in_ranges_makes_the_answer_once_and_delete_forg
     aiohttp_client, settings: Settings, fake: SpeechService
 ) -> None:  # type: ignore[no-untyped-def]
     browser = Browser(await aiohttp_client(create_app(settings, speech=fake)))
-    await begin(browser)
-    await answer(browser)
-    await answer(browser, {"answer": "Aino"})
+    await at_good_at(browser)  # "Aino" answered to the question before
     await browser.get("/q/name")
     before = fake.synthesised
     for asked in ("bytes=0-1", "bytes=0-", "bytes=1000-"):  # as Safari, then Chrome, ask
