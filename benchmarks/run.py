@@ -193,7 +193,9 @@ def row(name: str, values: dict[str, float], limit: dict[str, float] | None) -> 
 
 
 async def throughput(args: argparse.Namespace, folder: Path) -> list[str]:
-    server = Server(folder / "assistant")
+    # Every simulated person starts one conversation after another from 127.0.0.1: far more
+    # than one address may start in an hour in production (OMA_STARTS_PER_ADDRESS).
+    server = Server(folder / "assistant", extra_env={"OMA_STARTS_PER_ADDRESS": "100000000"})
     server.start()
     assert server.process is not None
     pin(server.process.pid, 0)

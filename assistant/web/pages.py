@@ -26,6 +26,7 @@ from assistant.web.context import context, set_session
 from assistant.web.forms import BadRequest, Form, one, read_form
 from assistant.web.render import render
 from assistant.web.security import check_csrf
+from assistant.web.starts import start_allowed, too_many_starts
 from assistant.web.steps import answers_html, position_url, step_page, step_url
 
 routes = web.RouteTableDef()
@@ -82,6 +83,8 @@ async def start_page(request: web.Request) -> web.Response:
 async def start(request: web.Request) -> web.Response:
     form = await posted_form(request)
     respondent = respondent_from(form)
+    if not await start_allowed(request):  # before anything is left behind
+        return await too_many_starts(request)
     ctx = await context(request)
     conversations = request.app[keys.CONVERSATIONS]
     if ctx.loaded is not None:  # "start again", as the start page says
