@@ -182,7 +182,7 @@ async def test_a_long_answer_is_read_back_in_parts_each_its_own_player(
     await answer(browser, {"answer": typed})  # "What are you good at?": 2,500 characters
     count = len(in_parts(typed, ANSWER_PART))
     page = await browser.get("/q/good-at")
-    assert count == 3 and "Listen to your answer," + " part 3 of 3" in page.text
+    assert count == 3 and "Listen to your answer, part 3 of 3" in page.text
     assert len(page.parsed.ids) == len(set(page.parsed.ids))  # each player named by its own label
     for number in range(1, count + 1):
         url = "/audio/q/good-at.mp3?part=answer" + (f"&n={number}" if number > 1 else "")
