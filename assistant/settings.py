@@ -56,6 +56,7 @@ RULES: dict[str, tuple[str, Callable[[Any], bool]]] = {
     ),
     "resume_attempts_per_address": ("a whole number, 1 or more", lambda v: v >= 1),
     "resume_attempts_global": ("a whole number, 1 or more", lambda v: v >= 1),
+    "starts_per_address": ("a whole number, 1 or more", lambda v: v >= 1),
     "read_timeout": ("a number of seconds above 0", lambda v: math.isfinite(v) and v > 0),
     "db_busy_timeout": ("a number of seconds, 0 or more", lambda v: math.isfinite(v) and v >= 0),
 }
@@ -122,6 +123,8 @@ class Settings:
     # Wrong resume codes allowed per address and in all, per hour.
     resume_attempts_per_address: int = 10
     resume_attempts_global: int = 200
+    # New conversations per client address (per /64 for IPv6) per hour.
+    starts_per_address: int = 60
     # A request must send its headers and body within this many seconds.
     read_timeout: float = 15.0
     db_busy_timeout: float = 5.0

@@ -193,7 +193,9 @@ def row(name: str, values: dict[str, float], limit: dict[str, float] | None) -> 
 
 
 async def throughput(args: argparse.Namespace, folder: Path) -> list[str]:
-    server = Server(folder / "assistant")
+    # Every simulated person starts one conversation after another from 127.0.0.1: far more
+    # than one address may start in an hour in production (OMA_STARTS_PER_ADDRESS).
+    server = Server(folder / "assistant", extra_env={"OMA_STARTS_PER_ADDRESS": "100000000"})
     server.start()
     assert server.process is not None
     pin(server.process.pid, 0)
@@ -281,9 +283,14 @@ async def speech_and_weight(folder: Path) -> list[str]:
 
         quiet = await pages(200)
 
-        async def synthesise() -> None:
-            # The person's own answer read back: made for them each time, never cached.
-            for _ in range(40):
+        async def synthesise(round_: int) -> None:
+            # The person's own answer read back: never cached on disk, and kept in memory only
+            # for the same words, so each read-back follows a changed answer to be made anew.
+            for n in range(40):
+                words = f"Leivon ja laulan kuorossa {n} kertaa viikossa, {round_}. kerran."
+                changed = {**answer, "answer": words}
+                async with session.post(server.url + "/q/liked-for", data=changed) as response:
+                    await response.read()
                 async with session.get(server.url + "/audio/q/liked-for.mp3?part=answer") as got:
                     assert got.status == 200 and len(await got.read()) > 1000
 
@@ -291,7 +298,7 @@ async def speech_and_weight(folder: Path) -> list[str]:
         for cpu in (0, 1):  # the speech worker on the server's core, then on a core of its own
             for worker in children(server.process.pid):
                 pin(worker, cpu)
-            beside[cpu], _ = await asyncio.gather(pages(200), synthesise())
+            beside[cpu], _ = await asyncio.gather(pages(200), synthesise(cpu))
         lines.append(
             "| page p99 alone / with synthesis beside, worker on the server's core / on its own "
             f"| {percentile(quiet, 99):.1f} / {percentile(beside[0], 99):.1f} / "

@@ -3,7 +3,7 @@ and a no-JavaScript browser."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient
 
 from assistant.app import create_app
 from assistant.settings import Settings
+from assistant.speech import SpeechService
 from tests.web.browser import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +35,16 @@ async def client(
     aiohttp_client: Callable[..., Awaitable[TestClient]], settings: Settings
 ) -> TestClient:
     return await aiohttp_client(create_app(settings))
+
+
+@pytest.fixture
+async def real(tmp_path: Path) -> AsyncIterator[SpeechService]:
+    """The real speech service: espeak-ng in the worker process."""
+    service = SpeechService(tmp_path / "cache", key=b"test", timeout=20)
+    await service.start()
+    assert service.available, service.reason
+    yield service
+    await service.close()
 
 
 @pytest.fixture

@@ -74,15 +74,23 @@ async def test_a_code_with_a_wrong_character_does_not_work(browser: Browser) -> 
 WRONG = "AAAA-BBBB-CCCC"
 
 
-async def try_code(browser: Browser, code: str, forwarded_for: str | None = None) -> int:
-    """303: the code worked; 200: "this code does not work"; 429: too many tries."""
+async def post_status(
+    browser: Browser, path: str, fields: dict[str, str], forwarded_for: str | None = None
+) -> int:
+    """The status a form posted from the current page gets, from the given client address
+    (believed only from a trusted proxy), without following a redirect."""
     response = await browser.client.post(
-        "/resume",
-        data={"csrf": csrf(browser), "code": code},
+        path,
+        data={"csrf": csrf(browser), **fields},
         headers={"X-Forwarded-For": forwarded_for} if forwarded_for else {},
         allow_redirects=False,
     )
     return response.status
+
+
+async def try_code(browser: Browser, code: str, forwarded_for: str | None = None) -> int:
+    """303: the code worked; 200: "this code does not work"; 429: too many tries."""
+    return await post_status(browser, "/resume", {"code": code}, forwarded_for)
 
 
 async def test_codes_that_work_never_lock_out_a_shared_address(

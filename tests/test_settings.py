@@ -20,6 +20,7 @@ BAD_VALUES = [
     ("OMA_SPEECH", "maybe", "1 or 0"),
     ("OMA_DEFAULT_LANGUAGE", "de", "fi, sv or en"),
     ("OMA_TRUSTED_PROXIES", "proxy.local", "addresses or networks separated by commas"),
+    ("OMA_STARTS_PER_ADDRESS", "0", "a whole number, 1 or more"),
     ("OMA_DIALOGUES_DIR", "/no/such/folder", "a folder of dialogue files"),
     ("OMA_DEFAULT_DIALOGUE", "no-such-dialogue", "one of the dialogues in"),
 ]

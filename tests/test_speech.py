@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient
 
 from assistant.app import create_app
 from assistant.settings import Settings
-from assistant.speech import SpeechBusy, SpeechFailed, SpeechService
+from assistant.speech import SpeechFailed, SpeechService
 from tests.test_web_conversation import answer, begin
 from tests.web.browser import Browser
 
@@ -32,15 +32,6 @@ def is_mp3(data: bytes) -> bool:
 def seconds(mp3: bytes) -> float:
     data, rate = soundfile.read(io.BytesIO(mp3))
     return len(data) / rate
-
-
-@pytest.fixture
-async def real(tmp_path: Path) -> AsyncIterator[SpeechService]:
-    service = SpeechService(tmp_path / "cache", key=b"test", timeout=20)
-    await service.start()
-    assert service.available, service.reason
-    yield service
-    await service.close()
 
 
 @pytest.fixture
@@ -128,13 +119,6 @@ async def test_garbage_is_never_served_or_cached(fake: SpeechService, tmp_path: 
         await fake.audio("garbage please", "fi")
     assert not list((tmp_path / "cache").rglob("*.mp3"))
     assert seconds((await fake.audio("good again", "fi")).data) > 0.5
-
-
-async def test_a_full_queue_says_busy(fake: SpeechService) -> None:
-    fake.waiting = fake.queue
-    with pytest.raises(SpeechBusy):
-        await fake.audio("one more", "fi", cache=False)
-    fake.waiting = 0
 
 
 async def test_no_engine_means_no_speech_and_a_reason(tmp_path: Path) -> None:

@@ -13,6 +13,10 @@ from assistant.dialogue.views import StepView, shown
 from assistant.i18n import Catalogs, Translator
 from assistant.i18n.answers import answer_text
 
+# Characters of a person's own answer read back at once: about a minute of listening, and
+# about half a second of the speech worker's time that others may wait behind.
+ANSWER_PART = 1000
+
 
 def step_speech(view: StepView, t: Translator) -> tuple[str, bool]:
     """The question as it is read aloud, and whether it holds a person's own words (then it
@@ -34,12 +38,45 @@ def has_own_answer(view: StepView) -> bool:
     return not nothing and view.step.kind is not Kind.LIST
 
 
-def answer_speech(view: StepView, t: Translator) -> tuple[str, bool] | None:
-    """The person's own saved answer, read back when they ask: always personal (never cached)."""
+def answer_parts(view: StepView, t: Translator) -> list[str]:
+    """The person's own saved answer in the parts it is read back in (none if there is no
+    answer). A long answer is read in parts, each its own player on the page: one part of
+    5,000 characters took the worker 3 to 5 seconds, which everyone else waited for."""
     if view.entry is None or not has_own_answer(view):
+        return []
+    return in_parts(answer_text(shown(view.step, view.entry), t), ANSWER_PART)
+
+
+def answer_speech(view: StepView, t: Translator, number: int = 1) -> tuple[str, bool] | None:
+    """Part `number` of the person's own answer, read back when they ask: always personal
+    (never cached). Each part says which it is, so a listener knows how much is left."""
+    parts = answer_parts(view, t)
+    if not 1 <= number <= len(parts):
         return None
-    answer = answer_text(shown(view.step, view.entry), t)
-    return t.gettext("Your answer: %(answer)s") % {"answer": answer}, True
+    if len(parts) == 1:
+        return t.gettext("Your answer: %(answer)s") % {"answer": parts[0]}, True
+    text = t.gettext("Your answer, part %(number)s of %(count)s: %(answer)s")
+    return text % {"number": number, "count": len(parts), "answer": parts[number - 1]}, True
+
+
+def in_parts(text: str, limit: int) -> list[str]:
+    """Text cut into parts of at most `limit` characters: after the last sentence's end in the
+    part, else at its last space, else anywhere (one very long word). A cut is only made in the
+    part's second half, so no part is much shorter than it has to be."""
+    parts, rest = [], text.strip()
+    while len(rest) > limit:
+        window = rest[: limit + 1]  # a sentence may end just at the limit
+        sentence_end = max(window.rfind(end) for end in (". ", "! ", "? ", "\n"))
+        space = window.rfind(" ")
+        if sentence_end >= limit // 2:
+            cut = sentence_end + 1
+        elif space >= limit // 2:
+            cut = space
+        else:
+            cut = limit
+        parts.append(rest[:cut].strip())
+        rest = rest[cut:].strip()
+    return [*parts, rest] if rest else parts
 
 
 def help_speech(view: StepView, t: Translator) -> tuple[str, bool] | None:

@@ -278,6 +278,9 @@ async def delete(request: web.Request) -> web.Response:
     loaded = await require_conversation(request)
     await posted_form(request)
     await request.app[keys.CONVERSATIONS].delete(loaded)
+    speech = request.app[keys.SPEECH]
+    if speech is not None:
+        speech.forget(loaded.id)  # their answers read back, kept a few minutes in memory
     request[keys.CONTEXT].loaded = None
     response = await render(request, "deleted.html")
     clear_session(response)

@@ -28,6 +28,7 @@ from assistant.web.forms import BadRequest, json_form, read_json
 from assistant.web.messages import notice_text
 from assistant.web.pages import respondent_from
 from assistant.web.security import CSRF_HEADER, check_csrf
+from assistant.web.starts import start_allowed, too_many_starts
 from assistant.web.steps import by_line, step_url
 
 routes = web.RouteTableDef()
@@ -118,6 +119,8 @@ async def openapi(request: web.Request) -> web.Response:
 @routes.post("/api/v1/conversations")
 async def start(request: web.Request) -> web.Response:
     data = await _posted(request)
+    if not await start_allowed(request):
+        return await too_many_starts(request)
     ctx = await context(request)
     form = json_form({k: v for k, v in data.items() if k in ("role", "who")})
     loaded, token = await request.app[keys.CONVERSATIONS].start(respondent_from(form), ctx.prefs)

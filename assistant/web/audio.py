@@ -1,18 +1,24 @@
-"""Listening: the current question (or its help) as audio, in the page's language and rate."""
+"""Listening: the current question (or its help, or the person's own answer, in parts) as
+audio, in the page's language and rate."""
 
 from __future__ import annotations
 
+import re
+
 from aiohttp import web
 
+from assistant.dialogue.views import StepView
+from assistant.i18n import Translator
 from assistant.speech import SpeechBusy, SpeechFailed
 from assistant.speech.texts import answer_speech, help_speech, step_speech
 from assistant.web import keys
+from assistant.web.byte_ranges import ranged_response
 from assistant.web.pages import require_conversation
 from assistant.web.render import error_response
 
 routes = web.RouteTableDef()
-# What a listen control reads: the question, its longer help, or the person's own answer.
-PARTS = {"question": step_speech, "help": help_speech, "answer": answer_speech}
+# Seconds a person is asked to wait when the speech worker is busy: about one synthesis.
+BUSY_RETRY = "2"
 
 
 @routes.get("/audio/q/{key}.mp3")
@@ -26,14 +32,39 @@ async def step_audio(request: web.Request) -> web.StreamResponse:
     )
     view = loaded.bundle.views.step(state)
     ctx = request[keys.CONTEXT]
-    part = PARTS.get(request.query.get("part", "question"))
-    spoken = part(view, ctx.translator) if view is not None and part is not None else None
+    part, number = request.query.get("part", "question"), request.query.get("n", "1")
+    spoken = _spoken(view, ctx.translator, part, number) if view is not None else None
     if spoken is None:
         raise web.HTTPNotFound()
     text, personal = spoken
     try:
         # Texts holding a person's answers are made for them only: never cached, never logged.
-        audio = await speech.audio(text, ctx.locale, ctx.prefs["speech_rate"], cache=not personal)
-    except (SpeechFailed, SpeechBusy):
+        audio = await speech.audio(
+            text,
+            ctx.locale,
+            ctx.prefs["speech_rate"],
+            cache=not personal,
+            session=loaded.id,
+            read_back=part == "answer",
+        )
+    except SpeechBusy:
+        busy = await error_response(request, 503, "speech-busy")
+        busy.headers["Retry-After"] = BUSY_RETRY
+        return busy
+    except SpeechFailed:
         return await error_response(request, 503, "speech-unavailable")
-    return web.Response(body=audio.data, content_type=audio.media_type)
+    return ranged_response(request, audio.data, audio.media_type)
+
+
+def _spoken(view: StepView, t: Translator, part: str, number: str) -> tuple[str, bool] | None:
+    """What this part of the step reads: the question, its help, or part `number` of the
+    person's own answer (the only one read in parts). None: nothing to read."""
+    if part == "answer":
+        return (
+            answer_speech(view, t, int(number)) if re.fullmatch(r"[1-9]\d{0,2}", number) else None
+        )
+    if number != "1":
+        return None
+    if part == "question":
+        return step_speech(view, t)
+    return help_speech(view, t) if part == "help" else None

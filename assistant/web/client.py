@@ -35,6 +35,21 @@ def _within(address: str | None, trusted: Networks) -> bool:
     return any(ip in network for network in trusted)
 
 
+def counted_address(remote: str | None) -> str:
+    """What a per-address limit counts as one client: an IPv4 address, or an IPv6 address's
+    /64 network (a home or an office is given a whole /64, so one client could otherwise
+    count as 2^64 addresses)."""
+    try:
+        ip = ip_address((remote or "unknown").strip())
+    except ValueError:
+        return remote or "unknown"
+    if ip.version == 6 and ip.ipv4_mapped:  # a dual-stack socket's IPv4 client
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def behind_proxy(trusted_proxies: Iterable[str]) -> Any:
     """A middleware that, for requests from a trusted proxy, takes the client's address and
     scheme from the proxy's headers, so request.remote and request.secure are the client's."""

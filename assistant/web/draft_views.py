@@ -6,8 +6,12 @@ nothing stored. Nothing is sent anywhere from here.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from aiohttp import web
 
@@ -22,6 +26,17 @@ from assistant.web.render import render
 from assistant.web.steps import position_url, step_url
 
 routes = web.RouteTableDef()
+T = TypeVar("T")
+# Building a long conversation's draft and rendering it take real time (a big DOCX, a tenth of
+# a second or more). On the event loop that held up every other person's page (issue 20: four
+# people downloading raised others' page time from 4 ms to over a second). One thread does
+# this work: more would only take turns with the loop for the interpreter lock.
+_DRAFTS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="draft")
+
+
+async def _off_loop(work: Callable[..., T], *args: Any) -> T:
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_DRAFTS, functools.partial(work, *args))
 
 
 async def _draft(request: web.Request) -> tuple[Loaded, Draft, Translator]:
@@ -31,7 +46,8 @@ async def _draft(request: web.Request) -> tuple[Loaded, Draft, Translator]:
     if language not in LANGUAGES:
         language = ctx.translator.language  # the standard language of the conversation
     t = request.app[keys.RENDERER].catalogs.translator(language)
-    draft = build(
+    draft = await _off_loop(
+        build,
         loaded.bundle.dialogue,
         loaded.bundle.views,
         loaded.state,
@@ -97,15 +113,14 @@ async def draft_page(request: web.Request) -> web.Response:
 @routes.get("/draft.txt")
 async def draft_text(request: web.Request) -> web.Response:
     _, draft, t = await _draft(request)
-    return _download(
-        text.render(draft, t).encode("utf-8"), "text/plain", _file_name(draft, "txt"), "utf-8"
-    )
+    body = await _off_loop(lambda: text.render(draft, t).encode("utf-8"))
+    return _download(body, "text/plain", _file_name(draft, "txt"), "utf-8")
 
 
 @routes.get("/draft.json")
 async def draft_json(request: web.Request) -> web.Response:
     _, draft, _t = await _draft(request)
-    body = json.dumps(jsonfmt.render(draft), ensure_ascii=False, indent=2).encode("utf-8")
+    body = await _off_loop(lambda: _json(jsonfmt.render(draft)))
     return _download(body, "application/json", _file_name(draft, "json"))
 
 
@@ -113,16 +128,25 @@ async def draft_json(request: web.Request) -> web.Response:
 async def draft_docx(request: web.Request) -> web.Response:
     _, draft, t = await _draft(request)
     kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return _download(docx.render(draft, t), kind, _file_name(draft, "docx"))
+    return _download(await _off_loop(docx.render, draft, t), kind, _file_name(draft, "docx"))
 
 
 @routes.get("/draft.fhir.json")
 async def draft_fhir(request: web.Request) -> web.Response:
     loaded, draft, t = await _draft(request)
-    resource = fhir.questionnaire_response(
-        loaded.bundle.dialogue, loaded.bundle.views, loaded.state, t, draft.updated, draft.completed
+    body = await _off_loop(
+        lambda: _json(
+            fhir.questionnaire_response(
+                loaded.bundle.dialogue,
+                loaded.bundle.views,
+                loaded.state,
+                t,
+                draft.updated,
+                draft.completed,
+            )
+        )
     )
-    return _download(_json(resource), "application/fhir+json", _file_name(draft, "fhir.json"))
+    return _download(body, "application/fhir+json", _file_name(draft, "fhir.json"))
 
 
 @routes.get("/questionnaire.fhir.json")

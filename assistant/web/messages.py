@@ -32,6 +32,12 @@ ERROR_PAGES: dict[str, tuple[str, str]] = {
         N_("Too many tries"),
         N_("Wait an hour and try again. You can also ask your worker for help."),
     ),
+    "too-many-starts": (
+        N_("Too many new conversations"),
+        N_(
+            "Many conversations have started from this internet connection in the last hour. Wait an hour and try again. If you have a code, you can continue your answers with it now."
+        ),
+    ),
     "server-error": (
         N_("Sorry, there is a problem with the service"),
         N_("Your earlier answers are saved. Try again later."),
@@ -39,6 +45,10 @@ ERROR_PAGES: dict[str, tuple[str, str]] = {
     "speech-unavailable": (
         N_("Listening is not available right now"),
         N_("You can still read every question and answer it."),
+    ),
+    "speech-busy": (
+        N_("Listening is busy right now"),
+        N_("Wait a moment and try again. You can still read every question and answer it."),
     ),
 }
 ERROR_PAGES["conversation-full"] = (

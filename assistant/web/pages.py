@@ -20,12 +20,13 @@ from assistant.dialogue.state import ROLES, Respondent, State, answer_fingerprin
 from assistant.dialogue.texts import Text
 from assistant.dialogue.views import AnswerRow
 from assistant.i18n import Translator
-from assistant.speech.texts import has_own_answer
+from assistant.speech.texts import answer_parts
 from assistant.web import keys
 from assistant.web.context import context, set_session
 from assistant.web.forms import BadRequest, Form, one, read_form
 from assistant.web.render import render
 from assistant.web.security import check_csrf
+from assistant.web.starts import start_allowed, too_many_starts
 from assistant.web.steps import answers_html, position_url, step_page, step_url
 
 routes = web.RouteTableDef()
@@ -82,6 +83,8 @@ async def start_page(request: web.Request) -> web.Response:
 async def start(request: web.Request) -> web.Response:
     form = await posted_form(request)
     respondent = respondent_from(form)
+    if not await start_allowed(request):  # before anything is left behind
+        return await too_many_starts(request)
     ctx = await context(request)
     conversations = request.app[keys.CONVERSATIONS]
     if ctx.loaded is not None:  # "start again", as the start page says
@@ -92,8 +95,10 @@ async def start(request: web.Request) -> web.Response:
     raise response
 
 
-def audio_url(key: str, item: str | None, part: str = "question") -> str:
+def audio_url(key: str, item: str | None, part: str = "question", number: int = 1) -> str:
     query = {k: v for k, v in (("item", item), ("part", part)) if v}
+    if number > 1:
+        query["n"] = str(number)
     return f"/audio/q/{key}.mp3?{urlencode(query)}"
 
 
@@ -127,8 +132,9 @@ async def _step_response(
     listen = speech is not None and speech.available
     audio = audio_url(view.step.key, view.item_id) if listen else None
     help_audio = audio_url(view.step.key, view.item_id, "help") if listen and view.help else None
-    own = listen and has_own_answer(view)
-    answer_audio = audio_url(view.step.key, view.item_id, "answer") if own else None
+    # The person's own answer: one player for each part it is read back in.
+    parts = len(answer_parts(view, ctx.translator)) if listen else 0
+    answer_audio = [audio_url(view.step.key, view.item_id, "answer", n + 1) for n in range(parts)]
     return await render(
         request,
         template,
