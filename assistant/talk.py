@@ -12,21 +12,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Protocol, TextIO
 
 from assistant.conversations import Change, Conversations, Loaded, format_code
-from assistant.dialogue.answers import storable
+from assistant.dialogue.answers import FieldError, storable
 from assistant.dialogue.model import SOMETHING_ELSE, Kind
 from assistant.dialogue.state import Respondent
-from assistant.dialogue.views import StepView, shown
+from assistant.dialogue.views import StepView
 from assistant.draft.model import build
 from assistant.draft.text import render as render_text
 from assistant.i18n import LANGUAGES, LOCALES, Catalogs, Translator, locale_for
-from assistant.i18n.answers import answer_text, where
-from assistant.i18n.field_messages import field_message
 from assistant.prefs import DEFAULT_PREFS
+from assistant.presentation import present
 from assistant.settings import Settings
 from assistant.store import open_store
 
@@ -134,38 +133,40 @@ class Talk:
         self.speaker.say(" ".join(line for line in lines if line), self.t.locale)
 
     def present(self, view: StepView) -> None:
-        t = self.t
+        """The step as the other front ends present it, one plain line at a time."""
+        t, p = self.t, present(view, self.t)
         print("", file=self.out)
-        self.say(where(view.progress, t), t.plain_text(view.prompt))
-        for part in (view.hint, view.text):
+        self.say(p.caption, p.prompt.plain)
+        for part in (p.hint, p.body):
             if part:
-                self.say(t.plain_text(part))
-        step = view.step
-        if step.kind is Kind.LIST:
-            for item in view.items:
-                self.say(f"- {t.plain_text(item.title)}")
-            if view.add_prompt:
-                self.say(
-                    t.plain_text(view.add_prompt), f"1. {t.gettext('Yes')}", f"2. {t.gettext('No')}"
-                )
-        elif view.choices or view.something_else:
-            for number, label in enumerate(self.labels(view), 1):
-                self.say(f"{number}. {label}")
-            if step.kind is Kind.MULTIPLE_CHOICE:
+                self.say(part.plain)
+        if p.kind is Kind.LIST:
+            for item in p.items:
+                self.say(f"- {item.title.plain}")
+            if p.add_prompt:
+                self.say(p.add_prompt.plain, f"1. {t.gettext('Yes')}", f"2. {t.gettext('No')}")
+        elif p.choices:
+            for number, choice in enumerate(p.choices, 1):
+                self.say(f"{number}. {choice.label.plain}")
+            if p.kind is Kind.MULTIPLE_CHOICE:
                 self.say(self.numbers_hint(view))
-        elif step.kind is Kind.DATE:
+        elif p.kind is Kind.DATE:
             self.say(t.gettext("Type the date as day, month and year, for example 27.3.2027."))
-        elif step.kind is Kind.NUMBER and view.unit:
-            self.say(t.plain_text(view.unit))
-        if step.kind is Kind.INFORMATION:
+        elif p.kind is Kind.NUMBER and p.unit:
+            self.say(p.unit.plain)
+        if p.kind is Kind.INFORMATION:
             self.say(t.gettext("Press Enter to continue."))
             return
-        if view.entry is not None and step.kind is not Kind.LIST:
+        if p.answer is not None and p.kind is not Kind.LIST:
             self.say(
-                t.gettext("Your answer now: %(answer)s")
-                % {"answer": answer_text(shown(step, view.entry), t)},
+                t.gettext("Your answer now: %(answer)s") % {"answer": p.answer},
                 t.gettext("Press Enter to keep it, or type a new answer."),
             )
+        self.commands(view)
+
+    def problems(self, view: StepView, errors: Sequence[FieldError]) -> None:
+        """What was wrong with an answer, as every front end says it, then the commands."""
+        self.say(*(problem.message for problem in present(view, self.t, errors).problems))
         self.commands(view)
 
     def commands(self, view: StepView) -> None:
@@ -192,10 +193,6 @@ class Talk:
             return self.t.gettext("Type the numbers of all that fit, separated by commas.")
         return self.t.gettext("Type one of the numbers.")
 
-    def labels(self, view: StepView) -> list[str]:
-        labels = [self.t.plain_text(c.label) for c in view.choices]
-        return labels + ([self.t.plain_text(view.something_else)] if view.something_else else [])
-
     def form(self, view: StepView, typed: str) -> dict[str, list[str]] | None:
         """What was typed, as the form the engine reads; None if it needs asking again."""
         step = view.step
@@ -206,9 +203,7 @@ class Talk:
                 ]
             }
         if step.kind.has_choices:
-            values = [c.value for c in view.choices] + (
-                [SOMETHING_ELSE] if view.something_else else []
-            )
+            values = [c.value for c in present(view, self.t).choices]
             picked = []
             for part in typed.replace(" ", ",").split(","):
                 if part.strip().isdigit() and 1 <= int(part) <= len(values):
@@ -265,9 +260,7 @@ class Talk:
                 change = partial(engine.submit, action=act, form=form)
             applied = await self.conversations.apply(loaded, change)
             if not applied.outcome.ok:
-                words = self.t.plain_text(view.prompt)
-                self.say(*(field_message(self.t, e, words) for e in applied.outcome.errors))
-                self.commands(view)
+                self.problems(view, applied.outcome.errors)
                 continue
             loaded = applied.loaded
             view = views.step(loaded.state)

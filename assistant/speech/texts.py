@@ -9,9 +9,9 @@ from assistant.conversations import Bundle
 from assistant.dialogue.model import Kind, Step
 from assistant.dialogue.state import Item
 from assistant.dialogue.texts import placeholders
-from assistant.dialogue.views import StepView, shown
+from assistant.dialogue.views import StepView
 from assistant.i18n import Catalogs, Translator
-from assistant.i18n.answers import answer_text
+from assistant.presentation import present
 
 # Characters of a person's own answer read back at once: about a minute of listening, and
 # about half a second of the speech worker's time that others may wait behind.
@@ -21,14 +21,23 @@ ANSWER_PART = 1000
 def step_speech(view: StepView, t: Translator) -> tuple[str, bool]:
     """The question as it is read aloud, and whether it holds a person's own words (then it
     is synthesised for them only, never cached)."""
-    parts = [view.prompt, view.hint, view.text]  # text: an information step's paragraphs
-    if view.step.kind is Kind.LIST:
-        parts += [item.title for item in view.items] + [view.add_prompt]
+    p = present(view, t)
+    spoken = [p.prompt, p.hint, p.body]  # body: an information step's paragraphs
+    if p.kind is Kind.LIST:
+        spoken += [item.title for item in p.items] + [p.add_prompt]
     else:
-        parts += [c.label for c in view.choices] + [view.something_else]
-    texts = [p for p in parts if p is not None]
-    personal = any(placeholders(text.source) for text in texts) or view.step.kind is Kind.LIST
-    return _sentences(t.plain_text(text) for text in texts), personal
+        spoken += [choice.label for choice in p.choices]
+    sources = [
+        view.prompt,
+        view.hint,
+        view.text,
+        view.something_else,
+        *(c.label for c in view.choices),
+    ]
+    personal = p.kind is Kind.LIST or any(
+        placeholders(text.source) for text in sources if text is not None
+    )
+    return _sentences(words.plain for words in spoken if words), personal
 
 
 def has_own_answer(view: StepView) -> bool:
@@ -42,9 +51,10 @@ def answer_parts(view: StepView, t: Translator) -> list[str]:
     """The person's own saved answer in the parts it is read back in (none if there is no
     answer). A long answer is read in parts, each its own player on the page: one part of
     5,000 characters took the worker 3 to 5 seconds, which everyone else waited for."""
-    if view.entry is None or not has_own_answer(view):
+    answer = present(view, t).answer
+    if answer is None or not has_own_answer(view):
         return []
-    return in_parts(answer_text(shown(view.step, view.entry), t), ANSWER_PART)
+    return in_parts(answer, ANSWER_PART)
 
 
 def answer_speech(view: StepView, t: Translator, number: int = 1) -> tuple[str, bool] | None:
@@ -80,9 +90,10 @@ def in_parts(text: str, limit: int) -> list[str]:
 
 
 def help_speech(view: StepView, t: Translator) -> tuple[str, bool] | None:
-    if view.help is None:
+    words = present(view, t).help
+    if view.help is None or words is None:
         return None
-    return t.plain_text(view.help), bool(placeholders(view.help.source))
+    return words.plain, bool(placeholders(view.help.source))
 
 
 def _sentences(parts: Iterator[str]) -> str:

@@ -18,10 +18,9 @@ from assistant.dialogue.answers import FieldError
 from assistant.dialogue.engine import Outcome
 from assistant.dialogue.model import Kind
 from assistant.dialogue.state import REVIEW, State, answer_fingerprint
-from assistant.dialogue.views import StepView
 from assistant.i18n import Translator
-from assistant.i18n.answers import answer_text, where
-from assistant.i18n.field_messages import field_message
+from assistant.i18n.answers import answer_text
+from assistant.presentation import Place, Words, back_place, by_line, present
 from assistant.web import keys
 from assistant.web.context import context, refresh, set_session
 from assistant.web.forms import BadRequest, json_form, read_json
@@ -29,7 +28,7 @@ from assistant.web.messages import notice_text
 from assistant.web.pages import respondent_from
 from assistant.web.security import CSRF_HEADER, check_csrf
 from assistant.web.starts import start_allowed, too_many_starts
-from assistant.web.steps import by_line, step_url
+from assistant.web.steps import step_url
 
 routes = web.RouteTableDef()
 OPENAPI = Path(__file__).resolve().parent / "openapi.json"
@@ -57,58 +56,58 @@ def step_json(
     view = loaded.bundle.views.step(state)
     if view is None:
         return {"position": _position(state), "review": True, "url": "/review"}
-    back = loaded.bundle.engine.back(state)
+    p = present(view, t, errors, back=back_place(loaded.bundle.engine, state))
     return {
         "position": _position(state),
         "review": False,
         "url": step_url(state.at, state.item, state.return_to_review),
-        "back": None if (back.at, back.item) == (state.at, state.item) else _position(back),
+        "back": _place(p.back),
         "seen": answer_fingerprint(state, view.step.key, view.item_id),
-        **_view_json(view, t),
-        "errors": [
-            {
-                "field": e.field,
-                "code": e.code,
-                "message": field_message(t, e, t.plain_text(view.prompt)),
-            }
-            for e in errors
-        ],
-    }
-
-
-def _view_json(view: StepView, t: Translator) -> dict[str, Any]:
-    step = view.step
-    entry = view.entry
-    section = view.progress.section
-    return {
-        "kind": step.kind.value,
-        "prompt": t.plain_text(view.prompt),
-        "hint": t.plain_text(view.hint) if view.hint else None,
-        "help": t.plain_text(view.help) if view.help else None,
-        "text": t.plain_text(view.text) if view.text else None,
+        "kind": p.kind.value,
+        "prompt": p.prompt.plain,
+        "hint": _plain(p.hint),
+        "help": _plain(p.help),
+        "text": _plain(p.body),
         "choices": [
             {
                 "value": c.value,
-                "label": t.plain_text(c.label),
-                "hint": t.plain_text(c.hint) if c.hint else None,
+                "label": c.label.plain,
+                "hint": _plain(c.hint),
                 "exclusive": c.exclusive,
             }
-            for c in view.choices
+            for c in p.choices
+            if not c.something_else
         ],
-        "something_else": t.plain_text(view.something_else) if view.something_else else None,
-        "unit": t.plain_text(view.unit) if view.unit else None,
-        "add_prompt": t.plain_text(view.add_prompt) if view.add_prompt else None,
-        "offer": list(step.offer),
-        "answer": entry.to_json() if entry else None,
-        "items": [{"id": i.id, "title": t.plain_text(i.title)} for i in view.items],
+        "something_else": next((c.label.plain for c in p.choices if c.something_else), None),
+        "unit": _plain(p.unit),
+        "add_prompt": _plain(p.add_prompt),
+        "offer": [o for o in p.offers if o != "skip"],
+        "answer": p.entry.to_json() if p.entry else None,
+        "answer_text": p.answer,
+        "items": [{"id": i.id, "title": i.title.plain} for i in p.items],
+        "items_summary": p.items_summary,
         "progress": {
-            "number": view.progress.number,
-            "total": view.progress.total,
-            "section": t.pgettext(f"section:{section.id}", section.title),
-            "text": where(view.progress, t),  # "About me, question 4 of about 33"
+            "number": p.number,
+            "total": p.total,
+            "section": p.section,
+            "text": p.caption,  # "About me, question 4 of about 33"
         },
-        "max_length": step.max_length if step.kind.is_text else None,
+        "max_length": p.max_length,
+        "errors": [
+            {"field": problem.field, "code": problem.code, "message": problem.message}
+            for problem in p.problems
+        ],
     }
+
+
+def _place(place: Place | None) -> dict[str, Any] | None:
+    if place is None:
+        return None
+    return {"key": place.key, "item": place.item, "review": place.key == REVIEW}
+
+
+def _plain(words: Words | None) -> str | None:
+    return words.plain if words else None
 
 
 @routes.get("/api/openapi.json")

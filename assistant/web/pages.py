@@ -20,6 +20,7 @@ from assistant.dialogue.state import ROLES, Respondent, State, answer_fingerprin
 from assistant.dialogue.texts import Text
 from assistant.dialogue.views import AnswerRow
 from assistant.i18n import Translator
+from assistant.presentation import back_place, present
 from assistant.speech.texts import answer_parts
 from assistant.web import keys
 from assistant.web.context import context, set_session
@@ -119,14 +120,8 @@ async def _step_response(
     view = loaded.bundle.views.step(state)
     if view is None:
         raise web.HTTPSeeOther("/review")
-    engine = loaded.bundle.engine
-    back = engine.back(state)
-    back_url = (
-        "/"
-        if back.at == state.at and back.item == state.item
-        else step_url(back.at, back.item, back.return_to_review)
-    )
-    page = step_page(view, ctx.translator, form, errors)
+    back = back_place(loaded.bundle.engine, state)
+    page = step_page(present(view, ctx.translator, errors, form, back))
     template = "list.html" if view.step.kind is Kind.LIST else "step.html"
     speech = request.app[keys.SPEECH]
     listen = speech is not None and speech.available
@@ -138,7 +133,6 @@ async def _step_response(
     return await render(
         request,
         template,
-        back_url=back_url,
         seen=answer_fingerprint(state, view.step.key, view.item_id),
         audio=audio,
         help_audio=help_audio,
