@@ -31,6 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     talk.add_argument("--language", help="fi, sv, en, fi@selko, sv@lattlast or en@easy")
     talk.add_argument("--no-speech", action="store_true", help="print only; do not speak")
     talk.add_argument("--code", help="continue a saved conversation with its resume code")
+    talk.add_argument(
+        "--width",
+        type=int,
+        default=40,
+        help="longest line, in characters (a braille display's cells); 0 for no limit",
+    )
 
     tts = commands.add_parser("tts", help="speech: list voices or build the audio cache")
     tts.add_argument("action", choices=["voices", "warm"])

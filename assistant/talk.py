@@ -14,12 +14,13 @@ import asyncio
 import sys
 from collections.abc import Callable, Sequence
 from functools import partial
+from textwrap import wrap
 from typing import Protocol, TextIO
 
 from assistant.conversations import Change, Conversations, Loaded, format_code
-from assistant.dialogue.answers import FieldError, storable
+from assistant.dialogue.answers import FieldError, clean_text, storable
 from assistant.dialogue.model import SOMETHING_ELSE, Kind
-from assistant.dialogue.state import Respondent
+from assistant.dialogue.state import WHO_MAX, Respondent
 from assistant.dialogue.views import StepView
 from assistant.draft.model import build
 from assistant.draft.text import render as render_text
@@ -55,6 +56,8 @@ class LocalSpeaker:
                 self._say = None  # no sound device: keep going in text
 
 
+# A braille display of 40 cells is the most common; `--width 0` leaves lines whole.
+BRAILLE_CELLS = 40
 # A command works by its English word and by its word in the person's language.
 ENGLISH = {
     "repeat": ("repeat",),
@@ -117,6 +120,7 @@ class Talk:
         speaker: Speaker,
         read: Callable[[], str | None],
         out: TextIO,
+        width: int = BRAILLE_CELLS,
     ) -> None:
         self.conversations, self.t, self.speaker, self.read, self.out = (
             conversations,
@@ -125,12 +129,45 @@ class Talk:
             read,
             out,
         )
+        self.width = width
 
     def say(self, *lines: str) -> None:
+        """Lines no wider than the braille display (a wider one is read in awkward pieces),
+        broken between words; spoken as one text."""
         for line in lines:
             if line:
-                print(line, file=self.out, flush=True)
+                for part in _wrapped(line, self.width):
+                    print(part, file=self.out, flush=True)
         self.speaker.say(" ".join(line for line in lines if line), self.t.locale)
+
+    def ask_respondent(self) -> Respondent:
+        """Who is answering, asked once at the start as the web start page asks it; Enter means
+        the client alone."""
+        t = self.t
+        roles = {
+            "1": ("client", t.gettext("The client, alone")),
+            "2": ("helped", t.gettext("The client, with help from someone")),
+            "3": ("proxy", t.gettext("Someone answering for the client")),
+        }
+        self.say(t.gettext("Who is answering now?"))
+        self.say(*(f"{number}. {label}" for number, (_role, label) in roles.items()))
+        self.say(t.gettext("Press Enter for 1."))
+        typed = (self.read() or "").strip()
+        role = roles.get(typed, roles["1"])[0]
+        if role == "client":
+            return Respondent()
+        self.say(t.gettext("Who helps, or who is answering? (optional)"))
+        who = clean_text(self.read() or "")[:WHO_MAX]
+        return Respondent(role, who)  # type: ignore[arg-type]
+
+    def introduce_commands(self) -> None:
+        """The commands, told once at the start; `help` tells them again with what they do."""
+        words = command_words(self.t)
+        self.say(
+            self.t.gettext("Commands: %(commands)s.")
+            % {"commands": ", ".join(words[name] for name in ENGLISH)},
+            self.t.gettext("Type help to hear them again."),
+        )
 
     def present(self, view: StepView) -> None:
         """The step as the other front ends present it, one plain line at a time."""
@@ -162,21 +199,15 @@ class Talk:
                 t.gettext("Your answer now: %(answer)s") % {"answer": p.answer},
                 t.gettext("Press Enter to keep it, or type a new answer."),
             )
-        self.commands(view)
 
     def problems(self, view: StepView, errors: Sequence[FieldError]) -> None:
-        """What was wrong with an answer, as every front end says it, then the commands."""
+        """What was wrong with an answer, as every front end says it."""
         self.say(*(problem.message for problem in present(view, self.t, errors).problems))
-        self.commands(view)
-
-    def commands(self, view: StepView) -> None:
-        words = command_words(self.t)
-        told = ", ".join(words[name] for name in commands_for(view))
-        self.say(self.t.gettext("Commands: %(commands)s.") % {"commands": told})
 
     def help(self, view: StepView) -> None:
-        """The step's longer help, then what each command does."""
+        """The question again, its longer help, then what each command does here."""
         t = self.t
+        self.present(view)
         self.say(
             t.plain_text(view.help)
             if view.help
@@ -189,9 +220,15 @@ class Talk:
         )
 
     def numbers_hint(self, view: StepView) -> str:
+        count = {"count": 2 if view.step.kind is Kind.LIST else len(present(view, self.t).choices)}
         if view.step.kind is Kind.MULTIPLE_CHOICE:
-            return self.t.gettext("Type the numbers of all that fit, separated by commas.")
-        return self.t.gettext("Type one of the numbers.")
+            return (
+                self.t.gettext(
+                    "Type the numbers of all that fit, from 1 to %(count)s, with commas between them."
+                )
+                % count
+            )
+        return self.t.gettext("Type a number from 1 to %(count)s.") % count
 
     def form(self, view: StepView, typed: str) -> dict[str, list[str]] | None:
         """What was typed, as the form the engine reads; None if it needs asking again."""
@@ -230,6 +267,7 @@ class Talk:
         engine, views = loaded.bundle.engine, loaded.bundle.views
         view = views.step(loaded.state)
         if view is not None:
+            self.introduce_commands()
             self.present(view)
         while view is not None:
             typed = self.read()
@@ -237,6 +275,7 @@ class Talk:
                 break
             action = command(typed, self.t) or "continue"
             if action == "quit":
+                self.say(self.t.gettext("You stopped. Your answers are saved."))
                 break
             if action == "repeat":
                 self.present(view)
@@ -281,7 +320,10 @@ class Talk:
             loaded.updated_at,
         )
         self.say("", self.t.gettext("All questions are done. This is your draft:"))
-        print("", render_text(draft, self.t).replace("\r\n", "\n"), sep="\n", file=self.out)
+        print("", file=self.out)
+        for line in render_text(draft, self.t).replace("\r\n", "\n").split("\n"):
+            for part in _wrapped(line, self.width):
+                print(part, file=self.out)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -301,7 +343,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
     try:
         conversations = Conversations(settings, store)
         prefs = dict(DEFAULT_PREFS, language=translator.language, plain=translator.plain)
-        talk = Talk(conversations, translator, speaker, _reader, sys.stdout)
+        talk = Talk(conversations, translator, speaker, _reader, sys.stdout, args.width)
         loaded = None
         if args.code:
             token = await conversations.resume(args.code)
@@ -315,7 +357,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
                 )
                 return 1
         if loaded is None:
-            loaded, _token = await conversations.start(Respondent(), prefs)
+            loaded, _token = await conversations.start(talk.ask_respondent(), prefs)
         loaded = await talk.run(loaded)
         if loaded.bundle.views.step(loaded.state) is None:
             talk.draft(loaded)
@@ -323,8 +365,11 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         talk.say("", translator.gettext("Your code is:") + " " + format_code(code))
         talk.say(
             translator.gettext("The code works until %(date)s.")
-            % {"date": translator.format_date(expires.date())}
+            % {"date": translator.format_date(expires.date())},
+            translator.gettext("To continue, start again with the code:"),
         )
+        # The command itself, never wrapped: it is to be typed as it is.
+        print(f"assistant talk --code {format_code(code)}", file=sys.stdout, flush=True)
         return 0
     finally:
         await store.close()
@@ -335,3 +380,11 @@ def _reader() -> str | None:
         return storable(input("> "))  # a terminal in the C locale turns bad bytes into surrogates
     except EOFError:
         return None
+
+
+def _wrapped(line: str, width: int) -> list[str]:
+    """A line in pieces of at most `width` characters, broken only between words (never at a
+    hyphen: "vapaa-ajallasi" stays whole); width 0 leaves it whole."""
+    if not width or not line:
+        return [line]
+    return wrap(line, width, break_on_hyphens=False, break_long_words=False) or [line]

@@ -13,6 +13,9 @@ from assistant.settings import PROJECT_ROOT
 
 
 def talk(tmp_path: Path, lines: list[str], *args: str) -> subprocess.CompletedProcess[str]:
+    """`assistant talk` with lines of any length (`--width 0`), unless the test gives a width."""
+    if "--width" not in args:
+        args = (*args, "--width", "0")
     typed = ("\n".join(lines) + "\n").encode()
     result = talk_bytes(tmp_path, typed, *args)
     return subprocess.CompletedProcess(
@@ -34,6 +37,7 @@ def talk_bytes(tmp_path: Path, typed: bytes, *args: str) -> subprocess.Completed
 
 def test_talk_completes_the_shipped_dialogue_through_a_pipe(tmp_path: Path) -> None:
     answers = [
+        "",  # who is answering: Enter, the client alone
         "",
         "My humour",
         "help",
@@ -67,7 +71,7 @@ def test_talk_completes_the_shipped_dialogue_through_a_pipe(tmp_path: Path) -> N
 def test_talk_tells_the_commands_each_question_offers_and_help_explains_them(
     tmp_path: Path,
 ) -> None:
-    result = talk(tmp_path, ["", "help", "don't know", "quit"], "--language", "en")
+    result = talk(tmp_path, ["", "", "help", "don't know", "quit"], "--language", "en")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Commands: repeat, back, skip, don't know, meeting, help, quit." in out
@@ -78,7 +82,7 @@ def test_talk_tells_the_commands_each_question_offers_and_help_explains_them(
 
 
 def test_talk_in_plain_finnish_uses_finnish_commands(tmp_path: Path) -> None:
-    result = talk(tmp_path, ["", "ohita", "lopeta"], "--language", "fi@selko")
+    result = talk(tmp_path, ["", "", "ohita", "lopeta"], "--language", "fi@selko")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Tervetuloa" in out and "Komennot: toista, takaisin, ohita," in out
@@ -87,7 +91,7 @@ def test_talk_in_plain_finnish_uses_finnish_commands(tmp_path: Path) -> None:
 
 def test_after_back_the_answer_is_told_and_enter_keeps_it(tmp_path: Path) -> None:
     # welcome, an answer, back to it, Enter keeps it, then quit.
-    result = talk(tmp_path, ["", "My humour", "back", "", "quit"], "--language", "en")
+    result = talk(tmp_path, ["", "", "My humour", "back", "", "quit"], "--language", "en")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Press Enter to continue." in out  # the welcome says how to go on
@@ -101,17 +105,57 @@ def test_after_back_the_answer_is_told_and_enter_keeps_it(tmp_path: Path) -> Non
     assert "Your answer now: My humour" in again.stdout
 
 
-def test_a_wrong_answer_tells_the_commands_again(tmp_path: Path) -> None:
+def test_a_wrong_answer_says_which_numbers_work(tmp_path: Path) -> None:
     # The matters question takes numbers; "many" is neither a number nor a command.
-    result = talk(tmp_path, ["", "skip", "skip", "many", "quit"], "--language", "en")
+    result = talk(tmp_path, ["", "", "skip", "skip", "many", "quit"], "--language", "en")
     out = result.stdout
-    assert "Type the numbers of all that fit, separated by commas." in out
+    assert "Type the numbers of all that fit, from 1 to 9, with commas between them." in out
 
 
 def test_bytes_that_are_not_utf8_are_dropped_not_stored(tmp_path: Path) -> None:
     """A terminal in the C locale reads a stray byte as a lone surrogate, which cannot be saved."""
-    result = talk_bytes(tmp_path, b"\nMy \xffhumour\nquit\n", "--language", "en")
+    result = talk_bytes(tmp_path, b"\n\nMy \xffhumour\nquit\n", "--language", "en")
     assert result.returncode == 0, result.stderr.decode()[-500:]
     with sqlite3.connect(tmp_path / "oma-aani.sqlite3") as db:
         (state,) = db.execute("SELECT state FROM conversations").fetchone()
     assert "My humour" in state
+
+
+def test_every_line_fits_a_40_cell_braille_display(tmp_path: Path) -> None:
+    """A braille display shows 40 cells: a longer line is read in awkward pieces. The commands
+    are told once at the start and on `help`, not after every question."""
+    answers = ["", "", "My humour", "help", "skip", "7,99", "1", "quit"]
+    result = talk(tmp_path, answers, "--language", "fi", "--width", "40")
+    assert result.returncode == 0, result.stderr
+    lines = [line.removeprefix("> ") for line in result.stdout.splitlines()]
+    assert max(len(line) for line in lines) <= 40, [x for x in lines if len(x) > 40]
+    flat = " ".join(result.stdout.split())
+    assert flat.count("Komennot:") == 1  # once at the start; help explains them
+    assert "väliltä 1–9" in flat  # a wrong number says which numbers work
+
+
+def test_help_repeats_the_question_and_a_wrong_number_names_the_range(tmp_path: Path) -> None:
+    answers = ["", "", "skip", "skip", "help", "99", "quit"]
+    out = talk(tmp_path, answers, "--language", "en").stdout
+    after_help = out.split("You can type a command:")[0].rsplit("What matters most to you?", 1)
+    assert len(after_help) == 2 and out.count("What matters most to you?") >= 2
+    assert "Type the numbers of all that fit, from 1 to 9, with commas between them." in out
+
+
+def test_quit_says_the_answers_are_saved_and_how_to_continue(tmp_path: Path) -> None:
+    out = talk(tmp_path, ["", "", "My humour", "quit"], "--language", "en").stdout
+    assert "You stopped. Your answers are saved." in out
+    code = re.search(r"assistant talk --code (\S+)", out)
+    assert code and "To continue, start again with the code:" in out
+    again = talk(tmp_path, ["back", "quit"], "--code", code.group(1), "--language", "en")
+    assert "Your answer now: My humour" in again.stdout
+
+
+def test_talk_asks_who_is_answering_and_records_it(tmp_path: Path) -> None:
+    result = talk(tmp_path, ["3", "my daughter", "", "Her humour", "quit"], "--language", "en")
+    assert result.returncode == 0, result.stderr
+    assert "Who is answering now?" in result.stdout
+    assert "3. Someone answering for the client" in result.stdout
+    with sqlite3.connect(tmp_path / "oma-aani.sqlite3") as db:
+        (state,) = db.execute("SELECT state FROM conversations").fetchone()
+    assert '"role":"proxy","who":"my daughter"' in state and "Her humour" in state

@@ -17,6 +17,7 @@ Role = Literal["client", "helped", "proxy"]
 ROLES: tuple[Role, ...] = ("client", "helped", "proxy")
 Status = Literal["answered", "skipped", "dont-know", "talk-in-meeting", "seen"]
 REVIEW = "review"
+WHO_MAX = 80  # characters of "who helps, or who is answering"
 
 
 def voice(role: str) -> str:

@@ -16,7 +16,7 @@ from assistant.conversations import Loaded, StateTooLarge
 from assistant.dialogue.answers import FieldError
 from assistant.dialogue.engine import Outcome, UnknownStep
 from assistant.dialogue.model import Kind
-from assistant.dialogue.state import ROLES, Respondent, State, answer_fingerprint
+from assistant.dialogue.state import ROLES, WHO_MAX, Respondent, State, answer_fingerprint
 from assistant.dialogue.texts import Text
 from assistant.dialogue.views import AnswerRow
 from assistant.i18n import Translator
@@ -31,7 +31,6 @@ from assistant.web.starts import start_allowed, too_many_starts
 from assistant.web.steps import answers_html, position_url, step_page, step_url
 
 routes = web.RouteTableDef()
-RELATION_MAX = 80
 
 
 async def require_conversation(request: web.Request) -> Loaded:
@@ -59,7 +58,7 @@ def respondent_from(form: Form) -> Respondent:
     role = next((r for r in ROLES if r == one(form, "role", "client")), None)
     if role is None:
         raise BadRequest(400, "bad-answer")
-    who = clean_text(one(form, "who"))[:RELATION_MAX] if role != "client" else ""
+    who = clean_text(one(form, "who"))[:WHO_MAX] if role != "client" else ""
     return Respondent(role, who)
 
 
