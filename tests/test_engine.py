@@ -36,10 +36,7 @@ def engine() -> Engine:
 @pytest.mark.parametrize(
     ("key", "form", "expected"),
     [
-        ("name", {"answer": ["  "]}, ["empty"]),
         ("name", {"answer": ["x" * 41]}, ["too-long"]),
-        ("home", {}, ["choose"]),
-        ("moving", {}, ["choose-any"]),
         ("meeting-date", {"day": ["1"], "month": [""], "year": ["2027"]}, ["date-incomplete"]),
         ("meeting-date", {"day": ["1"], "month": ["x"], "year": ["2027"]}, ["date-invalid"]),
         ("meeting-date", {"day": ["31"], "month": ["2"], "year": ["2027"]}, ["date-day-of-month"]),
@@ -62,6 +59,27 @@ def test_validation_gives_codes_not_words(
     engine: Engine, key: str, form: dict[str, list[str]], expected: list[str]
 ) -> None:
     assert codes(engine, key, form) == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "form"),
+    [
+        ("name", {"answer": ["  "]}),
+        ("home", {}),
+        ("moving", {}),
+        ("meeting-date", {"day": [""], "month": [""], "year": [""]}),
+        ("help-hours", {"answer": [""]}),
+    ],
+)
+def test_continue_with_nothing_given_moves_on_and_records_skipped(
+    engine: Engine, key: str, form: dict[str, list[str]]
+) -> None:
+    """Every question may be left unanswered: no error for an empty Continue (users found one
+    on every question, though each could be skipped)."""
+    state = at(engine, key)
+    outcome = engine.submit(state, "continue", form)
+    assert outcome.ok and outcome.state.at != key
+    assert outcome.state.answers[key]["client"].status == "skipped"
 
 
 def test_valid_answers_are_stored_normalised(engine: Engine) -> None:

@@ -91,18 +91,31 @@ async def test_progress_section_and_question_number(browser: Browser) -> None:
     assert browser.page.parsed.autofocus == ["question"]
 
 
-async def test_empty_answer_shows_an_error_and_keeps_nothing_lost(browser: Browser) -> None:
+async def test_an_empty_continue_moves_on_and_the_review_says_not_answered(
+    browser: Browser,
+) -> None:
+    """Every question may be left unanswered: an empty Continue is a skip, not an error."""
     await begin(browser)
     await answer(browser)
     page = await browser.submit({"answer": "   "})
-    assert page.title.startswith("Error:")
-    assert "There is a problem" in page.text
-    assert "Write your answer to “What would you like us to call you?”" in page.text
-    assert page.parsed.autofocus == ["error-summary"] or "error-summary" in page.html
-    assert 'href="#answer"' in page.html
-    # Too long: the typed text comes back in the box.
+    assert not page.title.startswith("Error:")
+    assert page.heading.endswith("What are you good at?")
+    review = await browser.get("/review")
+    row = review.text.split("What would you like us to call you?")[1][:40]
+    assert "Not answered" in row
+
+
+async def test_an_answer_too_long_shows_an_error_and_keeps_what_was_typed(
+    browser: Browser,
+) -> None:
+    await begin(browser)
+    await answer(browser)
     page = await browser.submit({"answer": "x" * 41})
     assert page.title.startswith("Error:") and "x" * 41 in page.html
+    assert "There is a problem" in page.text
+    assert "“What would you like us to call you?”" in page.text
+    assert page.parsed.autofocus == ["error-summary"] or "error-summary" in page.html
+    assert 'href="#answer"' in page.html
 
 
 async def test_back_link_goes_to_the_previous_question(browser: Browser) -> None:

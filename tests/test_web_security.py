@@ -312,10 +312,10 @@ async def test_api_uses_the_same_engine_and_csrf(browser: Browser) -> None:
     step = await response.json()
     assert step["position"]["key"] == "name"
     response = await browser.client.post(
-        "/api/v1/steps/name", json={"answer": ""}, headers={"X-CSRF-Token": token}
+        "/api/v1/steps/name", json={"answer": "x" * 41}, headers={"X-CSRF-Token": token}
     )
     assert response.status == 422
-    assert (await response.json())["errors"][0]["code"] == "empty"
+    assert (await response.json())["errors"][0]["code"] == "too-long"
     response = await browser.client.post(
         "/api/v1/steps/name", json={"answer": "Aino"}, headers={"X-CSRF-Token": token}
     )

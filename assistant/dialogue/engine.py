@@ -33,6 +33,8 @@ class Outcome:
 
 
 VOICES = ("client", "proxy")
+# The errors that mean nothing was given at all (a date with all three boxes empty included).
+NOTHING_GIVEN = frozenset({"empty", "choose", "choose-any"})
 
 
 class Facts:
@@ -182,10 +184,11 @@ class Engine:
         try:
             value, other = parse(step, form, self.today())
         except Invalid as invalid:
-            if action == "talk-in-meeting" and all(
-                e.code in ("empty", "choose", "choose-any") for e in invalid.errors
-            ):
-                return Entry("talk-in-meeting", by)  # flagging a topic needs no answer
+            if all(e.code in NOTHING_GIVEN for e in invalid.errors):
+                # Every question may be left unanswered: "Continue" with nothing given moves on
+                # and records it as skipped (as GOV.UK does for optional questions); flagging a
+                # topic for the meeting needs no answer either.
+                return Entry("talk-in-meeting" if action == "talk-in-meeting" else "skipped", by)
             raise
         status: Status = "talk-in-meeting" if action == "talk-in-meeting" else "answered"
         return Entry(status, by, value, other)

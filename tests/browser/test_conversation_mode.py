@@ -34,7 +34,8 @@ def test_conversation_mode_by_keyboard(page: Page) -> None:
         now = focused(page)
         assert page.evaluate("document.activeElement.closest('.conversation-input') !== null"), now
         kind = now["type"] or now["tag"]
-        if steps == 3:  # an empty answer: an error, read out with the field, focus kept there
+        if steps == 3:  # a wrong answer: an error, read out with the field, focus kept there
+            page.keyboard.type("x" * 5001 if kind == "textarea" else "x" * 81)
             tab_to(page, {"tag": "button", "value": "continue"})
             with page.expect_response(lambda r: "/api/v1/steps/" in r.url) as refused:
                 page.keyboard.press("Enter")
@@ -49,6 +50,8 @@ def test_conversation_mode_by_keyboard(page: Page) -> None:
                 "Fel:",
             )
             assert focused(page)["id"] == "c-answer"
+            page.keyboard.press("Control+A")
+            page.keyboard.press("Delete")
         if now["id"] == "c-day":
             page.keyboard.type("1")
             page.keyboard.press("Tab")

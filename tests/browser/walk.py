@@ -41,7 +41,7 @@ OTHER_PAGES = [
 ]
 # (name, path) of the conversation mode, opened from a step page: checkboxes with "something
 # else", a date, radios under a list of people, a text box. On the last one the person has sent
-# an empty answer and used each command, so the transcript holds every kind of message.
+# an answer that is too long and used each command, so the transcript holds every kind of message.
 CONVERSATION_PAGES = [
     ("conversation-multiple-choice", "/q/matters"),
     ("conversation-date", "/q/meeting-date"),
@@ -51,9 +51,10 @@ CONVERSATION_PAGES = [
 COMMANDS = ["repeat", "where", "answered"]  # the conversation words of the three commands
 # (name, path, what to submit) that show an error state.
 ERROR_PAGES = [
-    ("error-text", "/q/liked-for", {"answer": ""}),
-    ("error-choice", "/q/lives-with", {}),
-    ("error-checkboxes", "/q/matters", {}),  # nothing ticked: "choose at least one"
+    # An empty Continue is a skip: each error state is an answer that cannot be kept as it is.
+    ("error-text", "/q/liked-for", {"answer": "x" * 5001}),  # longer than its 5,000
+    ("error-choice", "/q/lives-with", {"answer": "alone", "other": "A boat"}),
+    ("error-checkboxes", "/q/occupation", {"answer": ["none", "study"]}),  # "none" goes alone
     ("error-date", "/q/meeting-date", {"day": "31", "month": "2", "year": "2027"}),
     ("error-number", "/q/help-hours", {"answer": "lots"}),
     ("error-list", "/q/team", {}),
@@ -105,14 +106,18 @@ def submit(page: Page) -> Response:
     return response
 
 
-def show_errors(page: Page, path: str, fields: dict[str, str]) -> Response:
+def show_errors(page: Page, path: str, fields: dict[str, str | list[str]]) -> Response:
     """Fill in the form like a person and press Continue, to reach the error state."""
     page.goto(path)
     for name, value in fields.items():
         target = page.locator(f"[name={name}]")
-        if target.first.get_attribute("type") == "checkbox":
-            page.locator(f"[name={name}][value={value}]").check()
+        if target.first.get_attribute("type") in ("checkbox", "radio"):
+            for one in value if isinstance(value, list) else [value]:
+                page.locator(f"[name={name}][value={one}]").check()
         else:
+            # maxlength stops typing at the limit; text pasted by assistive software or sent
+            # by an older browser can still be longer, and the server's message must show.
+            target.evaluate("element => element.removeAttribute('maxlength')")
             target.fill(value)
     response = submit(page)
     assert re.match(r"(Error|Virhe|Fel):", page.title()), page.title()
@@ -139,9 +144,9 @@ def visit(page: Page, name: str, path: str) -> None:
     page.evaluate("sessionStorage.removeItem('oma-mode')")  # the next address opens as a page
     if name == "conversation-commands":
         messages = page.locator("ol.transcript > li")
-        page.locator("#c-answer").fill("")  # the earlier answer is filled in: take it away
+        page.locator("#c-answer").fill("x" * 5001)  # one more than the question takes
         with page.expect_response(lambda r: "/api/v1/steps/" in r.url):
-            page.locator(".conversation-form button[value=continue]").click()  # nothing typed
+            page.locator(".conversation-form button[value=continue]").click()
         page.wait_for_function("() => document.querySelector('#c-errors').textContent !== ''")
         words = conversation_words(page)
         for command in COMMANDS:
