@@ -167,3 +167,24 @@ async def test_a_chunked_body_over_the_limit_is_refused_as_too_large(browser: Br
     assert status == 413
     assert b"What you sent was too long" in page
     assert await saved_answer(browser) is None
+
+
+async def test_a_number_too_long_to_read_is_bad_json_not_a_500(browser: Browser) -> None:
+    """Python refuses to read an integer of over 4,300 digits (a ValueError json.loads lets
+    through): a clear 400 like any other bad JSON, with or without a conversation."""
+    await browser.get("/")
+    headers = {"X-CSRF-Token": csrf(browser), "Content-Type": "application/json"}
+    huge = b"9" * 5000
+    for path, body in (
+        ("/api/v1/conversations", b'{"role": "client", "who": ' + huge + b"}"),
+        ("/api/v1/settings", b'{"text_size": ' + huge + b"}"),
+    ):
+        response = await browser.client.post(path, data=body, headers=headers)
+        assert (response.status, (await response.json())["error"]) == (400, "json"), path
+    await at_good_at(browser)
+    headers["X-CSRF-Token"] = csrf(browser)
+    response = await browser.client.post(
+        "/api/v1/steps/good-at", data=b'{"answer": ' + huge + b"}", headers=headers
+    )
+    assert (response.status, (await response.json())["error"]) == (400, "json")
+    assert await saved_answer(browser) is None

@@ -104,7 +104,9 @@ async def read_json(request: web.Request) -> dict[str, Any]:
     text = _text(await _body(request))
     try:
         data = _storable_json(json.loads(text)) if text else {}
-    except (json.JSONDecodeError, RecursionError):  # RecursionError: nested too deep
+    # ValueError: not JSON, or an integer too long for Python to read (over 4,300 digits);
+    # RecursionError: nested too deep.
+    except (ValueError, RecursionError):
         raise BadRequest(400, "json") from None
     if not isinstance(data, dict):
         raise BadRequest(400, "json")
