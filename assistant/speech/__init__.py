@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import functools
 import hashlib
 import hmac
 import io
+import logging
 import os
 import tempfile
 from collections.abc import Callable
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
 
 __all__ = ["Audio", "SpeechBusy", "SpeechFailed", "SpeechService"]
+log = logging.getLogger("assistant.speech")
 
 # espeak-ng voices for each language; plain-language variants use the same voice, a bit slower.
 VOICES = {"fi": "urj/fi", "sv": "gmq/sv", "en": "gmw/en"}
@@ -119,7 +122,13 @@ class SpeechService:
             self.waiting -= 1
         self.synthesised += 1
         if path is not None:
-            await loop.run_in_executor(None, _write_atomically, path, data)
+            try:
+                await loop.run_in_executor(None, _write_atomically, path, data)
+            except OSError as error:
+                # A full or read-only disk costs the cache, never the audio someone waits for.
+                # The error's name only: its message would hold the path, and no text is logged.
+                reason = errno.errorcode.get(error.errno or 0, type(error).__name__)
+                log.warning("speech cache not written (%s); the audio was served uncached", reason)
         return Audio(data)
 
     def voices(self) -> list[tuple[str, str]]:
