@@ -18,18 +18,19 @@ from assistant.store import Store, open_store
 from assistant.web import account, api, audio, client, draft_views, keys, pages, security
 from assistant.web.forms import MAX_BODY
 from assistant.web.render import Renderer
-from assistant.web.security import where
+from assistant.web.security import logged_path, where
 
 log = logging.getLogger("assistant")
 RETENTION_INTERVAL = 3600.0
 
 
 class AccessLogger(AbstractAccessLogger):
-    """Method, path, status and time only: no query strings, cookies, addresses or bodies."""
+    """Method, path, status and time only: no query strings, cookies, addresses or bodies.
+    The path as sent (see logged_path), so a URL cannot add lines to the log."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         self.logger.info(
-            "%s %s %s %.1fms", request.method, request.path, response.status, time * 1000
+            "%s %s %s %.1fms", request.method, logged_path(request), response.status, time * 1000
         )
 
     @property

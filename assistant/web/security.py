@@ -105,7 +105,9 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     except UnknownStep:
         return await error_response(request, 404, "not-found")
     except StoreUnavailable:
-        log.warning("storage unavailable: answer not saved (%s %s)", request.method, request.path)
+        log.warning(
+            "storage unavailable: answer not saved (%s %s)", request.method, logged_path(request)
+        )
         return await error_response(request, 503, "not-saved")
     except web.HTTPRequestEntityTooLarge:
         return await error_response(request, 413, "too-large")
@@ -116,8 +118,19 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
             )
         raise
     except Exception as error:
-        log.error("unexpected error on %s %s: %s", request.method, request.path, where(error))
+        log.error(
+            "unexpected error on %s %s: %s", request.method, logged_path(request), where(error)
+        )
         return await error_response(request, 500, "server-error")
+
+
+def logged_path(request: web.BaseRequest) -> str:
+    """The path as it was sent, still percent-encoded, with anything unprintable escaped: the
+    decoded path turns %0a into a line break, and a URL could write log lines of its own."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+        for c in request.rel_url.raw_path
+    )
 
 
 def where(error: BaseException) -> str:
