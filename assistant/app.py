@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from aiohttp import web
+from aiohttp import web, web_response
 from aiohttp.abc import AbstractAccessLogger
 
 from assistant.conversations import Clock, Conversations, utc_now
@@ -22,6 +22,11 @@ from assistant.web.security import logged_path, where
 
 log = logging.getLogger("assistant")
 RETENTION_INTERVAL = 3600.0
+# The Server header names no software and no versions. aiohttp writes this value into every
+# response that has none: pages, static files, and the errors its HTTP parser answers before
+# any middleware of ours runs, which a middleware or signal could not reach.
+SERVER = "Oma-aani"
+web_response.SERVER_SOFTWARE = SERVER  # type: ignore[attr-defined]
 
 
 class AccessLogger(AbstractAccessLogger):

@@ -23,12 +23,13 @@ async def served(
     return await aiohttp_client(ServedLikeServe(create_app(settings)))
 
 
-async def raw(client: TestClient, request: bytes) -> bytes:
-    """Send bytes exactly as given, and read the whole response."""
+async def raw(client: TestClient, request: bytes, *, head_only: bool = False) -> bytes:
+    """Send bytes exactly as given, and read the whole response (or only its head)."""
     reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
     writer.write(request)
     await writer.drain()
-    response = await reader.read()
+    read = reader.readuntil(b"\r\n\r\n") if head_only else reader.read()
+    response = await asyncio.wait_for(read, 10)
     writer.close()
     return response
 
@@ -68,3 +69,28 @@ async def test_an_error_log_line_cannot_be_forged_through_the_url_either(
     logged = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(logged) == 1 and "\n" not in logged[0]
     assert logged[0].startswith("unexpected error on GET /q/name%0aFAKE%20line: ValueError")
+
+
+SENT = {
+    "a page": b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    "a static file": b"GET /static/css/app.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    "a redirect": b"GET /review HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    "not found": b"GET /nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    "a wrong method": b"PUT /review HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    "a refused post": b"POST /start HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+    "too large": b"POST /start HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\n",
+    # Broken HTTP: answered by aiohttp's parser before any of our code runs.
+    "a broken request line": b"GET /\x01 HTTP/1.1\r\nHost: x\r\n\r\n",
+    "a broken header": b"GET / HTTP/1.1\r\nHost x\r\n\r\n",
+    "a broken body": b"POST /start HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+}
+
+
+@pytest.mark.parametrize("what", SENT)
+async def test_no_response_names_the_software_or_its_versions(
+    served: TestClient, what: str
+) -> None:
+    head = (await raw(served, SENT[what], head_only=True)).decode("latin-1").lower()
+    servers = [line for line in head.split("\r\n") if line.startswith("server:")]
+    assert servers == ["server: oma-aani"], (what, head)
+    assert "python" not in head and "aiohttp" not in head
