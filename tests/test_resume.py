@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 
 from assistant.app import create_app
 from assistant.settings import Settings
-from tests.test_web_conversation import answer, begin, csrf
+from tests.test_web_conversation import answer, begin, fresh_csrf
 from tests.web.browser import Browser
 
 MakeBrowser = Callable[..., Awaitable[Browser]]
@@ -78,7 +78,7 @@ async def try_code(browser: Browser, code: str, forwarded_for: str | None = None
     """303: the code worked; 200: "this code does not work"; 429: too many tries."""
     response = await browser.client.post(
         "/resume",
-        data={"csrf": csrf(browser), "code": code},
+        data={"csrf": await fresh_csrf(browser), "code": code},
         headers={"X-Forwarded-For": forwarded_for} if forwarded_for else {},
         allow_redirects=False,
     )
@@ -165,9 +165,10 @@ async def test_cookies_are_secure_when_the_request_came_over_https(
     client = await aiohttp_client(app)
     headers = {"X-Forwarded-Proto": forwarded_proto} if forwarded_proto else {}
     first = await client.get("/", headers=headers)
-    token = first.cookies["oma_csrf"].value
+    prefix = "__Host-" if secure else ""  # see tests/test_cookies.py
+    token = first.headers["X-CSRF-Token"]
     # A browser would not send Secure cookies back over plain HTTP: the test sends them itself.
-    headers["Cookie"] = f"oma_csrf={token}"
+    headers["Cookie"] = f"{prefix}oma_csrf={first.cookies[f'{prefix}oma_csrf'].value}"
     prefs = await client.post(
         "/language", data={"csrf": token, "language": "en"}, headers=headers, allow_redirects=False
     )
@@ -175,7 +176,7 @@ async def test_cookies_are_secure_when_the_request_came_over_https(
         "/start", data={"csrf": token, "role": "client"}, headers=headers, allow_redirects=False
     )
     flags = {**cookie_flags(first), **cookie_flags(prefs), **cookie_flags(started)}
-    assert set(flags) == {"oma_csrf", "oma_prefs", "oma_session"}
+    assert set(flags) == {f"{prefix}{name}" for name in ("oma_csrf", "oma_prefs", "oma_session")}
     for name, attributes in flags.items():
         assert ("secure" in attributes) == secure, name
         assert {"httponly", "samesite", "path"} <= attributes, name
