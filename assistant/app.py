@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable
 from typing import Any
 
-from aiohttp import web
+from aiohttp import web, web_response
 from aiohttp.abc import AbstractAccessLogger
 
 from assistant.conversations import Clock, Conversations, utc_now
@@ -18,19 +18,25 @@ from assistant.store import Store, StoreUnavailable, open_store
 from assistant.web import account, api, audio, client, draft_views, keys, pages, security
 from assistant.web.forms import MAX_BODY
 from assistant.web.render import Renderer
-from assistant.web.security import where
+from assistant.web.security import logged_path, where
 
 log = logging.getLogger("assistant")
 RETENTION_INTERVAL = 3600.0
 HEALTH_TIMEOUT = 2.0  # seconds the store may take to answer a health check
+# The Server header names no software and no versions. aiohttp writes this value into every
+# response that has none: pages, static files, and the errors its HTTP parser answers before
+# any middleware of ours runs, which a middleware or signal could not reach.
+SERVER = "Oma-aani"
+web_response.SERVER_SOFTWARE = SERVER  # type: ignore[attr-defined]
 
 
 class AccessLogger(AbstractAccessLogger):
-    """Method, path, status and time only: no query strings, cookies, addresses or bodies."""
+    """Method, path, status and time only: no query strings, cookies, addresses or bodies.
+    The path as sent (see logged_path), so a URL cannot add lines to the log."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         self.logger.info(
-            "%s %s %s %.1fms", request.method, request.path, response.status, time * 1000
+            "%s %s %s %.1fms", request.method, logged_path(request), response.status, time * 1000
         )
 
     @property

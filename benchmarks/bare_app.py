@@ -35,6 +35,7 @@ def commit(body: str) -> None:
 async def page(request: web.Request) -> web.Response:
     response = web.Response(text=PAGE, content_type="text/html")
     response.set_cookie("oma_csrf", "bench", httponly=True, samesite="Strict")
+    response.headers["X-CSRF-Token"] = "bench"
     return response
 
 

@@ -64,11 +64,12 @@ async def person(
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
         async with session.get(base + "/") as response:
             await response.read()
-        token = next(c.value for c in session.cookie_jar if c.key == "oma_csrf")
+            token = response.headers["X-CSRF-Token"]
         async with session.post(
             base + "/start", data={"csrf": token, "role": "client"}
         ) as response:
             html = await response.text()
+            token = response.headers["X-CSRF-Token"]  # bound to the new session
         while time.monotonic() < deadline and steps < steps_at_most:
             action, kind = ACTION.search(html), KIND.search(html)
             if not action or not kind:
@@ -118,7 +119,7 @@ async def capture_page(url: str) -> tuple[str, int]:
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
         async with session.get(url + "/") as response:
             await response.read()
-        token = next(c.value for c in session.cookie_jar if c.key == "oma_csrf")
+            token = response.headers["X-CSRF-Token"]
         async with session.post(url + "/start", data={"csrf": token}) as response:
             await response.read()
         async with session.get(url + "/q/liked-for") as response:
@@ -255,9 +256,10 @@ async def speech_and_weight(folder: Path) -> list[str]:
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
         async with session.get(server.url + "/") as response:
             await response.read()
-        token = next(c.value for c in session.cookie_jar if c.key == "oma_csrf")
+            token = response.headers["X-CSRF-Token"]
         async with session.post(server.url + "/start", data={"csrf": token}) as response:
             await response.read()
+            token = response.headers["X-CSRF-Token"]  # bound to the new session
         answer = {"csrf": token, "action": "continue", "answer": "Leivon ja laulan kuorossa."}
         async with session.post(server.url + "/q/liked-for", data=answer) as response:
             await response.read()

@@ -79,20 +79,22 @@ class Client:
     def __init__(self, base: str) -> None:
         self.base = base
         self.session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        self.token = ""  # the CSRF token, bound to the session (see assistant.web.cookies)
         self.acknowledged = -1  # the last answer number the server said it saved
         self.sent = -1
 
     async def start(self) -> None:
         async with self.session.get(self.base + "/") as response:
             await response.read()
+            self.token = response.headers["X-CSRF-Token"]
         async with self.session.post(
             self.base + "/api/v1/conversations", json={"role": "client"}, headers=self.headers()
         ) as response:
             assert response.status == 201, response.status
+            self.token = response.headers["X-CSRF-Token"]  # the new session's
 
     def headers(self) -> dict[str, str]:
-        token = next((c.value for c in self.session.cookie_jar if c.key == "oma_csrf"), "")
-        return {"X-CSRF-Token": token}
+        return {"X-CSRF-Token": self.token}
 
     async def answer(self, number: int) -> bool:
         self.sent = number

@@ -80,10 +80,11 @@ async def test_concurrent_tabs_keep_every_acknowledged_answer(
     jar = aiohttp.CookieJar(unsafe=True)
     try:
         async with aiohttp.ClientSession(cookie_jar=jar) as first:
-            await first.get(server.url + "/")
-            token = next(c.value for c in jar if c.key.endswith("oma_csrf"))
+            async with first.get(server.url + "/") as start_page:
+                start = re.search(r'name="csrf" value="([^"]+)"', await start_page.text())
+            assert start
             started = await first.post(
-                server.url + "/start", data={"csrf": token, "role": "client"}
+                server.url + "/start", data={"csrf": start.group(1), "role": "client"}
             )
             assert started.status == 200
             async with first.get(server.url + "/q/works") as page:

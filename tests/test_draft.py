@@ -9,6 +9,7 @@ import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from xml.etree import ElementTree
 
 import docx as python_docx
 import jsonschema
@@ -273,6 +274,10 @@ def test_docx_properties_are_the_drafts_and_nothing_of_the_template(
     assert not [n for n in package.namelist() if "thumbnail" in n]
     assert b"thumbnail" not in package.read("_rels/.rels")
     assert b"python-docx" not in package.read("docProps/core.xml")
+    # The application that wrote it is ours, not the Word that made python-docx's template.
+    application = ElementTree.fromstring(package.read("docProps/app.xml"))
+    assert [e.text for e in application if e.tag.endswith("}Application")] == ["Oma ääni"]
+    assert b"Microsoft" not in package.read("docProps/app.xml")
 
 
 def test_docx_drops_characters_xml_cannot_hold(planned: Planned, english: Translator) -> None:

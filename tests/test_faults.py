@@ -23,7 +23,7 @@ from assistant.app import create_app
 from assistant.settings import Settings
 from assistant.store import open_store
 from tests.faults import Client, Server, write_until_killed
-from tests.test_web_conversation import answer, begin, csrf
+from tests.test_web_conversation import answer, begin, csrf, fresh_csrf
 from tests.web.browser import Browser
 
 ROUNDS = 5  # benchmarks/crash.py runs 200
@@ -344,7 +344,7 @@ async def post_json(browser: Browser, path: str, text: str) -> int:
     response = await browser.client.post(
         path,
         data=text.encode(),
-        headers={"X-CSRF-Token": csrf(browser), "Content-Type": "application/json"},
+        headers={"X-CSRF-Token": await fresh_csrf(browser), "Content-Type": "application/json"},
     )
     await response.read()
     return response.status

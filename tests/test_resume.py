@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 
 from assistant.app import create_app
 from assistant.settings import Settings
-from tests.test_web_conversation import answer, begin, csrf
+from tests.test_web_conversation import answer, begin, fresh_csrf
 from tests.web.browser import Browser
 
 MakeBrowser = Callable[..., Awaitable[Browser]]
@@ -81,7 +81,7 @@ async def post_status(
     (believed only from a trusted proxy), without following a redirect."""
     response = await browser.client.post(
         path,
-        data={"csrf": csrf(browser), **fields},
+        data={"csrf": await fresh_csrf(browser), **fields},
         headers={"X-Forwarded-For": forwarded_for} if forwarded_for else {},
         allow_redirects=False,
     )
@@ -173,9 +173,10 @@ async def test_cookies_are_secure_when_the_request_came_over_https(
     client = await aiohttp_client(app)
     headers = {"X-Forwarded-Proto": forwarded_proto} if forwarded_proto else {}
     first = await client.get("/", headers=headers)
-    token = first.cookies["oma_csrf"].value
+    prefix = "__Host-" if secure else ""  # see tests/test_cookies.py
+    token = first.headers["X-CSRF-Token"]
     # A browser would not send Secure cookies back over plain HTTP: the test sends them itself.
-    headers["Cookie"] = f"oma_csrf={token}"
+    headers["Cookie"] = f"{prefix}oma_csrf={first.cookies[f'{prefix}oma_csrf'].value}"
     prefs = await client.post(
         "/language", data={"csrf": token, "language": "en"}, headers=headers, allow_redirects=False
     )
@@ -183,7 +184,7 @@ async def test_cookies_are_secure_when_the_request_came_over_https(
         "/start", data={"csrf": token, "role": "client"}, headers=headers, allow_redirects=False
     )
     flags = {**cookie_flags(first), **cookie_flags(prefs), **cookie_flags(started)}
-    assert set(flags) == {"oma_csrf", "oma_prefs", "oma_session"}
+    assert set(flags) == {f"{prefix}{name}" for name in ("oma_csrf", "oma_prefs", "oma_session")}
     for name, attributes in flags.items():
         assert ("secure" in attributes) == secure, name
         assert {"httponly", "samesite", "path"} <= attributes, name

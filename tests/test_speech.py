@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
+import os
 import subprocess
 import sys
 import time
@@ -262,3 +264,29 @@ async def test_a_person_hears_their_own_answer_only_when_they_ask(
     # Made for this person only: nothing of it is written to the cache.
     assert sorted((tmp_path / "cache").rglob("*.mp3")) == cached_before
     assert (await browser.client.get("/audio/q/name.mp3?part=nonsense")).status == 404
+
+
+async def test_audio_is_served_when_the_cache_cannot_be_written(
+    aiohttp_client,
+    settings: Settings,
+    real: SpeechService,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # type: ignore[no-untyped-def]
+    """On a full disk the finished audio is still served; the log says the cache failed, and
+    never what the prompt said."""
+
+    def on_a_full_disk(dir: Path, suffix: str) -> tuple[int, str]:
+        # Every write to /dev/full fails with ENOSPC, as on a disk with no room left.
+        return os.open("/dev/full", os.O_WRONLY), str(Path(dir) / f"gone{suffix}")
+
+    monkeypatch.setattr("assistant.speech.tempfile.mkstemp", on_a_full_disk)
+    caplog.set_level(logging.INFO)
+    browser = Browser(await aiohttp_client(create_app(settings, speech=real)))
+    await begin(browser)
+    await answer(browser)
+    response = await browser.client.get("/audio/q/name.mp3?part=question")
+    assert response.status == 200 and seconds(await response.read()) > 0.5
+    assert not list((tmp_path / "cache").rglob("*.mp3"))
+    assert "ENOSPC" in caplog.text and "call you" not in caplog.text

@@ -73,12 +73,15 @@ async def test_the_api_start_is_limited_too(make_browser: MakeBrowser, settings:
     await browser.get("/")
     await browser.client.post("/language", data={"csrf": csrf(browser), "language": "en"})
 
+    token = csrf(browser)
+
     async def api_start() -> Any:
-        return await browser.client.post(
-            "/api/v1/conversations",
-            json={"role": "client"},
-            headers={"X-CSRF-Token": csrf(browser)},
+        nonlocal token  # each start binds a new token to its session, sent in a header
+        response = await browser.client.post(
+            "/api/v1/conversations", json={"role": "client"}, headers={"X-CSRF-Token": token}
         )
+        token = response.headers.get("X-CSRF-Token", token)
+        return response
 
     assert [(await api_start()).status for _ in range(2)] == [201, 201]
     refused = await api_start()

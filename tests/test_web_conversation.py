@@ -24,10 +24,17 @@ async def begin(browser: Browser, role: str = "client", who: str = "") -> None:
 
 
 def csrf(browser: Browser) -> str:
+    """The token the page now shown carries in its forms."""
     assert browser.page is not None
     match = re.search(r'name="csrf" value="([^"]+)"', browser.page.html)
     assert match
     return match.group(1)
+
+
+async def fresh_csrf(browser: Browser) -> str:
+    """The token for the browser's cookies now (it changes with the session), as every
+    response but a static file's says in its X-CSRF-Token header."""
+    return (await browser.client.get("/healthz")).headers["X-CSRF-Token"]
 
 
 async def answer(

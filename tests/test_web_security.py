@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient
 from assistant.app import create_app
 from assistant.settings import Settings
 from assistant.web.forms import MAX_BODY
-from tests.test_web_conversation import answer, begin, csrf
+from tests.test_web_conversation import answer, begin, csrf, fresh_csrf
 from tests.web.browser import Browser
 
 PAGES = (
@@ -76,6 +76,7 @@ async def test_security_headers_on_redirects_and_errors_too(
     token = csrf(browser)
     await expect(403, "POST", "/start", data={"role": "client"})
     await expect(303, "POST", "/start", data={"csrf": token, "role": "client"})
+    token = await fresh_csrf(browser)  # bound to the new session
     await expect(303, "POST", "/q/welcome", data={"csrf": token})
     big = b"csrf=" + token.encode() + b"&answer=" + b"x" * (MAX_BODY + 1)
     await expect(413, "POST", "/q/name", data=big, headers={"Content-Type": FORM})
@@ -302,6 +303,7 @@ async def test_api_uses_the_same_engine_and_csrf(browser: Browser) -> None:
         "/api/v1/conversations", json={"role": "client"}, headers={"X-CSRF-Token": token}
     )
     assert response.status == 201
+    token = response.headers["X-CSRF-Token"]  # bound to the new session
     step = await response.json()
     assert step["kind"] == "information"
     response = await browser.client.post(

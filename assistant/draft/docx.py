@@ -1,7 +1,7 @@
 """DOCX with real headings and lists, because caseworkers work in Word.
 
 The document's properties say what it is and nothing about who: its title, its language, the
-draft's dates and "Oma ääni" as its author. python-docx's template also brings a thumbnail
+draft's dates and "Oma ääni" as its author and application. python-docx's template also brings a thumbnail
 and 2013 dates of its own; both are replaced or removed. Only text is added: no fields, links
 or pictures, so nothing a person typed can become one.
 """
@@ -24,6 +24,13 @@ from assistant.i18n import Translator
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 LANGUAGE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
 AUTHOR = "Oma ääni"
+# The template's app.xml says "Microsoft Macintosh Word" wrote the file, with Word 2010's
+# version and template and stale counts; Word recounts those, so only the application stays.
+APP_PROPERTIES = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<Properties xmlns="
+    '"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    f"<Application>{AUTHOR}</Application></Properties>"
+).encode()
 
 
 def clean(text: str) -> str:
@@ -67,6 +74,8 @@ def _properties(document: Any, draft: Draft) -> None:
     for rid, relationship in list(package.rels.items()):
         if relationship.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
             del package.rels[rid]  # a part nothing refers to is not saved
+        elif relationship.reltype == RELATIONSHIP_TYPE.EXTENDED_PROPERTIES:
+            relationship.target_part._blob = APP_PROPERTIES  # a plain part: its bytes are saved
     for lang in document.styles.element.iter(qn("w:lang")):
         lang.set(qn("w:val"), LANGUAGE_TAGS[draft.language])
 

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import functools
 import hashlib
 import hmac
 import io
 import itertools
+import logging
 import os
 import tempfile
 from collections.abc import Callable
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
 
 __all__ = ["Audio", "SpeechBusy", "SpeechFailed", "SpeechService"]
+log = logging.getLogger("assistant.speech")
 
 # espeak-ng voices for each language; plain-language variants use the same voice, a bit slower.
 VOICES = {"fi": "urj/fi", "sv": "gmq/sv", "en": "gmw/en"}
@@ -150,7 +153,13 @@ class SpeechService:
             raise SpeechFailed(self.reason)
         data = await self._made(key, ANSWER if read_back else QUESTION)
         if path is not None:
-            await loop.run_in_executor(None, _write_atomically, path, data)
+            try:
+                await loop.run_in_executor(None, _write_atomically, path, data)
+            except OSError as error:
+                # A full or read-only disk costs the cache, never the audio someone waits for.
+                # The error's name only: its message would hold the path, and no text is logged.
+                reason = errno.errorcode.get(error.errno or 0, type(error).__name__)
+                log.warning("speech cache not written (%s); the audio was served uncached", reason)
         elif personal:
             self.recent.keep(key, data)
         return Audio(data)

@@ -12,15 +12,15 @@ from assistant.dialogue.state import ROLES
 from assistant.i18n import N_, Translator
 from assistant.prefs import RATES, TEXT_SIZES, clean_prefs
 from assistant.web import keys
-from assistant.web.client import set_private_cookie
 from assistant.web.context import (
-    PREFS_COOKIE,
     clear_session,
     context,
+    forget_session,
     prefs_to_cookie,
     refresh,
     set_session,
 )
+from assistant.web.cookies import PREFS_COOKIE, set_private_cookie
 from assistant.web.forms import one, safe_next
 from assistant.web.pages import kept_until, posted_form, require_conversation, respondent_from
 from assistant.web.render import error_response, render
@@ -281,9 +281,9 @@ async def delete(request: web.Request) -> web.Response:
     speech = request.app[keys.SPEECH]
     if speech is not None:
         speech.forget(loaded.id)  # their answers read back, kept a few minutes in memory
-    request[keys.CONTEXT].loaded = None
+    forget_session(request)
     response = await render(request, "deleted.html")
-    clear_session(response)
+    clear_session(response, request)
     return response
 
 

@@ -14,8 +14,6 @@ from typing import Any
 
 from aiohttp import web
 
-from assistant.web import keys
-
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Networks = tuple[IPv4Network | IPv6Network, ...]
 
@@ -75,23 +73,3 @@ def behind_proxy(trusted_proxies: Iterable[str]) -> Any:
         return await handler(request.clone(remote=remote, scheme=scheme))
 
     return middleware
-
-
-def set_private_cookie(
-    response: web.StreamResponse,
-    request: web.Request,
-    name: str,
-    value: str,
-    max_age: int | None = None,
-) -> None:
-    """A cookie only this site's own requests carry and no script reads; Secure whenever the
-    request came over HTTPS, or OMA_SECURE_COOKIES says the site is only ever served so."""
-    response.set_cookie(
-        name,
-        value,
-        httponly=True,
-        samesite="Strict",
-        secure=request.secure or request.app[keys.SETTINGS].secure_cookies,
-        path="/",
-        max_age=max_age,
-    )

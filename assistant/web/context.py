@@ -15,10 +15,14 @@ from assistant.conversations import Loaded
 from assistant.i18n import LANGUAGES, Translator, locale_for
 from assistant.prefs import clean_prefs
 from assistant.web import keys
-from assistant.web.client import set_private_cookie
-
-SESSION_COOKIE = "oma_session"
-PREFS_COOKIE = "oma_prefs"
+from assistant.web.cookies import (
+    PREFS_COOKIE,
+    SESSION_COOKIE,
+    csrf_token,
+    delete_cookie,
+    read_cookie,
+    set_private_cookie,
+)
 
 
 def prefs_to_cookie(prefs: dict[str, Any]) -> str:
@@ -77,12 +81,12 @@ async def context(request: web.Request) -> RequestContext:
         return ctx
     app = request.app
     settings = app[keys.SETTINGS]
-    loaded = await app[keys.CONVERSATIONS].load(request.cookies.get(SESSION_COOKIE))
+    loaded = await app[keys.CONVERSATIONS].load(read_cookie(request, SESSION_COOKIE))
     if loaded is not None:
         prefs = clean_prefs(loaded.prefs, settings.default_language)
     else:
         default = accepted_language(request, settings.default_language)
-        prefs = prefs_from_cookie(request.cookies.get(PREFS_COOKIE), default)
+        prefs = prefs_from_cookie(read_cookie(request, PREFS_COOKIE), default)
     translator = app[keys.RENDERER].catalogs.translator(
         locale_for(prefs["language"], prefs["plain"])
     )
@@ -103,8 +107,19 @@ def refresh(request: web.Request, loaded: Loaded | None) -> RequestContext:
 
 
 def set_session(response: web.StreamResponse, request: web.Request, token: str) -> None:
+    """A new session, and the CSRF token that now goes with it (an API client reads it from
+    this response's X-CSRF-Token header)."""
     set_private_cookie(response, request, SESSION_COOKIE, token)
+    request[keys.CSRF] = csrf_token(request, session=token)
 
 
-def clear_session(response: web.StreamResponse) -> None:
-    response.del_cookie(SESSION_COOKIE, path="/")
+def forget_session(request: web.Request) -> None:
+    """The conversation is gone: the rest of this request (the page it renders) has none, and
+    its forms carry the token for a browser without a session, as its next request will be."""
+    if keys.CONTEXT in request:
+        request[keys.CONTEXT].loaded = None
+    request[keys.CSRF] = csrf_token(request, None)
+
+
+def clear_session(response: web.StreamResponse, request: web.Request) -> None:
+    delete_cookie(response, request, SESSION_COOKIE)

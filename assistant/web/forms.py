@@ -7,7 +7,8 @@ import unicodedata
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from aiohttp import web
+from aiohttp import ClientPayloadError, web
+from aiohttp.http_exceptions import PayloadEncodingError
 
 from assistant.dialogue.answers import storable
 
@@ -51,15 +52,25 @@ def _storable_json(value: Any) -> Any:
     return value
 
 
-async def _body(request: web.Request) -> str:
+async def _body(request: web.Request) -> bytes:
+    """The whole body, however many pieces it arrives in (a long answer over a slow phone
+    comes in many): a part of it must never be taken for all of it. Beyond MAX_BODY, with or
+    without a Content-Length, 413. A body that ends before its length, or a chunked one before
+    its last chunk, is refused: the client went away mid-way, and nothing of it is used."""
     if request.content_length is not None and request.content_length > MAX_BODY:
         raise BadRequest(413, "too-large")
+    body = bytearray()
     try:
-        raw = await request.content.read(MAX_BODY + 1)
-    except (web.HTTPRequestEntityTooLarge, ValueError):
-        raise BadRequest(413, "too-large") from None
-    if len(raw) > MAX_BODY:
-        raise BadRequest(413, "too-large")
+        while chunk := await request.content.read(MAX_BODY + 1 - len(body)):
+            body += chunk
+            if len(body) > MAX_BODY:
+                raise BadRequest(413, "too-large")
+    except (ConnectionError, ClientPayloadError, PayloadEncodingError):
+        raise BadRequest(400, "bad-request") from None
+    return bytes(body)
+
+
+def _text(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -71,7 +82,7 @@ async def read_form(request: web.Request) -> Form:
     if request.content_type not in ("application/x-www-form-urlencoded", ""):
         raise BadRequest(415, "form-type")
     _charset_ok(request)
-    text = await _body(request)
+    text = _text(await _body(request))
     try:
         pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict")
     except UnicodeDecodeError:
@@ -90,10 +101,12 @@ async def read_json(request: web.Request) -> dict[str, Any]:
     if request.content_type != "application/json":
         raise BadRequest(415, "json-type")
     _charset_ok(request)
-    text = await _body(request)
+    text = _text(await _body(request))
     try:
         data = _storable_json(json.loads(text)) if text else {}
-    except (json.JSONDecodeError, RecursionError):  # RecursionError: nested too deep
+    # ValueError: not JSON, or an integer too long for Python to read (over 4,300 digits);
+    # RecursionError: nested too deep.
+    except (ValueError, RecursionError):
         raise BadRequest(400, "json") from None
     if not isinstance(data, dict):
         raise BadRequest(400, "json")

@@ -18,7 +18,9 @@ RENDERER: web.AppKey[Renderer] = web.AppKey("renderer")
 # The speech service, or None when speech is off (pages then hide the listen controls).
 SPEECH: web.AppKey[Any] = web.AppKey("speech")
 
-# Per request: the CSP nonce, the CSRF token, and who is asking (loaded once per request).
+# Per request: the CSP nonce, the CSRF token, this browser's random CSRF cookie (made now if it
+# sent none), and who is asking (loaded once per request).
 NONCE: web.RequestKey[str] = web.RequestKey("nonce")
 CSRF: web.RequestKey[str] = web.RequestKey("csrf")
+BROWSER: web.RequestKey[str] = web.RequestKey("browser")
 CONTEXT: web.RequestKey[RequestContext] = web.RequestKey("context")

@@ -17,11 +17,15 @@ from assistant.dialogue.answers import BadInput
 from assistant.dialogue.engine import UnknownStep
 from assistant.store import StoreUnavailable
 from assistant.web import keys
-from assistant.web.client import set_private_cookie
+from assistant.web.cookies import (
+    CSRF_COOKIE,
+    expected_csrf_token,
+    read_cookie,
+    set_private_cookie,
+)
 from assistant.web.forms import BadRequest
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-CSRF_COOKIE = "oma_csrf"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "X-CSRF-Token"
 log = logging.getLogger("assistant.web")
@@ -48,7 +52,8 @@ def csp(nonce: str) -> str:
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     request[keys.NONCE] = secrets.token_urlsafe(16)
-    request[keys.CSRF] = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+    request[keys.BROWSER] = read_cookie(request, CSRF_COOKIE) or secrets.token_urlsafe(24)
+    request[keys.CSRF] = expected_csrf_token(request)
     try:
         response = await handler(request)
     except web.HTTPException as raised:  # redirects and 405s are raised, not returned
@@ -70,13 +75,20 @@ def _protect(request: web.Request, response: web.StreamResponse) -> None:
     if not request.path.startswith("/static/"):
         # Pages hold answers: never keep them in a shared or back-button cache.
         headers["Cache-Control"] = "no-store"
-    if request.cookies.get(CSRF_COOKIE) != request[keys.CSRF] and not response.prepared:
-        set_private_cookie(response, request, CSRF_COOKIE, request[keys.CSRF])
+        # The token for this browser's next POST, for API clients (pages also carry it in
+        # their forms), and the browser's CSRF cookie if it has none. Neither on static
+        # files, which caches may keep and hand to others.
+        headers[CSRF_HEADER] = request[keys.CSRF]
+        if read_cookie(request, CSRF_COOKIE) != request[keys.BROWSER] and not response.prepared:
+            set_private_cookie(response, request, CSRF_COOKIE, request[keys.BROWSER])
 
 
 def _same_origin(request: web.Request) -> bool:
-    """A foreign Origin is refused. Our own pages send "null" (Referrer-Policy: no-referrer
-    hides it), and an attacker's page would send its own origin, so "null" counts as absent."""
+    """A foreign Origin is refused. "null" is allowed: our own pages send Referrer-Policy:
+    no-referrer, and with it browsers send "Origin: null" on a same-origin form post (the
+    Fetch standard says so; Chromium 156 does it, measured). An attacker's page sends its own
+    origin, and a sandboxed frame's "null" post carries no SameSite=Strict cookies, so without
+    the token bound to the session it cannot pass check_csrf."""
     origin = request.headers.get("Origin")
     if origin is None or origin == "null":
         return True
@@ -84,11 +96,13 @@ def _same_origin(request: web.Request) -> bool:
 
 
 async def check_csrf(request: web.Request, submitted: str) -> None:
-    """Double-submit token (cookie and form or header) plus an Origin check; SameSite=Strict too."""
-    cookie = request.cookies.get(CSRF_COOKIE, "")
+    """The token (form field or header) must be the one bound to this request's session or,
+    without one, to the browser's CSRF cookie (see csrf_token); plus an Origin check, and
+    SameSite=Strict cookies too."""
+    expected = expected_csrf_token(request)
     # As bytes: compare_digest refuses str with non-ASCII characters (the fuzzer sent one).
-    same = hmac.compare_digest(cookie.encode(), submitted.encode("utf-8", "replace"))
-    if not cookie or not same or not _same_origin(request):
+    same = hmac.compare_digest(expected.encode(), submitted.encode("utf-8", "replace"))
+    if not same or not _same_origin(request):
         raise BadRequest(403, "csrf")
 
 
@@ -108,7 +122,9 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     except StateTooLarge:
         return await error_response(request, 413, "conversation-full")
     except StoreUnavailable:
-        log.warning("storage unavailable: answer not saved (%s %s)", request.method, request.path)
+        log.warning(
+            "storage unavailable: answer not saved (%s %s)", request.method, logged_path(request)
+        )
         return await error_response(request, 503, "not-saved")
     except web.HTTPRequestEntityTooLarge:
         return await error_response(request, 413, "too-large")
@@ -119,8 +135,19 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
             )
         raise
     except Exception as error:
-        log.error("unexpected error on %s %s: %s", request.method, request.path, where(error))
+        log.error(
+            "unexpected error on %s %s: %s", request.method, logged_path(request), where(error)
+        )
         return await error_response(request, 500, "server-error")
+
+
+def logged_path(request: web.BaseRequest) -> str:
+    """The path as it was sent, still percent-encoded, with anything unprintable escaped: the
+    decoded path turns %0a into a line break, and a URL could write log lines of its own."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+        for c in request.rel_url.raw_path
+    )
 
 
 def where(error: BaseException) -> str:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from playwright.sync_api import BrowserContext, Page, Response
+from playwright.sync_api import Page, Response
 
 from assistant.web.forms import MAX_BODY
 from tests.browser.conftest import LiveServer
@@ -61,12 +61,14 @@ ERROR_PAGES = [
 ]
 
 
-def csrf(context: BrowserContext) -> str:
-    return next(c["value"] for c in context.cookies() if c["name"] == "oma_csrf")
+def csrf(page: Page) -> str:
+    """The token for the browser's cookies now (bound to its session), from any response's
+    X-CSRF-Token header."""
+    return page.request.get("/healthz").headers["x-csrf-token"]
 
 
 def post(page: Page, path: str, form: dict[str, str]) -> None:
-    response = page.request.post(path, form={"csrf": csrf(page.context), **form})
+    response = page.request.post(path, form={"csrf": csrf(page), **form})
     assert response.ok, f"{path}: {response.status}"
 
 
@@ -180,7 +182,7 @@ def show_refused(page: Page, server: LiveServer) -> Iterator[tuple[str, Response
     yield "error-413", too_large
     limit = server.settings.resume_attempts_per_address
     for _ in range(limit):
-        page.request.post("/resume", form={"csrf": csrf(page.context), "code": "AAAA-BBBB-CCCC"})
+        page.request.post("/resume", form={"csrf": csrf(page), "code": "AAAA-BBBB-CCCC"})
     too_many = send_code("AAAA-BBBB-CCCC")
     assert too_many.status == 429
     server.next_hour()  # the next test may try codes again
