@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from assistant.i18n.languages import all_locales
 from assistant.settings import SettingError, Settings
 
 
@@ -28,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     talk = commands.add_parser("talk", help="the conversation in this terminal, spoken aloud")
     talk.add_argument("--data-dir", type=Path, help="where answers are stored")
-    talk.add_argument("--language", help="fi, sv, en, fi@selko, sv@lattlast or en@easy")
+    talk.add_argument("--language", help="one of " + ", ".join(all_locales()))
     talk.add_argument("--no-speech", action="store_true", help="print only; do not speak")
     talk.add_argument("--code", help="continue a saved conversation with its resume code")
 

@@ -19,10 +19,10 @@ from docx.oxml.ns import qn
 
 from assistant.draft.model import Draft, Item
 from assistant.i18n import Translator
+from assistant.i18n.languages import language
 
 # XML 1.0 forbids most control characters; a person's text may contain them (pasted text).
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-LANGUAGE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
 AUTHOR = "Oma ääni"
 
 
@@ -56,7 +56,8 @@ def _utc(moment: datetime) -> datetime:
 def _properties(document: Any, draft: Draft) -> None:
     properties = document.core_properties
     properties.title = clean(draft.title)
-    properties.language = LANGUAGE_TAGS[draft.language]
+    tag = language(draft.language).tag
+    properties.language = tag
     properties.author = properties.last_modified_by = AUTHOR
     # Word reads these as UTC; python-docx writes the clock time as given.
     properties.created = _utc(draft.created)
@@ -68,7 +69,7 @@ def _properties(document: Any, draft: Draft) -> None:
         if relationship.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
             del package.rels[rid]  # a part nothing refers to is not saved
     for lang in document.styles.element.iter(qn("w:lang")):
-        lang.set(qn("w:val"), LANGUAGE_TAGS[draft.language])
+        lang.set(qn("w:val"), tag)
 
 
 def render(draft: Draft, t: Translator) -> bytes:
