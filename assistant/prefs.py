@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.i18n import LANGUAGES
+from assistant.i18n.languages import codes, fallback
 
 TEXT_SIZES = ("normal", "large", "larger")
 CONTRASTS = ("normal", "high")
 RATES = ("slower", "normal", "faster")
 DEFAULT_PREFS: dict[str, Any] = {
-    "language": "fi",
+    "language": fallback().code,
     "plain": False,
     "text_size": "normal",
     "contrast": "normal",
@@ -20,11 +20,11 @@ DEFAULT_PREFS: dict[str, Any] = {
 }
 
 
-def clean_prefs(raw: dict[str, Any], default_language: str = "fi") -> dict[str, Any]:
+def clean_prefs(raw: dict[str, Any], default_language: str | None = None) -> dict[str, Any]:
     """Known keys with allowed values only; anything else falls back to the default."""
-    prefs = dict(DEFAULT_PREFS, language=default_language)
+    prefs = dict(DEFAULT_PREFS, language=default_language or fallback().code)
     allowed: dict[str, tuple[Any, ...]] = {
-        "language": LANGUAGES,
+        "language": codes(),
         "plain": (True, False),
         "text_size": TEXT_SIZES,
         "contrast": CONTRASTS,

@@ -14,6 +14,8 @@ from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
+from assistant.i18n.languages import codes, fallback
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 FLAGS = ("host", "port", "data_dir")  # also `serve` options
@@ -45,7 +47,10 @@ RULES: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "host": ("an address to listen on, such as 127.0.0.1", lambda v: bool(v.strip())),
     "port": ("a whole number from 1 to 65535", lambda v: 1 <= v <= 65535),
     "default_dialogue": ("a dialogue's file name without .yaml", lambda v: v.strip() == v != ""),
-    "default_language": ("fi, sv or en", lambda v: v in ("fi", "sv", "en")),
+    "default_language": (
+        ", ".join(codes()[:-1]) + " or " + codes()[-1],
+        lambda v: v in codes(),
+    ),
     "retention_days": ("a whole number of days, 1 or more", lambda v: v >= 1),
     "resume_code_days": ("a whole number of days, 1 or more", lambda v: v >= 1),
     "speech_timeout": ("a number of seconds above 0", lambda v: math.isfinite(v) and v > 0),
@@ -109,7 +114,7 @@ class Settings:
     locales_dir: Path = field(default=PROJECT_ROOT / "locales")
     static_dir: Path = field(default=PROJECT_ROOT / "static")
     default_dialogue: str = "wishes-and-needs"
-    default_language: str = "fi"
+    default_language: str = fallback().code
     retention_days: int = 30
     resume_code_days: int = 30
     # Cookies are Secure on HTTPS requests; OMA_SECURE_COOKIES=1 makes them Secure always.

@@ -1,5 +1,6 @@
-"""The dialogue checker: one invalid file per rule fails with its code at its line; the
-shipped dialogues and the format document's examples are valid."""
+"""The dialogue checker: one small file per rule breaks it, an error stopping the dialogue at its
+line, a warning letting it load; the shipped dialogues and the format document's examples are
+valid and warn of nothing; the document's table of rules is the checker's."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ import pytest
 import yaml
 
 from assistant.dialogue.babel_extract import extract_dialogue
-from assistant.dialogue.errors import RULES
 from assistant.dialogue.loader import check, check_text, load, load_text
+from assistant.dialogue.rules import RULES, Rule, Severity
 from assistant.testplan import run
 
 ROOT = Path(__file__).resolve().parent.parent
 INVALID = sorted((ROOT / "tests" / "dialogues" / "invalid").glob("*.yaml"))
+WARNINGS = sorted((ROOT / "tests" / "dialogues" / "warnings").glob("*.yaml"))
 
 
 def expectation(path: Path) -> tuple[str, int]:
@@ -31,12 +33,13 @@ def expectation(path: Path) -> tuple[str, int]:
     return match.group(1), int(match.group(2))
 
 
-def test_every_rule_has_an_invalid_example() -> None:
-    covered = {p.name.split("-", 1)[0] for p in INVALID}
-    assert covered == set(RULES)
-    for path in INVALID:
-        code, rule = path.stem.split("-", 1)
-        assert RULES[code] == rule, f"{path.name} is named after the wrong rule"
+def test_every_rule_has_an_example_named_after_it() -> None:
+    for severity, examples in ((Severity.ERROR, INVALID), (Severity.WARNING, WARNINGS)):
+        covered = {p.name.split("-", 1)[0] for p in examples}
+        assert covered == {code for code, rule in RULES.items() if rule.severity is severity}
+        for path in examples:
+            code, name = path.stem.split("-", 1)
+            assert RULES[code].name == name, f"{path.name} is named after the wrong rule"
 
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
@@ -47,6 +50,22 @@ def test_invalid_example_fails_with_its_code_and_line(path: Path) -> None:
     first = errors[0]
     assert (first.code, first.line) == (code, line), str(first)
     assert str(first).startswith(f"{path}:{line}:") and "hint:" in str(first)
+
+
+@pytest.mark.parametrize("path", WARNINGS, ids=lambda p: p.stem)
+def test_warning_example_warns_at_its_line_and_loads(path: Path) -> None:
+    code, line = expectation(path)
+    # Named as a dialogue may be: the file name's own check is an error.
+    dialogue, problems = check_text(path.read_text(encoding="utf-8"), "example", str(path))
+    assert dialogue is not None, [str(p) for p in problems]
+    assert [(p.code, p.line, p.is_error) for p in problems][:1] == [(code, line, False)]
+    assert str(problems[0]).startswith(f"{path}:{line}:1: {code} warning: ")
+
+
+def test_a_question_no_draft_section_takes_is_named_once_per_section() -> None:
+    (problem,) = check_text(WARNINGS[0].read_text(encoding="utf-8"), "example")[1]
+    assert "'hobby', 'club'" in problem.message and "'when'" not in problem.message
+    assert "hobbies" in problem.message and "everyday-life" in problem.hint
 
 
 def test_hints_suggest_what_was_meant() -> None:
@@ -66,9 +85,10 @@ def test_a_comma_in_a_flow_label_is_explained(tmp_path: Path) -> None:
     assert "put the whole text in quotes" in str(check(path)[1][0])
 
 
-def test_shipped_dialogues_load() -> None:
+def test_shipped_dialogues_load_without_warnings() -> None:
     for path in (ROOT / "dialogues").glob("*.yaml"):
         if not path.name.endswith(".testplan.yaml"):
+            assert check(path)[1] == []
             load(path)
 
 
@@ -96,9 +116,15 @@ def test_every_example_in_the_format_document_loads() -> None:
         assert run(load_text(whole[0], "example"), yaml.safe_load(block)).failures == []
 
 
-def test_the_format_document_lists_every_problem_code() -> None:
-    rows = re.findall(r"^\| (DLG\d{3}) \| ([a-z-]+) \|", DOC, re.M)
-    assert dict(rows) == RULES and len(rows) == len(RULES)
+def test_the_format_document_lists_every_rule_as_the_checker_has_it() -> None:
+    rows = re.findall(r"^\| DLG\d{3} \|.*\|$", DOC, re.M)
+    assert rows == [markdown_row(rule) for rule in RULES.values()]
+
+
+def markdown_row(rule: Rule) -> str:
+    """The rule's row of the table in docs/dialogues.md: paste it there for a new rule."""
+    cells = (rule.code, rule.name, rule.severity, rule.what, rule.fix)
+    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 
 def test_check_command_prints_file_line_column_code_and_hint() -> None:
@@ -116,6 +142,27 @@ def test_check_command_prints_file_line_column_code_and_hint() -> None:
         [sys.executable, "-m", "assistant", "check"], capture_output=True, text=True, cwd=ROOT
     )
     assert good.returncode == 0, good.stdout
+
+
+def test_check_command_prints_warnings_and_passes(tmp_path: Path) -> None:
+    warned = tmp_path / "hobbies.yaml"
+    warned.write_text(WARNINGS[0].read_text(encoding="utf-8"), encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(INVALID[2].read_text(encoding="utf-8"), encoding="utf-8")
+
+    def check_command(*paths: Path) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "assistant", "check", *map(str, paths)]
+        return subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+
+    only_warnings = check_command(warned)
+    assert only_warnings.returncode == 0
+    first, hint = only_warnings.stdout.splitlines()[:2]
+    assert re.match(r".+hobbies\.yaml:5:1: DLG026 warning: the answers to 'hobby'", first)
+    assert hint.strip().startswith("hint: Add 'draft:'")
+    assert "0 error(s), 1 warning(s)" in only_warnings.stderr
+    assert "the check passes" in only_warnings.stderr
+    both = check_command(warned, broken)
+    assert both.returncode == 1 and "2 error(s), 1 warning(s)." in both.stderr
 
 
 HEAD = "title: T\nsections: [{id: me, title: Me}]\n"

@@ -15,12 +15,13 @@ from babel.messages.pofile import read_po
 
 from assistant.i18n import LOCALES, Catalogs
 from assistant.i18n.catalogs import extract
+from assistant.i18n.languages import TABLE
 from assistant.settings import PROJECT_ROOT
 
 LOCALES_DIR = PROJECT_ROOT / "locales"
 # English is the source language: its catalog may leave a message empty to mean "as written".
 TRANSLATED = [locale for locale in LOCALES if locale != "en"]
-PLAIN = ["fi@selko", "sv@lattlast", "en@easy"]
+PLAIN = [entry.plain for entry in TABLE]
 # {step}, {step|words} (the words are translated: only that they are there must match), %(name)s.
 PLACEHOLDER = re.compile(r"\{[\w.-]+(?:\|[^{}]*)?\}|%\([\w]+\)[sd]|%[sd]")
 

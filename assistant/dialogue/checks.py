@@ -1,19 +1,21 @@
 """Checks across steps, once each step's shape is right: what conditions and placeholders refer
-to, whether condition values exist, and whether every step can be reached."""
+to, whether condition values exist, and whether every step can be reached; then the warnings."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from assistant.dialogue import rules
 from assistant.dialogue.conditions import Answer, Count, Equals, In, Leaf, leaves, possible_answers
-from assistant.dialogue.errors import DialogueError
-from assistant.dialogue.model import Dialogue, Kind, Step
+from assistant.dialogue.errors import Problem
+from assistant.dialogue.model import DRAFT_SECTIONS, Dialogue, Kind, Step
 from assistant.dialogue.reader import did_you_mean
+from assistant.dialogue.rules import Rule
 from assistant.dialogue.texts import placeholder_parts
 
 Positions = dict[tuple[str, object], tuple[int, int]]
-# report(step, where in the step, code, message, hint)
-Report = Callable[[Step, object, str, str, str], None]
+# report(step, where in the step, rule, message, hint)
+Report = Callable[[Step, object, Rule, str, str], None]
 
 
 def earlier_answers(dialogue: Dialogue, step: Step) -> list[Step]:
@@ -34,14 +36,14 @@ def earlier_answers(dialogue: Dialogue, step: Step) -> list[Step]:
     return earlier
 
 
-def cross_check(dialogue: Dialogue, positions: Positions) -> list[DialogueError]:
-    errors: list[DialogueError] = []
+def cross_check(dialogue: Dialogue, positions: Positions) -> list[Problem]:
+    errors: list[Problem] = []
     every_step = [s for top in dialogue.steps for s in (top, *top.steps)]
     unreachable: set[str] = set()
 
-    def error(step: Step, where: object, code: str, message: str, hint: str) -> None:
+    def error(step: Step, where: object, rule: Rule, message: str, hint: str) -> None:
         line, column = positions.get((step.key, where), (step.line, step.column))
-        errors.append(DialogueError(dialogue.path, line, column, code, message, hint))
+        errors.append(Problem(dialogue.path, line, column, rule, message, hint))
 
     for step in every_step:
         allowed = {s.key: s for s in earlier_answers(dialogue, step)}
@@ -62,7 +64,7 @@ def cross_check(dialogue: Dialogue, positions: Positions) -> list[DialogueError]
                         error(
                             step,
                             leaf,
-                            "DLG017",
+                            rules.CONDITION_UNKNOWN_VALUE,
                             f"'{leaf.step}' has no choice '{value}'",
                             f"{did_you_mean(value, target.values())}Its values: {', '.join(target.values())}.",
                         )
@@ -71,7 +73,7 @@ def cross_check(dialogue: Dialogue, positions: Positions) -> list[DialogueError]
                 error(
                     step,
                     leaf,
-                    "DLG012",
+                    rules.CONDITION_SYNTAX,
                     f"count needs a list or multiple choice, and '{leaf.step}' is neither",
                     "Use answered: or equals: for this step.",
                 )
@@ -86,11 +88,33 @@ def cross_check(dialogue: Dialogue, positions: Positions) -> list[DialogueError]
             error(
                 step,
                 "when",
-                "DLG016",
+                rules.UNREACHABLE_STEP,
                 f"the step '{step.key}' can never be shown: no answers make its condition true",
                 "Check the condition's values and combinations (all: of two different values of one single choice never holds).",
             )
     return errors
+
+
+def warnings(dialogue: Dialogue) -> list[Problem]:
+    """What works but is probably not what the writer meant, in a dialogue without errors."""
+    # Questions whose answers no draft section takes, one warning per section (at its line):
+    # a section that forgot `draft:` is one mistake, however many questions it has.
+    left_out: dict[str, list[str]] = {}
+    for step in (s for top in dialogue.steps for s in (top, *top.steps)):
+        if step.kind.is_question and dialogue.draft_section(step) is None:
+            left_out.setdefault(step.section, []).append(f"'{step.key}'")
+    return [
+        Problem(
+            dialogue.path,
+            dialogue.section(section_id).line,
+            1,
+            rules.NOT_IN_DRAFT,
+            f"the answers to {', '.join(keys)} are in no part of the caseworker's draft: "
+            f"neither the section '{section_id}' nor the steps say where (draft:)",
+            f"Add 'draft:' to the section, or to each step: one of {', '.join(DRAFT_SECTIONS)}.",
+        )
+        for section_id, keys in left_out.items()
+    ]
 
 
 def _unknown_reference(dialogue: Dialogue, step: Step, leaf: Leaf, error: Report) -> None:
@@ -101,7 +125,7 @@ def _unknown_reference(dialogue: Dialogue, step: Step, leaf: Leaf, error: Report
         error(
             step,
             leaf,
-            "DLG010",
+            rules.CONDITION_UNKNOWN_STEP,
             f"the condition refers to '{key}', which is not a step",
             f"{did_you_mean(key, options)}Use the id of an earlier question.",
         )
@@ -109,7 +133,7 @@ def _unknown_reference(dialogue: Dialogue, step: Step, leaf: Leaf, error: Report
         error(
             step,
             leaf,
-            "DLG010",
+            rules.CONDITION_UNKNOWN_STEP,
             f"'{key}' is an information step and has no answer",
             "Refer to a question.",
         )
@@ -117,7 +141,7 @@ def _unknown_reference(dialogue: Dialogue, step: Step, leaf: Leaf, error: Report
         error(
             step,
             leaf,
-            "DLG011",
+            rules.CONDITION_LATER_STEP,
             f"the condition refers to '{key}', which does not come before '{step.key}'",
             "A condition can only look at answers given earlier; move the step or change the condition.",
         )
@@ -151,7 +175,7 @@ def _check_texts(step: Step, allowed: dict[str, Step], error: Report) -> None:
                 error(
                     step,
                     where,
-                    "DLG013",
+                    rules.PLACEHOLDER_UNKNOWN_ANSWER,
                     f"the placeholder {{{name}}} in {where} is {reason}",
                     f"{did_you_mean(name, list(usable))}Placeholders can show answers given before this step.",
                 )
@@ -160,7 +184,7 @@ def _check_texts(step: Step, allowed: dict[str, Step], error: Report) -> None:
                 error(
                     step,
                     where,
-                    "DLG025",
+                    rules.PLACEHOLDER_FALLBACK,
                     f"the placeholder {{{name}}} in {where} has no words for when it was not answered",
                     f"Every question can be skipped: write {{{name}|words}}, e.g. {{{name}|this person}}, "
                     "with the words that read well instead.",

@@ -3,6 +3,7 @@ at load time and never evaluated as code."""
 
 from __future__ import annotations
 
+from assistant.dialogue import rules
 from assistant.dialogue.conditions import (
     OPERATORS,
     All,
@@ -23,7 +24,7 @@ class ConditionReader(Reader):
         if not node.is_mapping or len(node.value) != 1:
             self.at(
                 node,
-                "DLG012",
+                rules.CONDITION_SYNTAX,
                 "a condition must be one of: " + ", ".join(OPERATORS),
                 'Write e.g. when: {equals: {works: "yes"}}; combine several with all: or any:.',
             )
@@ -34,7 +35,7 @@ class ConditionReader(Reader):
             self.error(
                 line,
                 column,
-                "DLG012",
+                rules.CONDITION_SYNTAX,
                 f"'{operator}' is not a condition",
                 f"{did_you_mean(operator, OPERATORS)}Conditions: {', '.join(OPERATORS)}.",
             )
@@ -55,7 +56,7 @@ class ConditionReader(Reader):
             if not argument.is_list or not argument.value:
                 self.at(
                     argument,
-                    "DLG012",
+                    rules.CONDITION_SYNTAX,
                     f"{operator} needs a list of conditions",
                     f"Write {operator}: [ {{...}}, {{...}} ].",
                 )
@@ -68,7 +69,7 @@ class ConditionReader(Reader):
         if not argument.is_mapping or len(argument.value) != 1:
             self.at(
                 argument,
-                "DLG012",
+                rules.CONDITION_SYNTAX,
                 f"{operator} needs one step and its value",
                 f"Write {operator}: {{step-id: value}}.",
             )
@@ -87,7 +88,7 @@ class ConditionReader(Reader):
             if not value.is_list or not value.value:
                 self.at(
                     value,
-                    "DLG012",
+                    rules.CONDITION_SYNTAX,
                     "in needs a list of values",
                     "Write in: {step-id: [value-one, value-two]}.",
                 )
@@ -100,7 +101,7 @@ class ConditionReader(Reader):
         if isinstance(node.value, bool):
             self.at(
                 node,
-                "DLG002",
+                rules.WRONG_TYPE,
                 "YAML reads this as true/false",
                 'Put the value in quotes: "yes" or "no".',
             )
@@ -109,7 +110,7 @@ class ConditionReader(Reader):
             return str(node.value)
         self.at(
             node,
-            "DLG012",
+            rules.CONDITION_SYNTAX,
             "a condition value must be one value",
             "Write a single value, e.g. work.",
         )
@@ -122,7 +123,7 @@ class ConditionReader(Reader):
         if not values:
             self.at(
                 node,
-                "DLG012",
+                rules.CONDITION_SYNTAX,
                 "count needs at-least or at-most",
                 "Write count: {team: {at-least: 1}}.",
             )

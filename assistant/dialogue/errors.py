@@ -1,57 +1,41 @@
-"""Problems in dialogue files, with stable codes. docs/dialogues.md lists the same table."""
+"""Problems found in dialogue files: where, which rule (assistant/dialogue/rules.py), what and
+how to fix it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-# code -> rule name. The invalid fixtures in tests/dialogues/invalid/ are named CODE-rule.yaml.
-RULES: dict[str, str] = {
-    "DLG001": "yaml-syntax",
-    "DLG002": "wrong-type",
-    "DLG003": "unknown-key",
-    "DLG004": "missing-key",
-    "DLG005": "duplicate-id",
-    "DLG006": "unknown-kind",
-    "DLG007": "unknown-section",
-    "DLG008": "unknown-draft-section",
-    "DLG009": "bad-id",
-    "DLG010": "condition-unknown-step",
-    "DLG011": "condition-later-step",
-    "DLG012": "condition-syntax",
-    "DLG013": "placeholder-unknown-answer",
-    "DLG014": "duplicate-choice-value",
-    "DLG015": "empty-dialogue",
-    "DLG016": "unreachable-step",
-    "DLG017": "condition-unknown-value",
-    "DLG018": "duplicate-key",
-    "DLG019": "list-rules",
-    "DLG020": "missing-choices",
-    "DLG021": "bad-range",
-    "DLG022": "placeholder-syntax",
-    "DLG023": "unknown-offer",
-    "DLG024": "exclusive-choice",
-    "DLG025": "placeholder-fallback",
-}
+from assistant.dialogue.rules import Rule, Severity
 
 
 @dataclass(frozen=True)
-class DialogueError:
+class Problem:
     path: str
     line: int
     column: int
-    code: str
+    rule: Rule
     message: str
     hint: str
 
     @property
-    def rule(self) -> str:
-        return RULES[self.code]
+    def code(self) -> str:
+        return self.rule.code
+
+    @property
+    def is_error(self) -> bool:
+        return self.rule.severity is Severity.ERROR
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}\n    hint: {self.hint}"
+        warning = "" if self.is_error else "warning: "
+        where = f"{self.path}:{self.line}:{self.column}"
+        return f"{where}: {self.code} {warning}{self.message}\n    hint: {self.hint}"
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [problem for problem in problems if problem.is_error]
 
 
 class DialogueInvalid(Exception):
-    def __init__(self, errors: list[DialogueError]) -> None:
+    def __init__(self, errors: list[Problem]) -> None:
         super().__init__("\n".join(str(e) for e in errors))
         self.errors = errors

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.dialogue import rules
 from assistant.dialogue.model import YES_NO_VALUES, Choice, Kind
 from assistant.dialogue.reader import Reader
 from assistant.dialogue.texts import N_
@@ -54,7 +55,7 @@ class KindFields(Reader):
             if low is not None and high is not None and low > high:
                 self.at(
                     values["min"],
-                    "DLG021",
+                    rules.BAD_RANGE,
                     f"min {low} is more than max {high}",
                     "Swap min and max.",
                 )
@@ -72,7 +73,7 @@ class KindFields(Reader):
         if node.value != "today":
             self.at(
                 node,
-                "DLG002",
+                rules.WRONG_TYPE,
                 "not-before can only be today",
                 "Write 'not-before: today' for a date that cannot be in the past, or remove it.",
             )
@@ -85,7 +86,7 @@ class KindFields(Reader):
         if not node.is_list or len(node.value) < 2:
             self.at(
                 node,
-                "DLG020",
+                rules.MISSING_CHOICES,
                 f"{what} must list at least two",
                 "Write each as '- {value: ..., label: ...}'.",
             )
@@ -102,7 +103,7 @@ class KindFields(Reader):
             if value and any(c.value == value for c in choices):
                 self.at(
                     values["value"],
-                    "DLG014",
+                    rules.DUPLICATE_CHOICE_VALUE,
                     f"the value '{value}' is used twice",
                     "Give each choice its own value.",
                 )
@@ -117,7 +118,7 @@ class KindFields(Reader):
         if kind is not Kind.MULTIPLE_CHOICE:
             self.at(
                 node,
-                "DLG024",
+                rules.EXCLUSIVE_CHOICE,
                 f"only a multiple-choice step can have an exclusive choice, not a {kind.value} step",
                 "Remove 'exclusive:': on this step a person chooses one answer anyway.",
             )
@@ -125,7 +126,7 @@ class KindFields(Reader):
         if any(c.exclusive for c in earlier):
             self.at(
                 node,
-                "DLG024",
+                rules.EXCLUSIVE_CHOICE,
                 "a step can have one exclusive choice",
                 "Keep 'exclusive: true' on the one choice that excludes all others, like 'None of these'.",
             )

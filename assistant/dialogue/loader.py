@@ -1,7 +1,7 @@
 """Load a dialogue file: read YAML with positions, check its shape, build the model.
 
-Every problem becomes a DialogueError naming file, line, column, a stable code and a hint.
-We collect all problems of a file rather than stopping at the first one.
+Every problem names file, line, column, its rule (assistant/dialogue/rules.py) and a hint. We
+collect all problems of a file rather than stopping at the first one.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from assistant.dialogue import checks
+from assistant.dialogue import checks, rules
 from assistant.dialogue.condition_reader import ConditionReader
-from assistant.dialogue.errors import DialogueError, DialogueInvalid
+from assistant.dialogue.errors import DialogueInvalid, Problem, errors
 from assistant.dialogue.kind_fields import KindFields
 from assistant.dialogue.model import (
     DRAFT_SECTIONS,
@@ -45,15 +45,16 @@ SECTION_KEYS = ("id", "title", "draft")
 
 def load_text(text: str, name: str, path: str = "") -> Dialogue:
     """The dialogue written in `text` (its id is `name`; `path` names it in errors); raises
-    DialogueInvalid listing every problem. Pure: reads nothing."""
-    dialogue, errors = check_text(text, name, path)
-    if errors or dialogue is None:
-        raise DialogueInvalid(errors)
+    DialogueInvalid listing every error (warnings do not stop it). Pure: reads nothing."""
+    dialogue, problems = check_text(text, name, path)
+    if dialogue is None:
+        raise DialogueInvalid(errors(problems))
     return dialogue
 
 
-def check_text(text: str, name: str, path: str = "") -> tuple[Dialogue | None, list[DialogueError]]:
-    """The dialogue in `text` and every problem found in it."""
+def check_text(text: str, name: str, path: str = "") -> tuple[Dialogue | None, list[Problem]]:
+    """Every problem found in `text`, and the dialogue if none of them is an error. Warnings
+    are looked for only in a dialogue without errors."""
     reader = _Reader(path or f"{name}.yaml")
     dialogue = reader.dialogue(text, name)
     if dialogue is not None and not reader.errors:
@@ -63,32 +64,34 @@ def check_text(text: str, name: str, path: str = "") -> tuple[Dialogue | None, l
         reader.error(
             1,
             1,
-            "DLG009",
+            rules.BAD_ID,
             f"the file name '{name}' is not a readable id",
             "Rename the file like 'wishes-and-needs.yaml'.",
         )
-    return (dialogue if not reader.errors else None), reader.errors
+    if dialogue is None or reader.errors:
+        return None, reader.errors
+    return dialogue, checks.warnings(dialogue)
 
 
 # -- files: thin wrappers that read, then hand the text to the pure functions above ----------
 
 
-def check(path: Path) -> tuple[Dialogue | None, list[DialogueError]]:
+def check(path: Path) -> tuple[Dialogue | None, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        problem = DialogueError(
-            str(path), 1, 1, "DLG001", f"cannot read the file: {error}", "Save it as UTF-8 text."
-        )
-        return None, [problem]
+        message = f"cannot read the file: {error}"
+        return None, [
+            Problem(str(path), 1, 1, rules.YAML_SYNTAX, message, "Save it as UTF-8 text.")
+        ]
     return check_text(text, path.stem, str(path))
 
 
 def load(path: Path) -> Dialogue:
-    """The dialogue in `path`; raises DialogueInvalid listing every problem."""
-    dialogue, errors = check(path)
-    if errors or dialogue is None:
-        raise DialogueInvalid(errors)
+    """The dialogue in `path`; raises DialogueInvalid listing every error."""
+    dialogue, problems = check(path)
+    if dialogue is None:
+        raise DialogueInvalid(errors(problems))
     return dialogue
 
 
@@ -115,7 +118,7 @@ class _Reader(ConditionReader, KindFields):
         try:
             root = read(text)
         except YamlProblem as problem:
-            code = "DLG018" if problem.duplicate else "DLG001"
+            code = rules.DUPLICATE_KEY if problem.duplicate else rules.YAML_SYNTAX
             hint = (
                 "Each key may appear once in a mapping; remove or rename one."
                 if problem.duplicate
@@ -124,7 +127,9 @@ class _Reader(ConditionReader, KindFields):
             self.error(problem.line, problem.column, code, problem.message, hint)
             return None
         if root is None:
-            self.error(1, 1, "DLG015", "the file is empty", "Add a title, sections and steps.")
+            self.error(
+                1, 1, rules.EMPTY_DIALOGUE, "the file is empty", "Add a title, sections and steps."
+            )
             return None
         values = self.mapping(root, ROOT_KEYS, "the dialogue")
         if values is None:
@@ -141,7 +146,7 @@ class _Reader(ConditionReader, KindFields):
         ):
             self.at(
                 steps_node,
-                "DLG015",
+                rules.EMPTY_DIALOGUE,
                 "the dialogue has no questions",
                 "Add at least one step that asks something.",
             )
@@ -158,7 +163,7 @@ class _Reader(ConditionReader, KindFields):
         if not node.is_list or not node.value:
             self.at(
                 node,
-                "DLG002",
+                rules.WRONG_TYPE,
                 "sections must be a list",
                 "Write each section as '- id: ... title: ...'.",
             )
@@ -176,7 +181,7 @@ class _Reader(ConditionReader, KindFields):
             if section_id and any(s.id == section_id for s in sections):
                 self.at(
                     values["id"],
-                    "DLG005",
+                    rules.DUPLICATE_ID,
                     f"the section id '{section_id}' is used twice",
                     "Give each section its own id.",
                 )
@@ -189,7 +194,7 @@ class _Reader(ConditionReader, KindFields):
         if value is not None and node is not None and value not in DRAFT_SECTIONS:
             self.at(
                 node,
-                "DLG008",
+                rules.UNKNOWN_DRAFT_SECTION,
                 f"'{value}' is not a draft section",
                 f"{did_you_mean(value, DRAFT_SECTIONS)}Draft sections: {', '.join(DRAFT_SECTIONS)}.",
             )
@@ -201,7 +206,10 @@ class _Reader(ConditionReader, KindFields):
             return default
         if not node.is_list:
             self.at(
-                node, "DLG002", "offer must be a list", "Write offer: [dont-know, talk-in-meeting]."
+                node,
+                rules.WRONG_TYPE,
+                "offer must be a list",
+                "Write offer: [dont-know, talk-in-meeting].",
             )
             return default
         offers: list[str] = []
@@ -209,7 +217,7 @@ class _Reader(ConditionReader, KindFields):
             if item.value not in OFFERS:
                 self.at(
                     item,
-                    "DLG023",
+                    rules.UNKNOWN_OFFER,
                     f"'{item.value}' is not something a question can offer",
                     f"{did_you_mean(str(item.value), OFFERS)}You can offer: {', '.join(OFFERS)}.",
                 )
@@ -222,15 +230,21 @@ class _Reader(ConditionReader, KindFields):
     ) -> list[Step]:
         if node.is_list and not node.value:
             code, hint = (
-                ("DLG019", "Write the questions asked for each item under the list's steps.")
+                (
+                    rules.LIST_RULES,
+                    "Write the questions asked for each item under the list's steps.",
+                )
                 if parent
-                else ("DLG015", "Add at least one step that asks something.")
+                else (rules.EMPTY_DIALOGUE, "Add at least one step that asks something.")
             )
             self.at(node, code, "steps is empty", hint)
             return []
         if not node.is_list:
             self.at(
-                node, "DLG002", "steps must be a list of steps", "Write each step as '- id: ...'."
+                node,
+                rules.WRONG_TYPE,
+                "steps must be a list of steps",
+                "Write each step as '- id: ...'.",
             )
             return []
         steps: list[Step] = []
@@ -243,7 +257,7 @@ class _Reader(ConditionReader, KindFields):
             if any(s.id == step.id for s in steps):
                 self.at(
                     item,
-                    "DLG005",
+                    rules.DUPLICATE_ID,
                     f"the step id '{step.id}' is used twice",
                     "Give each step its own id.",
                 )
@@ -262,7 +276,7 @@ class _Reader(ConditionReader, KindFields):
         if not node.is_mapping:
             self.at(
                 node,
-                "DLG002",
+                rules.WRONG_TYPE,
                 "a step must be a mapping of keys",
                 "Start each step with '- id: ...'.",
             )
@@ -283,7 +297,7 @@ class _Reader(ConditionReader, KindFields):
         if parent and kind in (Kind.LIST, Kind.INFORMATION):
             self.at(
                 node,
-                "DLG019",
+                rules.LIST_RULES,
                 f"a step of kind {kind.value} cannot be inside a list",
                 "Move it out of the list's steps.",
             )
@@ -321,7 +335,10 @@ class _Reader(ConditionReader, KindFields):
     def kind(self, node: Node | None, step: Node) -> Kind | None:
         if node is None:
             self.at(
-                step, "DLG004", "a step has no 'kind'", f"Add 'kind:', one of: {', '.join(Kind)}."
+                step,
+                rules.MISSING_KEY,
+                "a step has no 'kind'",
+                f"Add 'kind:', one of: {', '.join(Kind)}.",
             )
             return None
         try:
@@ -330,7 +347,7 @@ class _Reader(ConditionReader, KindFields):
             kinds = [k.value for k in Kind]
             self.at(
                 node,
-                "DLG006",
+                rules.UNKNOWN_KIND,
                 f"'{node.value}' is not a kind of step",
                 f"{did_you_mean(str(node.value), kinds)}Kinds: {', '.join(kinds)}.",
             )
@@ -348,7 +365,7 @@ class _Reader(ConditionReader, KindFields):
             if current is None:
                 self.at(
                     step,
-                    "DLG004",
+                    rules.MISSING_KEY,
                     "the first step has no 'section'",
                     "Add 'section:' with a section id.",
                 )
@@ -358,7 +375,7 @@ class _Reader(ConditionReader, KindFields):
         if parent is not None and value != parent.section:
             self.at(
                 node,
-                "DLG019",
+                rules.LIST_RULES,
                 "a step inside a list stays in the list's section",
                 "Remove 'section:' here.",
             )
@@ -366,7 +383,7 @@ class _Reader(ConditionReader, KindFields):
         if value is not None and value not in known:
             self.at(
                 node,
-                "DLG007",
+                rules.UNKNOWN_SECTION,
                 f"there is no section '{value}'",
                 f"{did_you_mean(value, known)}Sections: {', '.join(known)}.",
             )

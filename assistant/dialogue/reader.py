@@ -7,7 +7,9 @@ import difflib
 import re
 from decimal import Decimal, InvalidOperation
 
-from assistant.dialogue.errors import DialogueError
+from assistant.dialogue import rules
+from assistant.dialogue.errors import Problem
+from assistant.dialogue.rules import Rule
 from assistant.dialogue.texts import PlaceholderSyntax, placeholders
 from assistant.dialogue.yamlnodes import Node
 
@@ -22,21 +24,21 @@ def did_you_mean(word: str, options: tuple[str, ...] | list[str]) -> str:
 class Reader:
     def __init__(self, path: str) -> None:
         self.path = path
-        self.errors: list[DialogueError] = []
+        self.errors: list[Problem] = []
         # Where each step's `when` leaves and texts are, for the cross checks' errors.
         self.positions: dict[tuple[str, object], tuple[int, int]] = {}
 
-    def error(self, line: int, column: int, code: str, message: str, hint: str) -> None:
-        self.errors.append(DialogueError(self.path, line, column, code, message, hint))
+    def error(self, line: int, column: int, rule: Rule, message: str, hint: str) -> None:
+        self.errors.append(Problem(self.path, line, column, rule, message, hint))
 
-    def at(self, node: Node, code: str, message: str, hint: str) -> None:
-        self.error(node.line, node.column, code, message, hint)
+    def at(self, node: Node, rule: Rule, message: str, hint: str) -> None:
+        self.error(node.line, node.column, rule, message, hint)
 
     def mapping(self, node: Node, allowed: tuple[str, ...], what: str) -> dict[str, Node] | None:
         if not node.is_mapping:
             self.at(
                 node,
-                "DLG002",
+                rules.WRONG_TYPE,
                 f"{what} must be a mapping of keys",
                 f"Write {what} as 'key: value' lines.",
             )
@@ -50,7 +52,7 @@ class Reader:
                 self.error(
                     line,
                     column,
-                    "DLG003",
+                    rules.UNKNOWN_KEY,
                     f"unknown key '{key}' in {what}",
                     f"{did_you_mean(key, allowed)}The keys {what} can have: {', '.join(allowed)}.{comma}",
                 )
@@ -58,7 +60,7 @@ class Reader:
 
     def require(self, values: dict[str, Node], key: str, node: Node, what: str) -> Node | None:
         if key not in values:
-            self.at(node, "DLG004", f"{what} has no '{key}'", f"Add '{key}:' to {what}.")
+            self.at(node, rules.MISSING_KEY, f"{what} has no '{key}'", f"Add '{key}:' to {what}.")
             return None
         return values[key]
 
@@ -69,7 +71,7 @@ class Reader:
             hint = "Write text here." if node.value in (None, "") else "Put the value in quotes."
             if isinstance(node.value, bool):
                 hint = 'YAML reads yes/no/true/false as true or false: write "yes" in quotes.'
-            self.at(node, "DLG002", f"{what} must be text", hint)
+            self.at(node, rules.WRONG_TYPE, f"{what} must be text", hint)
             return None
         return node.value.strip()
 
@@ -77,7 +79,9 @@ class Reader:
         if node is None:
             return default
         if isinstance(node.value, bool) or not isinstance(node.value, int) or node.value < 0:
-            self.at(node, "DLG002", f"{what} must be a whole number", "Write a number like 200.")
+            self.at(
+                node, rules.WRONG_TYPE, f"{what} must be a whole number", "Write a number like 200."
+            )
             return default
         return node.value
 
@@ -85,7 +89,7 @@ class Reader:
         if node is None:
             return default
         if not isinstance(node.value, bool):
-            self.at(node, "DLG002", f"{what} must be true or false", "Write true or false.")
+            self.at(node, rules.WRONG_TYPE, f"{what} must be true or false", "Write true or false.")
             return default
         return node.value
 
@@ -97,7 +101,9 @@ class Reader:
                 raise InvalidOperation
             return Decimal(str(node.value))
         except InvalidOperation:
-            self.at(node, "DLG002", f"{what} must be a number", "Write a number like 0 or 12.5.")
+            self.at(
+                node, rules.WRONG_TYPE, f"{what} must be a number", "Write a number like 0 or 12.5."
+            )
             return None
 
     def ident(self, node: Node | None, what: str) -> str | None:
@@ -105,7 +111,7 @@ class Reader:
         if value is not None and node is not None and not ID_PATTERN.match(value):
             self.at(
                 node,
-                "DLG009",
+                rules.BAD_ID,
                 f"{what} '{value}' is not made of readable lowercase words",
                 "Use lowercase words joined by '-', starting with a letter, e.g. 'good-at'.",
             )
@@ -120,7 +126,7 @@ class Reader:
             except PlaceholderSyntax:
                 self.at(
                     node,
-                    "DLG022",
+                    rules.PLACEHOLDER_SYNTAX,
                     f"{what} has a brace that is not a placeholder",
                     "Placeholders look like {step-id|words} or {list.step|words}, with words "
                     "for when it was not answered; remove other braces.",

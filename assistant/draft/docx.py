@@ -19,10 +19,10 @@ from docx.oxml.ns import qn
 
 from assistant.draft.model import Draft, Item
 from assistant.i18n import Translator
+from assistant.i18n.languages import language
 
 # XML 1.0 forbids most control characters; a person's text may contain them (pasted text).
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-LANGUAGE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
 AUTHOR = "Oma ääni"
 # The template's app.xml says "Microsoft Macintosh Word" wrote the file, with Word 2010's
 # version and template and stale counts; Word recounts those, so only the application stays.
@@ -63,7 +63,8 @@ def _utc(moment: datetime) -> datetime:
 def _properties(document: Any, draft: Draft) -> None:
     properties = document.core_properties
     properties.title = clean(draft.title)
-    properties.language = LANGUAGE_TAGS[draft.language]
+    tag = language(draft.language).tag
+    properties.language = tag
     properties.author = properties.last_modified_by = AUTHOR
     # Word reads these as UTC; python-docx writes the clock time as given.
     properties.created = _utc(draft.created)
@@ -77,7 +78,7 @@ def _properties(document: Any, draft: Draft) -> None:
         elif relationship.reltype == RELATIONSHIP_TYPE.EXTENDED_PROPERTIES:
             relationship.target_part._blob = APP_PROPERTIES  # a plain part: its bytes are saved
     for lang in document.styles.element.iter(qn("w:lang")):
-        lang.set(qn("w:val"), LANGUAGE_TAGS[draft.language])
+        lang.set(qn("w:val"), tag)
 
 
 def render(draft: Draft, t: Translator) -> bytes:

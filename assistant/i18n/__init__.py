@@ -1,8 +1,9 @@
 """Languages: gettext catalogs, translators, and Babel's locale-aware formatting.
 
-Six variants: fi (default), sv, en, and the plain-language variants fi@selko, sv@lattlast and
-en@easy. A plain variant falls back to its standard language, which falls back to the English
-source, so a missing translation never shows a blank.
+Each language of the table in assistant/i18n/languages.py has a standard and a plain-language
+variant (fi and fi@selko, sv and sv@lattlast, en and en@easy). A plain variant falls back to its
+standard language, which falls back to the English source, so a missing translation never
+shows a blank.
 """
 
 from __future__ import annotations
@@ -23,20 +24,21 @@ from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
 from assistant.dialogue.texts import N_, Text, placeholder_parts, substitute
+from assistant.i18n.languages import all_locales, codes, fallback, language
 
-__all__ = ["LANGUAGES", "LOCALES", "N_", "PLAIN", "Catalogs", "Translator", "locale_for"]
+__all__ = ["LANGUAGES", "LOCALES", "N_", "Catalogs", "Translator", "locale_for"]
 
-LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
-PLAIN: dict[str, str] = {"fi": "fi@selko", "sv": "sv@lattlast", "en": "en@easy"}
-LOCALES: tuple[str, ...] = ("fi", "fi@selko", "sv", "sv@lattlast", "en", "en@easy")
-# Babel locales for dates and numbers: Swedish as written in Finland, British English.
-BABEL_LOCALE = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
+# The table's codes and catalogs as it was at start, for `assistant talk` and the tests; the
+# web app asks the table itself.
+LANGUAGES: tuple[str, ...] = codes()
+LOCALES: tuple[str, ...] = all_locales()
 DOMAIN = "messages"
 
 
-def locale_for(language: str, plain: bool) -> str:
-    language = language if language in LANGUAGES else "fi"
-    return PLAIN[language] if plain else language
+def locale_for(code: str, plain: bool) -> str:
+    """The catalog for a language code and the plain-language choice; unknown: the fallback."""
+    chosen = language(code)
+    return chosen.plain if plain else chosen.code
 
 
 class Translator:
@@ -45,7 +47,8 @@ class Translator:
         self.language = locale.split("@")[0]
         self.plain = "@" in locale
         self._t = translations
-        self._babel = BABEL_LOCALE[self.language]
+        self._language = language(locale)
+        self._babel = self._language.babel
 
     def gettext(self, message: str) -> str:
         return self._t.gettext(message)
@@ -91,8 +94,8 @@ class Translator:
         values = {name: self._value(v, html=False) for name, v in text.values.items()}
         return substitute(self._template(text), values)
 
-    def format_date(self, value: date, format: str = "long") -> str:
-        return format_date(value, format=format, locale=self._babel)
+    def format_date(self, value: date, format: str | None = None) -> str:
+        return format_date(value, format=format or self._language.date_format, locale=self._babel)
 
     def format_month(self, year: int, month: int) -> str:
         """ "February 2027", "helmikuu 2027", "februari 2027": the month standing alone."""
@@ -140,7 +143,7 @@ class Catalogs:
 
     def __init__(self, locales_dir: Path) -> None:
         self.translators: dict[str, Translator] = {}
-        for locale in LOCALES:
+        for locale in all_locales():
             standard = load_translations(locales_dir / locale.split("@")[0])
             chain = standard
             if "@" in locale:
@@ -152,7 +155,7 @@ class Catalogs:
             self.translators[locale] = Translator(locale, chain)
 
     def translator(self, locale: str) -> Translator:
-        return self.translators.get(locale) or self.translators["fi"]
+        return self.translators.get(locale) or self.translators[fallback().code]
 
     def install(self, env: jinja2.Environment, locale: str) -> None:
         """`_()`, `gettext()`, `ngettext()` and `pgettext()` for one locale's templates, as

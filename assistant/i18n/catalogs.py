@@ -16,7 +16,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from assistant.i18n import DOMAIN, LOCALES
+from assistant.i18n import DOMAIN
+from assistant.i18n.languages import all_locales
 from assistant.settings import PROJECT_ROOT, Settings
 
 COMMENT_TAGS = ("TRANSLATORS:",)
@@ -58,7 +59,7 @@ def _write(catalog: Catalog, path: Path) -> None:
 
 
 def update(locales_dir: Path, template: Catalog) -> None:
-    for locale in LOCALES:
+    for locale in all_locales():
         path = locales_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
         if path.exists():
             with path.open("rb") as file:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.i18n.languages import language, languages
 from assistant.speech.recent import Key, RecentAudio
 from assistant.speech.scheduler import ANSWER, QUESTION, Scheduler
 from assistant.speech.worker import REAL_ENGINE, SCRATCH, SpeechFailed, Worker
@@ -40,8 +41,6 @@ if TYPE_CHECKING:
 __all__ = ["Audio", "SpeechBusy", "SpeechFailed", "SpeechService"]
 log = logging.getLogger("assistant.speech")
 
-# espeak-ng voices for each language; plain-language variants use the same voice, a bit slower.
-VOICES = {"fi": "urj/fi", "sv": "gmq/sv", "en": "gmw/en"}
 RATES = {"slower": 140, "normal": 175, "faster": 215}
 PLAIN_SLOWER = 15
 MEDIA_TYPE = "audio/mpeg"
@@ -75,10 +74,15 @@ def _retrieved(future: asyncio.Future[bytes]) -> None:
         future.exception()
 
 
+def voices() -> dict[str, str]:
+    """Each language's espeak-ng voice (assistant/i18n/languages.py)."""
+    return {entry.code: entry.voice for entry in languages()}
+
+
 def voice_and_rate(locale: str, rate: str) -> tuple[str, int]:
-    language = locale.split("@")[0]
+    """The language's voice; a plain-language variant uses the same voice, a bit slower."""
     words_per_minute = RATES.get(rate, RATES["normal"]) - (PLAIN_SLOWER if "@" in locale else 0)
-    return VOICES.get(language, VOICES["fi"]), words_per_minute
+    return language(locale).voice, words_per_minute
 
 
 class SpeechService:

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _voices(settings: Settings) -> int:
-    from assistant.speech import VOICES
+    from assistant.speech import voices
 
     service = make_service(settings)
     await service.start()
@@ -38,11 +38,12 @@ async def _voices(settings: Settings) -> int:
             print(service.reason, file=sys.stderr)
             return 1
         installed = dict(service.voices())
-        for language, voice in VOICES.items():
+        wanted = voices()
+        for language, voice in wanted.items():
             state = installed.get(voice, "MISSING")
             print(f"{language}\t{voice}\t{state}")
         print(f"{len(installed)} voices installed in all.")
-        return 0 if all(v in installed for v in VOICES.values()) else 1
+        return 0 if all(v in installed for v in wanted.values()) else 1
     finally:
         await service.close()
 

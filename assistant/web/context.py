@@ -12,7 +12,8 @@ from typing import Any
 from aiohttp import web
 
 from assistant.conversations import Loaded
-from assistant.i18n import LANGUAGES, Translator, locale_for
+from assistant.i18n import Translator, locale_for
+from assistant.i18n.languages import codes
 from assistant.prefs import clean_prefs
 from assistant.web import keys
 from assistant.web.cookies import (
@@ -55,10 +56,11 @@ def prefs_from_cookie(value: str | None, default_language: str) -> dict[str, Any
 
 
 def accepted_language(request: web.Request, default: str) -> str:
-    """The first of fi / sv / en the browser asks for, else the default."""
+    """The first of our languages the browser asks for ("sv-SE" asks for sv), else the default."""
+    known = codes()
     for part in request.headers.get("Accept-Language", "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
+        code = part.split(";")[0].strip().lower().split("-")[0]
+        if code in known:
             return code
     return default
 

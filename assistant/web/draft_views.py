@@ -1,14 +1,14 @@
 """The draft: a page the client reads first, and downloads they share by their own action.
 
 The draft's language is chosen apart from the conversation's (?lang=fi|sv|en): GET changes
-nothing stored. Nothing is sent anywhere from here.
+nothing stored. Nothing is sent anywhere from here. Each download is a format of the registry
+in assistant/draft/formats.py, at `/draft.<extension>`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -16,9 +16,11 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from assistant.conversations import Loaded
-from assistant.draft import docx, fhir, fhir_questionnaire, jsonfmt, text
+from assistant.draft import fhir_questionnaire, formats
+from assistant.draft.formats import Source, as_json
 from assistant.draft.model import Draft, build
-from assistant.i18n import LANGUAGES, Translator
+from assistant.i18n import Translator
+from assistant.i18n.languages import codes, fallback, languages
 from assistant.web import keys
 from assistant.web.context import context
 from assistant.web.pages import kept_until, require_conversation
@@ -39,35 +41,18 @@ async def _off_loop(work: Callable[..., T], *args: Any) -> T:
     return await loop.run_in_executor(_DRAFTS, functools.partial(work, *args))
 
 
-async def _draft(request: web.Request) -> tuple[Loaded, Draft, Translator]:
+async def _draft(request: web.Request) -> tuple[Loaded, Source, Translator]:
     loaded = await require_conversation(request)
     ctx = await context(request)
     language = request.query.get("lang")
-    if language not in LANGUAGES:
+    if language not in codes():
         language = ctx.translator.language  # the standard language of the conversation
     t = request.app[keys.RENDERER].catalogs.translator(language)
+    bundle = loaded.bundle
     draft = await _off_loop(
-        build,
-        loaded.bundle.dialogue,
-        loaded.bundle.views,
-        loaded.state,
-        t,
-        loaded.created_at,
-        loaded.updated_at,
+        build, bundle.dialogue, bundle.views, loaded.state, t, loaded.created_at, loaded.updated_at
     )
-    return loaded, draft, t
-
-
-def _download(
-    body: bytes, content_type: str, name: str, charset: str | None = None
-) -> web.Response:
-    response = web.Response(body=body, content_type=content_type, charset=charset)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-def _file_name(draft: Draft, extension: str) -> str:
-    return f"oma-aani-{draft.updated.date().isoformat()}.{extension}"
+    return loaded, Source(draft, bundle.dialogue, bundle.views, loaded.state), t
 
 
 def change_links(draft: Draft) -> dict[str, str]:
@@ -81,84 +66,54 @@ def change_links(draft: Draft) -> dict[str, str]:
 
 @routes.get("/draft")
 async def draft_page(request: web.Request) -> web.Response:
-    loaded, draft, t = await _draft(request)
+    loaded, source, t = await _draft(request)
+    draft = source.draft
     ctx = await context(request)
     query = f"?lang={draft.language}"
-    languages = [
-        {"code": c, "name": n, "current": c == draft.language}
-        for c, n in (("fi", "Suomi"), ("sv", "Svenska"), ("en", "English"))
+    draft_languages = [
+        {"code": entry.code, "name": entry.name, "current": entry.code == draft.language}
+        for entry in languages()
     ]
+    downloads: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
+    for f in formats.FORMATS.values():
+        link = (ctx.translator.gettext(f.label), f"/draft.{f.extension}{query}")
+        downloads[f.for_systems].append(link)
     return await render(
         request,
         "draft.html",
         draft=draft,
         d=t,
         change=change_links(draft),
-        languages=languages,
-        downloads=[
-            (ctx.translator.gettext("Word document (DOCX)"), "/draft.docx" + query),
-            (ctx.translator.gettext("Plain text, to paste"), "/draft.txt" + query),
-            (ctx.translator.gettext("Data for information systems (JSON)"), "/draft.json" + query),
-            (
-                ctx.translator.gettext("FHIR QuestionnaireResponse (JSON)"),
-                "/draft.fhir.json" + query,
-            ),
-        ],
+        draft_languages=draft_languages,
+        downloads=downloads[False],
+        system_downloads=downloads[True],
         questions_url=position_url(loaded.state),
         kept=kept_until(request, loaded, ctx.translator),
         back_url="/review",
     )
 
 
-@routes.get("/draft.txt")
-async def draft_text(request: web.Request) -> web.Response:
-    _, draft, t = await _draft(request)
-    body = await _off_loop(lambda: text.render(draft, t).encode("utf-8"))
-    return _download(body, "text/plain", _file_name(draft, "txt"), "utf-8")
-
-
-@routes.get("/draft.json")
-async def draft_json(request: web.Request) -> web.Response:
-    _, draft, _t = await _draft(request)
-    body = await _off_loop(lambda: _json(jsonfmt.render(draft)))
-    return _download(body, "application/json", _file_name(draft, "json"))
-
-
-@routes.get("/draft.docx")
-async def draft_docx(request: web.Request) -> web.Response:
-    _, draft, t = await _draft(request)
-    kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return _download(await _off_loop(docx.render, draft, t), kind, _file_name(draft, "docx"))
-
-
-@routes.get("/draft.fhir.json")
-async def draft_fhir(request: web.Request) -> web.Response:
-    loaded, draft, t = await _draft(request)
-    body = await _off_loop(
-        lambda: _json(
-            fhir.questionnaire_response(
-                loaded.bundle.dialogue,
-                loaded.bundle.views,
-                loaded.state,
-                t,
-                draft.updated,
-                draft.completed,
-            )
-        )
-    )
-    return _download(body, "application/fhir+json", _file_name(draft, "fhir.json"))
+@routes.get("/draft.{extension}")
+async def download(request: web.Request) -> web.Response:
+    found = formats.FORMATS.get(request.match_info["extension"])
+    if found is None:
+        raise web.HTTPNotFound()
+    _, source, t = await _draft(request)
+    body = await _off_loop(found.render, source, t)
+    response = web.Response(body=body, content_type=found.media_type, charset=found.charset)
+    name = found.file_name(source.draft)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @routes.get("/questionnaire.fhir.json")
 async def questionnaire(request: web.Request) -> web.Response:
     bundle = request.app[keys.CONVERSATIONS].bundle()
-    language = request.query.get("lang") if request.query.get("lang") in LANGUAGES else "fi"
-    t = request.app[keys.RENDERER].catalogs.translator(language or "fi")
-    return web.Response(
-        body=_json(fhir_questionnaire.questionnaire(bundle.dialogue, t)),
-        content_type="application/fhir+json",
+    language = request.query.get("lang", "")
+    t = request.app[keys.RENDERER].catalogs.translator(
+        language if language in codes() else fallback().code
     )
-
-
-def _json(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    return web.Response(
+        body=as_json(fhir_questionnaire.questionnaire(bundle.dialogue, t)),
+        content_type=formats.FHIR,
+    )

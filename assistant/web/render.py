@@ -14,7 +14,8 @@ from aiohttp import web
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
-from assistant.i18n import LOCALES, N_, Catalogs, Translator
+from assistant.i18n import N_, Catalogs, Translator
+from assistant.i18n.languages import all_locales, fallback, languages
 from assistant.settings import Settings
 from assistant.web import keys
 from assistant.web.forms import safe_next
@@ -93,7 +94,7 @@ class Renderer:
         self.settings = settings
         self.catalogs = catalogs
         self.versions = _static_versions(settings.static_dir)
-        self.environments = {locale: self._environment(locale) for locale in LOCALES}
+        self.environments = {locale: self._environment(locale) for locale in all_locales()}
 
     def _environment(self, locale: str) -> jinja2.Environment:
         env = _Environment(
@@ -109,6 +110,10 @@ class Renderer:
         translator = self.catalogs.translator(locale)
         env.globals.update(tx=translator.text, t=translator, static=self.static_url)
         env.globals["conversation_words"] = conversation_words(translator)
+        # The header's links to each language, named in it ("På svenska"): from the table.
+        env.globals["header_languages"] = [
+            {"code": entry.code, "name": entry.switch, "lang": entry.code} for entry in languages()
+        ]
         env.filters["paragraphs"] = paragraphs
         return env
 
@@ -117,7 +122,7 @@ class Renderer:
         return f"/static/{path}?v={self.versions.get(path, '0')}"
 
     def render(self, locale: str, template: str, context: dict[str, Any]) -> str:
-        env = self.environments.get(locale) or self.environments["fi"]
+        env = self.environments.get(locale) or self.environments[fallback().code]
         return env.get_template(template).render(context)
 
 
@@ -206,7 +211,8 @@ async def error_response(request: web.Request, status: int, reason: str) -> web.
             ctx.loaded is not None,
         )
     except Exception:  # the store itself may be what failed: fall back to defaults
-        locale, language, prefs, has = "fi", "fi", dict(DEFAULT_PREFS), False
+        code = fallback().code
+        locale, language, prefs, has = code, code, dict(DEFAULT_PREFS, language=code), False
     translator = renderer.catalogs.translator(locale)
     from assistant.web.messages import error_page_texts
 
