@@ -14,6 +14,7 @@ from aiohttp.abc import AbstractAccessLogger
 from assistant.conversations import Clock, Conversations, utc_now
 from assistant.i18n import Catalogs
 from assistant.settings import Settings
+from assistant.speech import service_for
 from assistant.store import Store, StoreUnavailable, open_store
 from assistant.web import account, api, audio, client, draft_views, keys, pages, security
 from assistant.web.forms import MAX_BODY
@@ -91,10 +92,8 @@ def _speech(settings: Settings, given: Any) -> Any:
     listen controls and say why on the settings page."""
 
     async def context(app: web.Application) -> AsyncIterator[None]:
-        from assistant.speech.cli import make_service
-
         service = (
-            given if given is not None else (make_service(settings) if settings.speech else None)
+            given if given is not None else (service_for(settings) if settings.speech else None)
         )
         if service is not None and given is None:
             await service.start()

@@ -7,25 +7,21 @@ so a person is never told an answer was saved when it was not.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from assistant.dialogue.engine import Engine, Outcome
-from assistant.dialogue.loader import load_all
-from assistant.dialogue.model import Dialogue
+from assistant.dialogue.bundle import Bundle, load_bundles
+from assistant.dialogue.engine import Outcome
 from assistant.dialogue.state import Respondent, State
-from assistant.dialogue.views import Views
+from assistant.secret_key import load_secret
 from assistant.settings import Settings
 from assistant.store import Conflict, Conversation, Store, StoreUnavailable
 
@@ -56,13 +52,6 @@ class TooManyTries(Exception):
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Bundle:
-    dialogue: Dialogue
-    engine: Engine
-    views: Views
 
 
 @dataclass(frozen=True)
@@ -158,18 +147,6 @@ def normalise_code(typed: str) -> str | None:
     return text
 
 
-def load_secret(data_dir: Path) -> bytes:
-    """A random key kept beside the database: codes and tokens are stored only as keyed hashes."""
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = data_dir / "secret.key"
-    if not path.exists():
-        with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as file:
-                file.write(secrets.token_bytes(32))
-    return path.read_bytes()
-
-
 class Conversations:
     def __init__(self, settings: Settings, store: Store, clock: Clock = utc_now) -> None:
         self.settings = settings
@@ -177,12 +154,9 @@ class Conversations:
         self.clock = clock
         self.secret = load_secret(settings.data_dir)
         self.states = DecodedStates()
-        self.bundles = {
-            # Dates are checked against the UTC date: never later than Finland's, so a
-            # meeting today is never refused as past.
-            name: Bundle(d, engine := Engine(d, lambda: self.clock().date()), Views(engine))
-            for name, d in load_all(settings.dialogues_dir).items()
-        }
+        # Dates are checked against the UTC date: never later than Finland's, so a meeting
+        # today is never refused as past.
+        self.bundles = load_bundles(settings.dialogues_dir, lambda: self.clock().date())
 
     def bundle(self, name: str | None = None) -> Bundle:
         return self.bundles[name or self.settings.default_dialogue]

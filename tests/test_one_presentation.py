@@ -19,8 +19,9 @@ from typing import Any
 
 import pytest
 
-from assistant.conversations import Bundle, Loaded
+from assistant.conversations import Loaded
 from assistant.dialogue.answers import FieldError
+from assistant.dialogue.bundle import Bundle
 from assistant.dialogue.engine import Engine
 from assistant.dialogue.loader import load_all
 from assistant.dialogue.state import Item, State

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.i18n.languages import language, languages
+from assistant.secret_key import load_secret
 from assistant.speech.recent import Key, RecentAudio
 from assistant.speech.scheduler import ANSWER, QUESTION, Scheduler
 from assistant.speech.worker import REAL_ENGINE, SCRATCH, SpeechFailed, Worker
@@ -38,7 +39,7 @@ from assistant.speech.worker import REAL_ENGINE, SCRATCH, SpeechFailed, Worker
 if TYPE_CHECKING:
     from assistant.settings import Settings
 
-__all__ = ["Audio", "SpeechBusy", "SpeechFailed", "SpeechService"]
+__all__ = ["Audio", "SpeechBusy", "SpeechFailed", "SpeechService", "service_for"]
 log = logging.getLogger("assistant.speech")
 
 RATES = {"slower": 140, "normal": 175, "faster": 215}
@@ -255,6 +256,17 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def service_for(settings: Settings, engine: str | None = None) -> SpeechService:
+    """The speech service as the settings ask for it, with the server's secret key."""
+    return SpeechService(
+        settings.data_dir / "speech-cache",
+        engine=engine or REAL_ENGINE,
+        timeout=settings.speech_timeout,
+        queue=settings.speech_queue,
+        key=load_secret(settings.data_dir),
+    )
+
+
 PLAYERS = (("paplay",), ("play", "-q"), ("ffplay", "-nodisp", "-autoexit", "-loglevel", "quiet"))
 
 
@@ -264,12 +276,10 @@ def local_speaker(settings: Settings) -> Callable[[str, str], None] | None:
     import shutil
     import subprocess
 
-    from assistant.speech.cli import make_service
-
     player = next((p for p in PLAYERS if shutil.which(p[0])), None)
     if player is None:
         return None
-    service = make_service(settings)
+    service = service_for(settings)
     loop = asyncio.new_event_loop()
     loop.run_until_complete(service.start())
     if not service.available:

@@ -7,21 +7,11 @@ import asyncio
 import sys
 import time
 
+from assistant.dialogue.bundle import load_bundles
+from assistant.i18n import LOCALES, Catalogs
 from assistant.settings import Settings
-from assistant.speech import SpeechFailed, SpeechService
-
-
-def make_service(settings: Settings, engine: str | None = None) -> SpeechService:
-    from assistant.conversations import load_secret
-    from assistant.speech.worker import REAL_ENGINE
-
-    return SpeechService(
-        settings.data_dir / "speech-cache",
-        engine=engine or REAL_ENGINE,
-        timeout=settings.speech_timeout,
-        queue=settings.speech_queue,
-        key=load_secret(settings.data_dir),
-    )
+from assistant.speech import SpeechFailed, service_for, voices
+from assistant.speech.texts import every_text
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -29,9 +19,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _voices(settings: Settings) -> int:
-    from assistant.speech import voices
-
-    service = make_service(settings)
+    service = service_for(settings)
     await service.start()
     try:
         if not service.available:
@@ -54,20 +42,12 @@ def _bar(done: int, total: int, width: int = 30) -> str:
 
 
 async def _warm(settings: Settings, rate: str) -> int:
-    from assistant.conversations import Bundle
-    from assistant.dialogue.engine import Engine
-    from assistant.dialogue.loader import load_all
-    from assistant.dialogue.views import Views
-    from assistant.i18n import LOCALES, Catalogs
-    from assistant.speech.texts import every_text
-
     catalogs = Catalogs(settings.locales_dir)
     items: list[tuple[str, str]] = []
-    for dialogue in load_all(settings.dialogues_dir).values():
-        engine = Engine(dialogue)
-        items.extend(every_text(Bundle(dialogue, engine, Views(engine)), catalogs, LOCALES))
+    for bundle in load_bundles(settings.dialogues_dir).values():
+        items.extend(every_text(bundle, catalogs, LOCALES))
     unique = list(dict.fromkeys(items))
-    service = make_service(settings)
+    service = service_for(settings)
     await service.start()
     if not service.available:
         print(service.reason, file=sys.stderr)

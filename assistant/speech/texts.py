@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from assistant.conversations import Bundle
+from assistant.dialogue.bundle import Bundle
 from assistant.dialogue.model import Kind, Step
 from assistant.dialogue.state import Item
 from assistant.dialogue.texts import placeholders

@@ -16,14 +16,16 @@ from assistant.web.context import (
     clear_session,
     context,
     forget_session,
+    kept_until,
     prefs_to_cookie,
     refresh,
+    require_conversation,
     set_session,
 )
 from assistant.web.cookies import PREFS_COOKIE, set_private_cookie
-from assistant.web.forms import one, safe_next
-from assistant.web.pages import kept_until, posted_form, require_conversation, respondent_from
+from assistant.web.forms import one, respondent_from, safe_next
 from assistant.web.render import error_response, render
+from assistant.web.security import posted_form
 from assistant.web.steps import position_url
 
 routes = web.RouteTableDef()

@@ -20,12 +20,12 @@ from assistant.dialogue.model import Kind
 from assistant.dialogue.state import REVIEW, State, answer_fingerprint
 from assistant.i18n import Translator
 from assistant.i18n.answers import answer_text
+from assistant.prefs import clean_prefs
 from assistant.presentation import Place, Words, back_place, by_line, present
 from assistant.web import keys
 from assistant.web.context import context, refresh, set_session
-from assistant.web.forms import BadRequest, json_form, read_json
+from assistant.web.forms import BadRequest, json_form, read_json, respondent_from
 from assistant.web.messages import notice_text
-from assistant.web.pages import respondent_from
 from assistant.web.security import CSRF_HEADER, check_csrf
 from assistant.web.starts import start_allowed, too_many_starts
 from assistant.web.steps import step_url
@@ -210,8 +210,6 @@ async def review(request: web.Request) -> web.Response:
 
 @routes.post("/api/v1/settings")
 async def settings(request: web.Request) -> web.Response:
-    from assistant.prefs import clean_prefs
-
     data = await _posted(request)
     ctx = await context(request)
     prefs = clean_prefs({**ctx.prefs, **data}, ctx.prefs["language"])

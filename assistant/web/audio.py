@@ -13,7 +13,7 @@ from assistant.speech import SpeechBusy, SpeechFailed
 from assistant.speech.texts import answer_speech, help_speech, step_speech
 from assistant.web import keys
 from assistant.web.byte_ranges import ranged_response
-from assistant.web.pages import require_conversation
+from assistant.web.context import require_conversation
 from assistant.web.render import error_response
 
 routes = web.RouteTableDef()

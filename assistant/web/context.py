@@ -125,3 +125,17 @@ def forget_session(request: web.Request) -> None:
 
 def clear_session(response: web.StreamResponse, request: web.Request) -> None:
     delete_cookie(response, request, SESSION_COOKIE)
+
+
+async def require_conversation(request: web.Request) -> Loaded:
+    """The person's conversation; without one, the start page."""
+    ctx = await context(request)
+    if ctx.loaded is None:
+        raise web.HTTPSeeOther("/")
+    return ctx.loaded
+
+
+def kept_until(request: web.Request, loaded: Loaded, t: Translator) -> dict[str, str | int]:
+    """When the answers will be deleted, for the pages where people stop for a while."""
+    days = request.app[keys.SETTINGS].retention_days
+    return {"date": t.format_date(loaded.expires_at.date()), "days": days}

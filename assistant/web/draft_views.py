@@ -22,8 +22,7 @@ from assistant.draft.model import Draft, build
 from assistant.i18n import Translator
 from assistant.i18n.languages import codes, fallback, languages
 from assistant.web import keys
-from assistant.web.context import context
-from assistant.web.pages import kept_until, require_conversation
+from assistant.web.context import context, kept_until, require_conversation
 from assistant.web.render import render
 from assistant.web.steps import position_url, step_url
 

@@ -10,7 +10,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from aiohttp import ClientPayloadError, web
 from aiohttp.http_exceptions import PayloadEncodingError
 
-from assistant.dialogue.answers import storable
+from assistant.dialogue.answers import clean_text, storable
+from assistant.dialogue.state import ROLES, WHO_MAX, Respondent
 
 # The longest answer we promise to receive: then validation, which keeps the text, can tell
 # the person how long it may be. A long-text's max-length is 5,000 by default; even written
@@ -120,6 +121,15 @@ def one(form: Form, name: str, default: str = "") -> str:
     if len(values) > 1:
         raise BadRequest(400, "repeated-field")
     return values[0]
+
+
+def respondent_from(form: Form) -> Respondent:
+    """Who is answering, as the start and "who is answering" pages (and the API) send it."""
+    role = next((r for r in ROLES if r == one(form, "role", "client")), None)
+    if role is None:
+        raise BadRequest(400, "bad-answer")
+    who = clean_text(one(form, "who"))[:WHO_MAX] if role != "client" else ""
+    return Respondent(role, who)
 
 
 def json_form(data: dict[str, Any]) -> Form:

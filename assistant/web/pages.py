@@ -16,50 +16,21 @@ from assistant.conversations import Loaded, StateTooLarge
 from assistant.dialogue.answers import FieldError
 from assistant.dialogue.engine import Outcome, UnknownStep
 from assistant.dialogue.model import Kind
-from assistant.dialogue.state import ROLES, WHO_MAX, Respondent, State, answer_fingerprint
+from assistant.dialogue.state import State, answer_fingerprint
 from assistant.dialogue.texts import Text
 from assistant.dialogue.views import AnswerRow
 from assistant.i18n import Translator
 from assistant.presentation import back_place, present
 from assistant.speech.texts import answer_parts
 from assistant.web import keys
-from assistant.web.context import context, set_session
-from assistant.web.forms import BadRequest, Form, one, read_form
+from assistant.web.context import context, kept_until, require_conversation, set_session
+from assistant.web.forms import Form, one, respondent_from
 from assistant.web.render import render
-from assistant.web.security import check_csrf
+from assistant.web.security import posted_form
 from assistant.web.starts import start_allowed, too_many_starts
 from assistant.web.steps import answers_html, position_url, step_page, step_url
 
 routes = web.RouteTableDef()
-
-
-async def require_conversation(request: web.Request) -> Loaded:
-    ctx = await context(request)
-    if ctx.loaded is None:
-        raise web.HTTPSeeOther("/")
-    return ctx.loaded
-
-
-def kept_until(request: web.Request, loaded: Loaded, t: Translator) -> dict[str, str | int]:
-    """When the answers will be deleted, for the pages where people stop for a while."""
-    days = request.app[keys.SETTINGS].retention_days
-    return {"date": t.format_date(loaded.expires_at.date()), "days": days}
-
-
-async def posted_form(request: web.Request) -> Form:
-    form = await read_form(request)
-    await check_csrf(request, one(form, "csrf"))
-    return form
-
-
-def respondent_from(form: Form) -> Respondent:
-    from assistant.dialogue.answers import clean_text
-
-    role = next((r for r in ROLES if r == one(form, "role", "client")), None)
-    if role is None:
-        raise BadRequest(400, "bad-answer")
-    who = clean_text(one(form, "who"))[:WHO_MAX] if role != "client" else ""
-    return Respondent(role, who)
 
 
 @routes.get("/")

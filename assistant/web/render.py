@@ -16,10 +16,12 @@ from markupsafe import Markup, escape
 
 from assistant.i18n import N_, Catalogs, Translator
 from assistant.i18n.languages import all_locales, fallback, languages
+from assistant.prefs import DEFAULT_PREFS
 from assistant.settings import Settings
 from assistant.web import keys
+from assistant.web.context import context
 from assistant.web.forms import safe_next
-from assistant.web.messages import notice_text
+from assistant.web.messages import error_page_texts, notice_text
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Words the conversation mode's script shows; translated here so the script needs no catalogs.
@@ -154,8 +156,6 @@ def _static_versions(static_dir: Path) -> dict[str, str]:
 async def render(
     request: web.Request, template: str, status: int = 200, **values: Any
 ) -> web.Response:
-    from assistant.web.context import context
-
     ctx = await context(request)
     values.setdefault("notice", notice_text(ctx.translator, request.query.get("notice")))
     return _respond(
@@ -198,9 +198,6 @@ def _respond(
 
 async def error_response(request: web.Request, status: int, reason: str) -> web.Response:
     """The error page (or JSON for the API) in the person's language, if we can tell it."""
-    from assistant.prefs import DEFAULT_PREFS
-    from assistant.web.context import context
-
     renderer = request.app[keys.RENDERER]
     try:
         ctx = await context(request)
@@ -214,8 +211,6 @@ async def error_response(request: web.Request, status: int, reason: str) -> web.
         code = fallback().code
         locale, language, prefs, has = code, code, dict(DEFAULT_PREFS, language=code), False
     translator = renderer.catalogs.translator(locale)
-    from assistant.web.messages import error_page_texts
-
     title, advice = error_page_texts(translator, reason)
     if request.path.startswith("/api/"):
         return web.json_response(

@@ -23,7 +23,8 @@ from assistant.web.cookies import (
     read_cookie,
     set_private_cookie,
 )
-from assistant.web.forms import BadRequest
+from assistant.web.forms import BadRequest, Form, one, read_form
+from assistant.web.render import error_response
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CSRF_FIELD = "csrf"
@@ -106,11 +107,16 @@ async def check_csrf(request: web.Request, submitted: str) -> None:
         raise BadRequest(403, "csrf")
 
 
+async def posted_form(request: web.Request) -> Form:
+    """A form post, read strictly and checked to come from our own page of this session."""
+    form = await read_form(request)
+    await check_csrf(request, one(form, "csrf"))
+    return form
+
+
 @web.middleware
 async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Every failure becomes a page (or JSON) a person can act on, in their language."""
-    from assistant.web.render import error_response
-
     try:
         return await handler(request)
     except BadRequest as bad:
