@@ -84,16 +84,26 @@ def test_the_whole_conversation_with_the_keyboard_alone(page: Page) -> None:
     assert_on_question(page)
     seen = 0
     named = False
+    erred = False
     while "/review" not in page.url:
         seen += 1
         assert seen < 80, "the conversation did not end"
         kind = page.locator("form.step-form").get_attribute("data-kind") or page.locator(
             "form"
         ).last.get_attribute("data-kind")
-        if seen == 2:  # one error on the way: focus must land on the error summary
+        if kind == "number" and not erred:
+            # One error on the way (an empty Continue is a skip, so a word where a number
+            # goes): focus must land on the error summary, and its link lead to the box.
+            tab_to(page, {"id": "answer"})
+            page.keyboard.type("lots")
             continue_button(page)
             assert "error-summary" in focused(page)["cls"], focused(page)
             tab_to(page, {"href": "#answer"})
+            page.keyboard.press("Enter")
+            assert focused(page)["id"] == "answer", focused(page)
+            page.keyboard.press("Control+A")
+            page.keyboard.press("Delete")
+            erred = True
         if kind == "short-text" and "team.name" in page.url and not named:
             tab_to(page, {"id": "answer"})
             page.keyboard.type("Anna")
@@ -103,6 +113,7 @@ def test_the_whole_conversation_with_the_keyboard_alone(page: Page) -> None:
         continue_button(page)
         if "/review" not in page.url:
             assert_on_question(page)
+    assert erred, "the walk met no number question to make its error on"
     assert_on_question(page)
     assert "Anna" in page.content()
     tab_to(page, {"href": "/draft"})
