@@ -20,6 +20,7 @@ from assistant.web import account, api, audio, client, draft_views, keys, pages,
 from assistant.web.forms import MAX_BODY
 from assistant.web.render import Renderer
 from assistant.web.security import logged_path, where
+from assistant.web.urls import PATHS
 
 log = logging.getLogger("assistant")
 RETENTION_INTERVAL = 3600.0
@@ -67,8 +68,8 @@ def create_app(
     app.add_routes(api.routes)
     app.add_routes(audio.routes)
     app.add_routes(draft_views.routes)
-    app.router.add_get("/healthz", _health)
-    app.router.add_get("/readyz", _ready)
+    app.router.add_get(PATHS["healthz"], _health, name="healthz")
+    app.router.add_get(PATHS["readyz"], _ready, name="readyz")
     if settings.static_dir.is_dir():
         app.router.add_static("/static", settings.static_dir, append_version=False)
     return app

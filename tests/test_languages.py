@@ -4,6 +4,7 @@ language menu, is asked for by browsers, and has its dates, voice and document t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from datetime import date
 
@@ -74,6 +75,13 @@ async def test_a_language_added_to_the_table_alone_works_everywhere(
     # The draft's language menu offers it, and the draft's dates are written its way.
     assert '<option value="de" lang="de" selected>Deutsch</option>' in page.html
     assert format_date(date.today(), "long", locale="de_DE") in page.text
+    # The settings page offers it, named in itself.
+    settings_page = await browser.read(await browser.client.get("/settings"))
+    assert re.search(
+        r'<div class="choice" lang="de">\s*<input class="choice-input" type="radio" id="[\w-]+" '
+        r'name="language" value="de"',
+        settings_page.html,
+    ), settings_page.html
     # It may be the default language, and it has a voice.
     assert Settings.from_env(default_language="de").default_language == "de"
     assert voice_and_rate("de@leicht", "normal")[0] == "gmw/de"

@@ -10,6 +10,7 @@ from aiohttp import web
 from assistant.conversations import TooManyTries, format_code
 from assistant.dialogue.state import ROLES
 from assistant.i18n import N_, Translator
+from assistant.i18n.languages import languages
 from assistant.prefs import RATES, TEXT_SIZES, clean_prefs
 from assistant.web import keys
 from assistant.web.context import (
@@ -27,17 +28,18 @@ from assistant.web.forms import one, respondent_from, safe_next
 from assistant.web.render import error_response, render
 from assistant.web.security import posted_form
 from assistant.web.steps import position_url
+from assistant.web.urls import Routes
 
-routes = web.RouteTableDef()
+routes = Routes()
 
 
-@routes.get("/save")
+@routes.get_named("save")
 async def save_page(request: web.Request) -> web.Response:
     loaded = await require_conversation(request)
     return await render(request, "save.html", back_url=position_url(loaded.state))
 
 
-@routes.post("/save")
+@routes.post_named("save")
 async def save(request: web.Request) -> web.Response:
     loaded = await require_conversation(request)
     await posted_form(request)
@@ -56,12 +58,12 @@ async def save(request: web.Request) -> web.Response:
     )
 
 
-@routes.get("/resume")
+@routes.get_named("resume")
 async def resume_page(request: web.Request) -> web.Response:
     return await render(request, "resume.html", error=None, typed="")
 
 
-@routes.post("/resume")
+@routes.post_named("resume")
 async def resume(request: web.Request) -> web.Response:
     form = await posted_form(request)
     conversations = request.app[keys.CONVERSATIONS]
@@ -104,9 +106,7 @@ def _setting_groups(request: web.Request, prefs: dict[str, Any]) -> list[dict[st
             # Each language named in itself, and marked as that language so it is read right.
             "items": [
                 dict(item, lang=item["value"])
-                for item in items(
-                    "language", [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]
-                )
+                for item in items("language", [(entry.code, entry.name) for entry in languages()])
             ],
         },
         {
@@ -190,7 +190,7 @@ def speech_reason(speech: Any, t: Translator) -> str:
     return t.gettext("Listening is not available on this service right now.") + " " + t.gettext(why)
 
 
-@routes.get("/settings")
+@routes.get_named("settings")
 async def settings_page(request: web.Request) -> web.Response:
     ctx = await context(request)
     reason = speech_reason(request.app.get(keys.SPEECH), ctx.translator)
@@ -217,7 +217,7 @@ async def _store_prefs(
     return response
 
 
-@routes.post("/settings")
+@routes.post_named("settings")
 async def settings_post(request: web.Request) -> web.Response:
     form = await posted_form(request)
     ctx = await context(request)
@@ -230,7 +230,7 @@ async def settings_post(request: web.Request) -> web.Response:
     raise await _store_prefs(request, clean_prefs(merged, ctx.prefs["language"]), one(form, "next"))
 
 
-@routes.post("/language")
+@routes.post_named("language")
 async def language(request: web.Request) -> web.Response:
     form = await posted_form(request)
     ctx = await context(request)
@@ -238,7 +238,7 @@ async def language(request: web.Request) -> web.Response:
     raise await _store_prefs(request, prefs, one(form, "next"))
 
 
-@routes.get("/respondent")
+@routes.get_named("respondent")
 async def respondent_page(request: web.Request) -> web.Response:
     loaded = await require_conversation(request)
     t = request[keys.CONTEXT].translator
@@ -258,7 +258,7 @@ async def respondent_page(request: web.Request) -> web.Response:
     )
 
 
-@routes.post("/respondent")
+@routes.post_named("respondent")
 async def respondent_post(request: web.Request) -> web.Response:
     loaded = await require_conversation(request)
     form = await posted_form(request)
@@ -269,13 +269,13 @@ async def respondent_post(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(position_url(applied.loaded.state))
 
 
-@routes.get("/delete")
+@routes.get_named("delete")
 async def delete_page(request: web.Request) -> web.Response:
     loaded = await require_conversation(request)
     return await render(request, "delete.html", back_url=position_url(loaded.state))
 
 
-@routes.post("/delete")
+@routes.post_named("delete")
 async def delete(request: web.Request) -> web.Response:
     loaded = await require_conversation(request)
     await posted_form(request)
@@ -289,7 +289,7 @@ async def delete(request: web.Request) -> web.Response:
     return response
 
 
-@routes.get("/privacy")
+@routes.get_named("privacy")
 async def privacy(request: web.Request) -> web.Response:
     return await render(
         request, "privacy.html", retention_days=request.app[keys.SETTINGS].retention_days

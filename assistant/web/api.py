@@ -28,9 +28,10 @@ from assistant.web.forms import BadRequest, json_form, read_json, respondent_fro
 from assistant.web.messages import notice_text
 from assistant.web.security import CSRF_HEADER, check_csrf
 from assistant.web.starts import start_allowed, too_many_starts
-from assistant.web.steps import step_url
+from assistant.web.steps import audio_url, step_url
+from assistant.web.urls import Routes, url
 
-routes = web.RouteTableDef()
+routes = Routes()
 OPENAPI = Path(__file__).resolve().parent / "openapi.json"
 
 
@@ -55,12 +56,14 @@ def step_json(
 ) -> dict[str, Any]:
     view = loaded.bundle.views.step(state)
     if view is None:
-        return {"position": _position(state), "review": True, "url": "/review"}
+        return {"position": _position(state), "review": True, "url": url("review")}
     p = present(view, t, errors, back=back_place(loaded.bundle.engine, state))
     return {
         "position": _position(state),
         "review": False,
         "url": step_url(state.at, state.item, state.return_to_review),
+        "api_url": url("api-steps", key=state.at),
+        "audio_url": audio_url(state.at, state.item),
         "back": _place(p.back),
         "seen": answer_fingerprint(state, view.step.key, view.item_id),
         "kind": p.kind.value,
@@ -110,12 +113,12 @@ def _plain(words: Words | None) -> str | None:
     return words.plain if words else None
 
 
-@routes.get("/api/openapi.json")
+@routes.get_named("api-openapi")
 async def openapi(request: web.Request) -> web.Response:
     return web.json_response(json.loads(OPENAPI.read_text(encoding="utf-8")))
 
 
-@routes.post("/api/v1/conversations")
+@routes.post_named("api-conversations")
 async def start(request: web.Request) -> web.Response:
     data = await _posted(request)
     if not await start_allowed(request):
@@ -128,13 +131,13 @@ async def start(request: web.Request) -> web.Response:
     return response
 
 
-@routes.get("/api/v1/step")
+@routes.get_named("api-step")
 async def current(request: web.Request) -> web.Response:
     loaded = await _loaded(request)
     return web.json_response(step_json(loaded, loaded.state, request[keys.CONTEXT].translator))
 
 
-@routes.get("/api/v1/steps/{key}")
+@routes.get_named("api-steps")
 async def step_at(request: web.Request) -> web.Response:
     loaded = await _loaded(request)
     returning = request.query.get("return") == "review"
@@ -144,7 +147,7 @@ async def step_at(request: web.Request) -> web.Response:
     return web.json_response(step_json(loaded, state, request[keys.CONTEXT].translator))
 
 
-@routes.post("/api/v1/steps/{key}")
+@routes.post_named("api-steps")
 async def answer(request: web.Request) -> web.Response:
     loaded = await _loaded(request)
     data = await _posted(request)
@@ -177,7 +180,7 @@ async def answer(request: web.Request) -> web.Response:
     return web.json_response(body)
 
 
-@routes.get("/api/v1/review")
+@routes.get_named("api-review")
 async def review(request: web.Request) -> web.Response:
     loaded = await _loaded(request)
     t: Translator = request[keys.CONTEXT].translator
@@ -208,7 +211,7 @@ async def review(request: web.Request) -> web.Response:
     return web.json_response({"rows": rows})
 
 
-@routes.post("/api/v1/settings")
+@routes.post_named("api-settings")
 async def settings(request: web.Request) -> web.Response:
     data = await _posted(request)
     ctx = await context(request)

@@ -15,13 +15,14 @@ from assistant.web import keys
 from assistant.web.byte_ranges import ranged_response
 from assistant.web.context import require_conversation
 from assistant.web.render import error_response
+from assistant.web.urls import Routes
 
-routes = web.RouteTableDef()
+routes = Routes()
 # Seconds a person is asked to wait when the speech worker is busy: about one synthesis.
 BUSY_RETRY = "2"
 
 
-@routes.get("/audio/q/{key}.mp3")
+@routes.get_named("audio")
 async def step_audio(request: web.Request) -> web.StreamResponse:
     speech = request.app[keys.SPEECH]
     if speech is None or not speech.available:

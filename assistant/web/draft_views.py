@@ -25,8 +25,9 @@ from assistant.web import keys
 from assistant.web.context import context, kept_until, require_conversation
 from assistant.web.render import render
 from assistant.web.steps import position_url, step_url
+from assistant.web.urls import Routes, url
 
-routes = web.RouteTableDef()
+routes = Routes()
 T = TypeVar("T")
 # Building a long conversation's draft and rendering it take real time (a big DOCX, a tenth of
 # a second or more). On the event loop that held up every other person's page (issue 20: four
@@ -63,19 +64,22 @@ def change_links(draft: Draft) -> dict[str, str]:
     }
 
 
-@routes.get("/draft")
+@routes.get_named("draft")
 async def draft_page(request: web.Request) -> web.Response:
     loaded, source, t = await _draft(request)
     draft = source.draft
     ctx = await context(request)
-    query = f"?lang={draft.language}"
+    query = {"lang": draft.language}
     draft_languages = [
         {"code": entry.code, "name": entry.name, "current": entry.code == draft.language}
         for entry in languages()
     ]
     downloads: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
     for f in formats.FORMATS.values():
-        link = (ctx.translator.gettext(f.label), f"/draft.{f.extension}{query}")
+        link = (
+            ctx.translator.gettext(f.label),
+            url("draft-download", extension=f.extension, query=query),
+        )
         downloads[f.for_systems].append(link)
     return await render(
         request,
@@ -88,11 +92,11 @@ async def draft_page(request: web.Request) -> web.Response:
         system_downloads=downloads[True],
         questions_url=position_url(loaded.state),
         kept=kept_until(request, loaded, ctx.translator),
-        back_url="/review",
+        back_url=url("review"),
     )
 
 
-@routes.get("/draft.{extension}")
+@routes.get_named("draft-download")
 async def download(request: web.Request) -> web.Response:
     found = formats.FORMATS.get(request.match_info["extension"])
     if found is None:
@@ -105,7 +109,7 @@ async def download(request: web.Request) -> web.Response:
     return response
 
 
-@routes.get("/questionnaire.fhir.json")
+@routes.get_named("questionnaire")
 async def questionnaire(request: web.Request) -> web.Response:
     bundle = request.app[keys.CONVERSATIONS].bundle()
     language = request.query.get("lang", "")

@@ -7,7 +7,6 @@ or redirect (POST, redirect, GET). A GET never changes anything that is stored.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from aiohttp import web
 from markupsafe import Markup
@@ -28,12 +27,13 @@ from assistant.web.forms import Form, one, respondent_from
 from assistant.web.render import render
 from assistant.web.security import posted_form
 from assistant.web.starts import start_allowed, too_many_starts
-from assistant.web.steps import answers_html, position_url, step_page, step_url
+from assistant.web.steps import answers_html, audio_url, position_url, step_page, step_url
+from assistant.web.urls import Routes, url
 
-routes = web.RouteTableDef()
+routes = Routes()
 
 
-@routes.get("/")
+@routes.get_named("start")
 async def start_page(request: web.Request) -> web.Response:
     ctx = await context(request)
     bundle = request.app[keys.CONVERSATIONS].bundle()
@@ -50,7 +50,7 @@ async def start_page(request: web.Request) -> web.Response:
     )
 
 
-@routes.post("/start")
+@routes.post_named("begin")
 async def start(request: web.Request) -> web.Response:
     form = await posted_form(request)
     respondent = respondent_from(form)
@@ -64,13 +64,6 @@ async def start(request: web.Request) -> web.Response:
     response = web.HTTPSeeOther(position_url(loaded.state))
     set_session(response, request, token)
     raise response
-
-
-def audio_url(key: str, item: str | None, part: str = "question", number: int = 1) -> str:
-    query = {k: v for k, v in (("item", item), ("part", part)) if v}
-    if number > 1:
-        query["n"] = str(number)
-    return f"/audio/q/{key}.mp3?{urlencode(query)}"
 
 
 def _positioned(loaded: Loaded, request: web.Request, key: str, returning: bool) -> State:
@@ -89,7 +82,7 @@ async def _step_response(
     ctx = await context(request)
     view = loaded.bundle.views.step(state)
     if view is None:
-        raise web.HTTPSeeOther("/review")
+        raise web.HTTPSeeOther(url("review"))
     back = back_place(loaded.bundle.engine, state)
     page = step_page(present(view, ctx.translator, errors, form, back))
     template = "list.html" if view.step.kind is Kind.LIST else "step.html"
@@ -111,7 +104,7 @@ async def _step_response(
     )
 
 
-@routes.get("/q/{key}")
+@routes.get_named("step")
 async def step_get(request: web.Request) -> web.Response:
     loaded = await require_conversation(request)
     try:
@@ -124,7 +117,7 @@ async def step_get(request: web.Request) -> web.Response:
     return await _step_response(request, loaded, state)
 
 
-@routes.post("/q/{key}")
+@routes.post_named("step")
 async def step_post(request: web.Request) -> web.Response:
     loaded = await require_conversation(request)
     form = await posted_form(request)
@@ -149,7 +142,7 @@ async def step_post(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(position_url(applied.loaded.state, "replaced" if elsewhere else None))
 
 
-@routes.get("/q/{key}/remove")
+@routes.get_named("remove")
 async def remove_get(request: web.Request) -> web.Response:
     loaded = await require_conversation(request)
     key, item_id = request.match_info["key"], request.query.get("item", "")
@@ -170,7 +163,7 @@ async def remove_get(request: web.Request) -> web.Response:
     )
 
 
-@routes.post("/q/{key}/remove")
+@routes.post_named("remove")
 async def remove_post(request: web.Request) -> web.Response:
     loaded = await require_conversation(request)
     form = await posted_form(request)
@@ -183,7 +176,7 @@ async def remove_post(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(step_url(key))
 
 
-@routes.get("/review")
+@routes.get_named("review")
 async def review(request: web.Request) -> web.Response:
     loaded = await require_conversation(request)
     ctx = await context(request)

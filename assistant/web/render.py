@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from assistant.web import keys
 from assistant.web.context import context
 from assistant.web.forms import safe_next
 from assistant.web.messages import error_page_texts, notice_text
+from assistant.web.urls import route_name, url
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Words the conversation mode's script shows; translated here so the script needs no catalogs.
@@ -110,7 +110,7 @@ class Renderer:
         )
         self.catalogs.install(env, locale)
         translator = self.catalogs.translator(locale)
-        env.globals.update(tx=translator.text, t=translator, static=self.static_url)
+        env.globals.update(tx=translator.text, t=translator, static=self.static_url, url=url)
         env.globals["conversation_words"] = conversation_words(translator)
         # The header's links to each language, named in it ("På svenska"): from the table.
         env.globals["header_languages"] = [
@@ -230,7 +230,7 @@ async def error_response(request: web.Request, status: int, reason: str) -> web.
 def _question_sent_from(request: web.Request) -> str | None:
     """A question page posts to its own address: after a failed answer (too long, expired
     page, not saved) that is where the person goes back to."""
-    if request.method != "POST" or not re.fullmatch(r"/q/[^/]+", request.path):
+    if request.method != "POST" or route_name(request) != "step":
         return None
     target = safe_next(request.path_qs)
     return target if target != "/" else None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
@@ -13,22 +12,28 @@ from assistant.dialogue.views import Shown
 from assistant.i18n import Translator
 from assistant.i18n.answers import answer_text
 from assistant.presentation import Presentation, Words, by_line
+from assistant.web.urls import url
 
 
 def step_url(key: str, item: str | None = None, returning: bool = False) -> str:
     """The address of a step: /q/good-at, /q/team.name?item=i2, …?return=review."""
     if key == REVIEW:
-        return "/review"
-    query = {k: v for k, v in (("item", item), ("return", "review" if returning else None)) if v}
-    return f"/q/{key}" + (f"?{urlencode(query)}" if query else "")
+        return url("review")
+    return url("step", key=key, query={"item": item, "return": "review" if returning else None})
+
+
+def audio_url(key: str, item: str | None, part: str = "question", number: int = 1) -> str:
+    """A step's audio: its question, help, or part `number` of the answer given."""
+    query = {"item": item, "part": part, "n": str(number) if number > 1 else None}
+    return url("audio", key=key, query=query)
 
 
 def position_url(state: State, notice: str | None = None) -> str:
     """Where the person is; with a notice (a key of web.messages.NOTICES) the page shows it."""
-    url = step_url(state.at, state.item, state.return_to_review)
-    if not notice:
-        return url
-    return url + ("&" if "?" in url else "?") + urlencode({"notice": notice})
+    query = {"item": state.item, "return": "review" if state.return_to_review else None}
+    if state.at == REVIEW:
+        return url("review", query={"notice": notice})
+    return url("step", key=state.at, query={**query, "notice": notice})
 
 
 def answer_html(shown: Shown, translator: Translator) -> Markup:
@@ -97,16 +102,22 @@ def step_page(presented: Presentation) -> dict[str, Any]:
                 "change_url": step_url(item.change_key, item.id, presented.returning)
                 if item.change_key
                 else None,
-                "remove_url": f"/q/{presented.key}/remove?{urlencode({'item': item.id})}",
+                "remove_url": url("remove", key=presented.key, query={"item": item.id}),
             }
             for item in presented.items
         ],
         "items_summary": presented.items_summary,
         "action_url": step_url(presented.key, presented.item_id),
+        # Conversation mode goes on from this step over the API: the page says where.
+        "api_url": url(
+            "api-steps",
+            key=presented.key,
+            query={"item": presented.item_id, "return": "review" if presented.returning else None},
+        ),
         "returning": presented.returning,
         "back_url": step_url(presented.back.key, presented.back.item, presented.back.returning)
         if presented.back
-        else "/",
+        else url("start"),
     }
 
 

@@ -11,6 +11,8 @@
 
 (function () {
   const texts = JSON.parse((document.getElementById("oma-texts") || {}).textContent || "{}");
+  // Every address comes from the server (its one table of routes): none is spelled here.
+  const urls = JSON.parse((document.getElementById("oma-urls") || {}).textContent || "{}");
   const stepForm = document.querySelector("form.step-form");
   const main = document.getElementById("main");
   const MODE = "oma-mode";
@@ -40,11 +42,6 @@
     });
     const data = await response.json().catch(() => ({}));
     return { status: response.status, data };
-  }
-
-  function audioFor(step) {
-    const query = step.position.item ? "?item=" + encodeURIComponent(step.position.item) : "";
-    return "/audio/q/" + encodeURIComponent(step.position.key) + ".mp3" + query;
   }
 
   // 1. Read each question aloud (chosen in the settings).
@@ -88,11 +85,9 @@
   }
 
   async function start() {
-    // The conversation goes on from the step this page shows (/q/team.name?item=i1 becomes
-    // /api/v1/steps/team.name?item=i1), returning to "check your answers" if the page would.
-    const here = new URL(stepForm.getAttribute("action"), location.href);
-    if (stepForm.querySelector("input[name=return]")) here.searchParams.set("return", "review");
-    const { status, data } = await api("GET", here.pathname.replace(/^\/q\//, "/api/v1/steps/") + here.search);
+    // The conversation goes on from the step this page shows, returning to "check your
+    // answers" if the page would: the form names that step's API address.
+    const { status, data } = await api("GET", stepForm.dataset.api);
     if (status !== 200) return; // no conversation: the page stays as it is
     main.replaceChildren();
     plainLink = el("a", { href: data.url, class: "mode-plain", text: texts.plain });
@@ -121,7 +116,7 @@
   }
 
   function show(step) {
-    if (step.review) { window.location.assign("/review"); return; }
+    if (step.review) { window.location.assign(step.url || urls.review); return; }
     current = step;
     plainLink.href = step.url; // the plain page of the question now asked
     const items = step.items && step.items.length
@@ -129,7 +124,7 @@
     say(texts.assistant, promptWords(step), items);
     announce(step.prompt);
     renderInput(step);
-    if (autoplay) new Audio(audioFor(step)).play().catch(() => {});
+    if (autoplay) new Audio(step.audio_url).play().catch(() => {});
   }
 
   function repeat() {
@@ -141,7 +136,7 @@
   }
 
   async function answered() {
-    const { status, data } = await api("GET", "/api/v1/review");
+    const { status, data } = await api("GET", urls.api_review);
     if (status !== 200) { reply(texts.failed_to_load); return; }
     const rows = data.rows.filter((r) => r.answers.length || (r.items && r.items.length));
     const list = el("ul", {}, ...rows.map((r) => el("li", {
@@ -239,7 +234,7 @@
       else body[name] = value;
     }
     const words = answerWords(form, action);
-    const { status, data } = await api("POST", "/api/v1/steps/" + encodeURIComponent(current.position.key), body);
+    const { status, data } = await api("POST", current.api_url, body);
     const errors = form.querySelector("#c-errors");
     if (status === 422) {
       errors.textContent = texts.error + " " + data.errors.map((e) => e.message).join(" ");
