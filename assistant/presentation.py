@@ -21,7 +21,7 @@ from assistant.dialogue.engine import Engine
 from assistant.dialogue.model import SOMETHING_ELSE, Kind
 from assistant.dialogue.state import Entry, Respondent, State
 from assistant.dialogue.texts import Text
-from assistant.dialogue.views import StepView, shown
+from assistant.dialogue.views import StepView
 from assistant.draft.model import provenance
 from assistant.i18n import Translator
 from assistant.i18n.answers import answer_text, where
@@ -139,7 +139,7 @@ def present(
         item_id=view.item_id,
         kind=step.kind,
         caption=where(view.progress, t),
-        section=t.pgettext(f"section:{section.id}", section.title),
+        section=t.pgettext(section.context, section.title),
         number=view.progress.number,
         total=view.progress.total,
         prompt=prompt,
@@ -151,7 +151,7 @@ def present(
         add_prompt=add_prompt,
         choices=_choices(view, t, checked),
         entry=entry,
-        answer=answer_text(shown(step, entry), t) if entry is not None else None,
+        answer=answer_text(view.answer, t) if view.answer is not None else None,
         values=values,
         other_answers=tuple(
             OtherAnswer(answer_text(a, t), by_line(a.entry.by, t, view.respondent))

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from assistant.dialogue.babel_extract import extract_dialogue
-from assistant.dialogue.loader import check, check_text, load, load_text
+from assistant.dialogue.loader import check, check_text, load_text
 from assistant.dialogue.rules import RULES, Rule, Severity
 from assistant.testplan import run
 
@@ -62,41 +62,34 @@ def test_warning_example_warns_at_its_line_and_loads(path: Path) -> None:
     assert str(problems[0]).startswith(f"{path}:{line}:1: {code} warning: ")
 
 
-def test_a_question_no_draft_section_takes_is_named_once_per_section() -> None:
-    (problem,) = check_text(WARNINGS[0].read_text(encoding="utf-8"), "example")[1]
-    assert "'hobby', 'club'" in problem.message and "'when'" not in problem.message
-    assert "hobbies" in problem.message and "everyday-life" in problem.hint
+def test_a_file_written_with_draft_keys_is_told_what_replaced_them() -> None:
+    old = next(p for p in INVALID if p.name.startswith("DLG008"))
+    (problem,) = check_text(old.read_text(encoding="utf-8"), "example")[1]
+    assert "the draft has the dialogue's own sections" in problem.message
+    assert "section of their own" in problem.hint and "'code:'" in problem.hint
 
 
-def test_hints_suggest_what_was_meant() -> None:
-    errors = {e.code: str(e) for p in INVALID for e in check(p)[1]}
-    assert "Did you mean 'prompt'?" in errors["DLG003"]
-    assert "Did you mean 'short-text'?" in errors["DLG006"]
-    assert "Did you mean 'works'?" in errors["DLG010"]
-
-
-def test_a_comma_in_a_flow_label_is_explained(tmp_path: Path) -> None:
-    path = tmp_path / "commas.yaml"
-    path.write_text(
-        "title: T\nsections: [{id: me, title: Me}]\nsteps:\n"
-        "  - {id: a, kind: single-choice, section: me, prompt: P, choices: [{value: x, label: Washing, dressing}, {value: y, label: Y}]}\n",
-        encoding="utf-8",
+def test_a_mark_is_on_one_step_of_its_kind() -> None:
+    two = HEAD + (
+        "steps:\n"
+        "  - {id: first, kind: date, section: me, prompt: 'When?', marks: meeting-date}\n"
+        "  - {id: second, kind: date, section: me, prompt: 'And?', marks: [meeting-date]}\n"
     )
-    assert "put the whole text in quotes" in str(check(path)[1][0])
-
-
-def test_shipped_dialogues_load_without_warnings() -> None:
-    for path in (ROOT / "dialogues").glob("*.yaml"):
-        if not path.name.endswith(".testplan.yaml"):
-            assert check(path)[1] == []
-            load(path)
+    (problem,) = check_text(two, "example")[1]
+    assert (problem.code, problem.line) == ("DLG027", 5)
+    assert "'first' and 'second' are both marked 'meeting-date'" in problem.message
+    unknown = HEAD + (
+        "steps:\n  - {id: first, kind: date, section: me, prompt: 'When?', marks: meeting-day}\n"
+    )
+    (problem,) = check_text(unknown, "example")[1]
+    assert "Did you mean 'meeting-date'?" in problem.hint
 
 
 DOC = (ROOT / "docs" / "dialogues.md").read_text(encoding="utf-8")
 EXAMPLES = re.findall(r"```yaml\n(.*?)```", DOC, re.S)
 # A fragment (steps, indented as under `steps:`) becomes a whole dialogue the same way each time.
 WRAPPER = (
-    "title: Example\nsections:\n  - {id: me, title: About me, draft: about-me}\nsteps:\n"
+    "title: Example\nsections:\n  - {id: me, title: About me}\nsteps:\n"
     "  - {id: example-start, kind: short-text, section: me, prompt: What is your name}\n"
 )
 
@@ -118,7 +111,7 @@ def test_every_example_in_the_format_document_loads() -> None:
 
 def test_the_format_document_lists_every_rule_as_the_checker_has_it() -> None:
     rows = re.findall(r"^\| DLG\d{3} \|.*\|$", DOC, re.M)
-    assert rows == [markdown_row(rule) for rule in RULES.values()]
+    assert rows == [markdown_row(rule) for rule in sorted(RULES.values(), key=lambda r: r.code)]
 
 
 def markdown_row(rule: Rule) -> str:
@@ -157,8 +150,8 @@ def test_check_command_prints_warnings_and_passes(tmp_path: Path) -> None:
     only_warnings = check_command(warned)
     assert only_warnings.returncode == 0
     first, hint = only_warnings.stdout.splitlines()[:2]
-    assert re.match(r".+hobbies\.yaml:5:1: DLG026 warning: the answers to 'hobby'", first)
-    assert hint.strip().startswith("hint: Add 'draft:'")
+    assert re.match(r".+hobbies\.yaml:5:1: DLG026 warning: the section 'hobbies' has no", first)
+    assert hint.strip().startswith("hint: Put steps in it with 'section: hobbies'")
     assert "0 error(s), 1 warning(s)" in only_warnings.stderr
     assert "the check passes" in only_warnings.stderr
     both = check_command(warned, broken)

@@ -116,13 +116,13 @@ def test_json_golden_and_schema(planned: Planned) -> None:
     schema = json.loads((PROJECT_ROOT / "docs" / "draft-schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
-    assert data["schema_version"] == 2 and data["$schema"] == schema["$id"]
+    assert data["schema_version"] == 3 and data["$schema"] == schema["$id"]
     assert data["status"] == "completed" and data["meeting_date"] == "2027-03-01"
     team = next(i for s in data["sections"] for i in s["items"] if i["key"] == "team")
-    assert [p["name"] for p in team["people"]] == ["Anna", "Mother"]
-    assert team["people"][0]["by"]["text"] == "The client, with help from my sister"
+    assert [p["title"] for p in team["items"]] == ["Anna", "Mother"]
+    assert team["items"][0]["by"]["text"] == "The client, with help from my sister"
     # The name is the person's title: it is not repeated as an answer under them.
-    assert all(d["key"] != "team.name" for p in team["people"] for d in p["details"])
+    assert all(d["key"] != "team.name" for p in team["items"] for d in p["details"])
 
 
 def test_fhir_goldens_validate(planned: Planned, english: Translator) -> None:

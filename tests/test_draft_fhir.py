@@ -103,7 +103,7 @@ def test_what_was_typed_with_a_flag_for_the_meeting_is_kept() -> None:
 def test_choices_are_shown_in_the_drafts_language() -> None:
     dialogue, state = planned_state()
     finnish = CATALOGS.translator("fi")
-    people = finnish.pgettext("matters", "People close to me")
+    people = finnish.pgettext("wishes-and-needs:matters", "People close to me")
     assert people != "People close to me"
     [first, *_] = item(response(dialogue, state, "fi"), "matters")["answer"]
     assert first["valueCoding"]["display"] == people
@@ -338,7 +338,7 @@ def test_enable_when_agrees_with_the_engine_on_every_kind(state: State) -> None:
 # A dialogue of every kind a condition can look at, and a last step whose condition is random.
 CONDITIONS_DIALOGUE = """
 title: Conditions
-sections: [{id: s, title: S, draft: about-me}]
+sections: [{id: s, title: S}]
 offer: [dont-know, talk-in-meeting]
 steps:
   - {id: pick, kind: single-choice, section: s, prompt: Pick, something-else: true,

@@ -118,7 +118,7 @@ def _single(step: Step, form: Form) -> tuple[str, str | None]:
     value, other = _one(form, "answer"), _other(step, form)
     if other and value and value != SOMETHING_ELSE:
         # Two answers to a one-answer question: only the person can say which one they meant.
-        something_else = Text(step.something_else or "", step.key)
+        something_else = Text(step.something_else or "", step.context)
         raise Invalid([FieldError("other", "other-and-choice", {"other": something_else})])
     value = SOMETHING_ELSE if other else value
     if not value:
@@ -143,7 +143,9 @@ def _many(step: Step, form: Form) -> tuple[list[str], str | None]:
     alone = next((c for c in step.choices if c.exclusive and c.value in chosen), None)
     if alone is not None and len(chosen) > 1:
         # Nothing on the page unticks the others (no JavaScript needed): the person decides.
-        raise Invalid([FieldError("answer", "exclusive", {"choice": Text(alone.label, step.key)})])
+        raise Invalid(
+            [FieldError("answer", "exclusive", {"choice": Text(alone.label, step.context)})]
+        )
     return chosen, other or None
 
 

@@ -51,7 +51,7 @@ def messages(dialogue: Dialogue) -> Iterator[Message]:
         yield (
             section.line,
             "pgettext",
-            (f"section:{section.id}", section.title),
+            (section.context, section.title),
             ["A section title, above questions and on the review."],
         )
     for top in dialogue.steps:
@@ -81,4 +81,4 @@ def _step_messages(dialogue: Dialogue, step: Step) -> Iterator[Message]:
             texts.append((choice.hint, f"Hint under the choice '{choice.label}', {where}."))
     for text, comment in texts:
         if text:
-            yield step.line, "pgettext", (step.key, text), _note(comment, text)
+            yield step.line, "pgettext", (step.context, text), _note(comment, text)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from assistant.dialogue import rules
 from assistant.dialogue.conditions import Answer, Count, Equals, In, Leaf, leaves, possible_answers
 from assistant.dialogue.errors import Problem
-from assistant.dialogue.model import DRAFT_SECTIONS, Dialogue, Kind, Step
+from assistant.dialogue.model import MARKS, Dialogue, Kind, Step
 from assistant.dialogue.reader import did_you_mean
 from assistant.dialogue.rules import Rule
 from assistant.dialogue.texts import placeholder_parts
@@ -92,28 +92,38 @@ def cross_check(dialogue: Dialogue, positions: Positions) -> list[Problem]:
                 f"the step '{step.key}' can never be shown: no answers make its condition true",
                 "Check the condition's values and combinations (all: of two different values of one single choice never holds).",
             )
+    _check_marks(every_step, error)
     return errors
+
+
+def _check_marks(steps: list[Step], error: Report) -> None:
+    """Each mark on one step at most: the draft has one meeting date."""
+    for mark in MARKS:
+        marked = [step for step in steps if mark in step.marks]
+        for step in marked[1:]:
+            error(
+                step,
+                "marks",
+                rules.BAD_MARK,
+                f"'{marked[0].key}' and '{step.key}' are both marked '{mark}'",
+                f"Keep 'marks: {mark}' on the one step it means.",
+            )
 
 
 def warnings(dialogue: Dialogue) -> list[Problem]:
     """What works but is probably not what the writer meant, in a dialogue without errors."""
-    # Questions whose answers no draft section takes, one warning per section (at its line):
-    # a section that forgot `draft:` is one mistake, however many questions it has.
-    left_out: dict[str, list[str]] = {}
-    for step in (s for top in dialogue.steps for s in (top, *top.steps)):
-        if step.kind.is_question and dialogue.draft_section(step) is None:
-            left_out.setdefault(step.section, []).append(f"'{step.key}'")
+    used = {step.section for step in dialogue.steps}
     return [
         Problem(
             dialogue.path,
-            dialogue.section(section_id).line,
+            section.line,
             1,
-            rules.NOT_IN_DRAFT,
-            f"the answers to {', '.join(keys)} are in no part of the caseworker's draft: "
-            f"neither the section '{section_id}' nor the steps say where (draft:)",
-            f"Add 'draft:' to the section, or to each step: one of {', '.join(DRAFT_SECTIONS)}.",
+            rules.EMPTY_SECTION,
+            f"the section '{section.id}' has no steps: it is never shown",
+            f"Put steps in it with 'section: {section.id}', or remove it.",
         )
-        for section_id, keys in left_out.items()
+        for section in dialogue.sections
+        if section.id not in used
     ]
 
 

@@ -15,7 +15,8 @@ from assistant.dialogue.condition_reader import ConditionReader
 from assistant.dialogue.errors import DialogueInvalid, Problem, errors
 from assistant.dialogue.kind_fields import KindFields
 from assistant.dialogue.model import (
-    DRAFT_SECTIONS,
+    MARK_KINDS,
+    MARKS,
     OFFERS,
     Dialogue,
     Kind,
@@ -26,7 +27,7 @@ from assistant.dialogue.reader import ID_PATTERN, did_you_mean
 from assistant.dialogue.yamlnodes import Node, YamlProblem, read
 
 TEXT_KEYS = ("prompt", "hint", "help", "text", "unit", "item-title", "add-prompt")
-COMMON_KEYS = ("id", "kind", "section", "prompt", "hint", "help", "when", "draft", "offer")
+COMMON_KEYS = ("id", "kind", "section", "prompt", "hint", "help", "when", "marks", "offer")
 KIND_KEYS: dict[Kind, tuple[str, ...]] = {
     Kind.INFORMATION: ("text",),
     Kind.SHORT_TEXT: ("max-length",),
@@ -39,8 +40,8 @@ KIND_KEYS: dict[Kind, tuple[str, ...]] = {
     Kind.NUMBER: ("unit", "min", "max", "whole"),
     Kind.LIST: ("item-title", "add-prompt", "max-items", "steps"),
 }
-ROOT_KEYS = ("title", "description", "minutes", "sections", "offer", "steps")
-SECTION_KEYS = ("id", "title", "draft")
+ROOT_KEYS = ("title", "description", "minutes", "code-system", "sections", "offer", "steps")
+SECTION_KEYS = ("id", "title", "code")
 
 
 def load_text(text: str, name: str, path: str = "") -> Dialogue:
@@ -115,6 +116,7 @@ class _Reader(ConditionReader, KindFields):
     # -- the dialogue -----------------------------------------------------------------------
 
     def dialogue(self, text: str, name: str) -> Dialogue | None:
+        self.name = name
         try:
             root = read(text)
         except YamlProblem as problem:
@@ -153,9 +155,29 @@ class _Reader(ConditionReader, KindFields):
         description = self.string(values.get("description"), "description")
         minutes_node = values.get("minutes")
         minutes = self.integer(minutes_node, "minutes", 0) if minutes_node else None
+        code_system = self.string(values.get("code-system"), "code-system")
+        coded = next((s for s in sections if s.code), None)
+        if coded is not None and code_system is None:
+            self.error(
+                coded.line,
+                1,
+                rules.SECTION_CODE,
+                f"the section '{coded.id}' has a code, but the dialogue has no 'code-system'",
+                "Add 'code-system:' at the top: the address of the classification its codes "
+                "come from, e.g. https://example.fi/CodeSystem/hb-element.",
+            )
         if self.errors or title is None:
             return None
-        return Dialogue(name, title, tuple(sections), tuple(steps), description, minutes, self.path)
+        return Dialogue(
+            name,
+            title,
+            tuple(sections),
+            tuple(steps),
+            description,
+            minutes,
+            self.path,
+            code_system=code_system,
+        )
 
     def sections(self, node: Node | None) -> list[Section]:
         if node is None:
@@ -177,7 +199,7 @@ class _Reader(ConditionReader, KindFields):
             title = self.string(
                 self.require(values, "title", item, "a section"), "the section title"
             )
-            draft = self.draft(values.get("draft"))
+            code = self.ident(values.get("code"), "the section code") if "code" in values else None
             if section_id and any(s.id == section_id for s in sections):
                 self.at(
                     values["id"],
@@ -186,20 +208,37 @@ class _Reader(ConditionReader, KindFields):
                     "Give each section its own id.",
                 )
             elif section_id and title:
-                sections.append(Section(section_id, title, draft, item.line))
+                context = f"{self.name}:section:{section_id}"
+                sections.append(Section(section_id, title, item.line, code, context))
         return sections
 
-    def draft(self, node: Node | None) -> str | None:
-        value = self.string(node, "draft")
-        if value is not None and node is not None and value not in DRAFT_SECTIONS:
-            self.at(
-                node,
-                rules.UNKNOWN_DRAFT_SECTION,
-                f"'{value}' is not a draft section",
-                f"{did_you_mean(value, DRAFT_SECTIONS)}Draft sections: {', '.join(DRAFT_SECTIONS)}.",
-            )
-            return None
-        return value
+    def marks(self, node: Node | None, kind: Kind) -> tuple[str, ...]:
+        """What a step says it means (`marks: meeting-date`): one mark or a list of them."""
+        if node is None:
+            return ()
+        items = node.value if node.is_list else [node]
+        marks = []
+        for item in items:
+            mark = self.string(item, "a mark")
+            if mark is None:
+                continue
+            if mark not in MARKS:
+                self.at(
+                    item,
+                    rules.BAD_MARK,
+                    f"'{mark}' is not a mark",
+                    f"{did_you_mean(mark, MARKS)}Marks: {', '.join(MARKS)}.",
+                )
+            elif MARK_KINDS[mark] != kind.value:
+                self.at(
+                    item,
+                    rules.BAD_MARK,
+                    f"the mark '{mark}' is for a {MARK_KINDS[mark]} step, not {kind.value}",
+                    f"Put 'marks: {mark}' on the {MARK_KINDS[mark]} step it means.",
+                )
+            else:
+                marks.append(mark)
+        return tuple(marks)
 
     def offer(self, node: Node | None, default: tuple[str, ...]) -> tuple[str, ...]:
         if node is None:
@@ -303,13 +342,13 @@ class _Reader(ConditionReader, KindFields):
             )
             return None
         key = f"{parent.id}.{step_id}" if parent else step_id
-        for text_key in (*TEXT_KEYS, "when"):
+        for text_key in (*TEXT_KEYS, "when", "marks"):
             if text_key in values:
                 self.positions[(key, text_key)] = (values[text_key].line, values[text_key].column)
         fields: dict[str, Any] = {
             "hint": self.text(values.get("hint"), "hint"),
             "help": self.text(values.get("help"), "help"),
-            "draft": self.draft(values.get("draft")),
+            "marks": self.marks(values.get("marks"), kind),
             "offer": () if kind is Kind.INFORMATION else self.offer(values.get("offer"), offer),
             "when": self.condition(values["when"], key) if "when" in values else None,
         }
@@ -324,6 +363,7 @@ class _Reader(ConditionReader, KindFields):
             node.line,
             node.column,
             parent=parent.id if parent else None,
+            context=f"{self.name}:{key}",
             **fields,
         )
         if kind is Kind.LIST:

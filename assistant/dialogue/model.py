@@ -11,22 +11,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from assistant.dialogue.conditions import Condition
 
-# The caseworker's draft follows the HB elements, so these are fixed, in draft order.
-DRAFT_SECTIONS: tuple[str, ...] = (
-    "about-me",
-    "what-matters",
-    "wishes-and-goals",
-    "everyday-life",
-    "works-and-hard",
-    "support-now",
-    "my-team",
-    "support-needed",
-    "ideas",
-    "meeting",
-    "communication",
-)
-
 OFFERS: tuple[str, ...] = ("dont-know", "talk-in-meeting")
+# What a step may say it means, for what the draft treats specially (`marks:` in the file).
+MARKS: tuple[str, ...] = ("meeting-date",)
+# The kind each mark needs.
+MARK_KINDS: dict[str, str] = {"meeting-date": "date"}
 SOMETHING_ELSE = "something-else"
 YES_NO_VALUES: tuple[str, ...] = ("yes", "no", "not-sure")
 
@@ -69,10 +58,17 @@ class Choice:
 
 @dataclass(frozen=True)
 class Section:
+    """A part of the conversation and, with the same title, of the caseworker's draft."""
+
     id: str
     title: str
-    draft: str | None
     line: int = 0
+    # The section's code in a classification the region uses (the dialogue's `code-system`),
+    # e.g. an HB element: carried by the JSON draft and the FHIR Questionnaire.
+    code: str | None = None
+    # The title's msgctxt: "wishes-and-needs:section:about-me". The dialogue's id keeps two
+    # dialogues' translations apart.
+    context: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,7 +83,7 @@ class Step:
     help: str | None = None
     text: str | None = None
     when: Condition | None = None
-    draft: str | None = None
+    marks: tuple[str, ...] = ()
     offer: tuple[str, ...] = ()
     choices: tuple[Choice, ...] = ()
     something_else: str | None = None
@@ -102,6 +98,9 @@ class Step:
     max_items: int = 30
     steps: tuple[Step, ...] = ()
     parent: str | None = None
+    # Its texts' msgctxt: "wishes-and-needs:team.name" (the dialogue's id, then the key), so two
+    # dialogues with a step of the same id are translated apart.
+    context: str = ""
 
     @cached_property  # asked for on every step of every path: made once
     def key(self) -> str:
@@ -125,6 +124,7 @@ class Dialogue:
     description: str | None = None
     minutes: int | None = None
     path: str = ""
+    code_system: str | None = None  # the URI of the classification of the sections' codes
     by_key: dict[str, Step] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -139,6 +139,11 @@ class Dialogue:
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
 
-    def draft_section(self, step: Step) -> str | None:
+    def section_of(self, step: Step) -> Section:
+        """The section a step is in: a list's steps are in the list's section."""
         top = self.by_key[step.parent] if step.parent else step
-        return step.draft or top.draft or self.section(top.section).draft
+        return self.section(top.section)
+
+    def marked(self, mark: str) -> Step | None:
+        """The step that says it is `mark` (at most one does: `assistant check` sees to it)."""
+        return next((s for s in self.by_key.values() if mark in s.marks), None)

@@ -44,7 +44,17 @@ class Reader:
             )
             return None
         for key, (line, column) in node.key_positions.items():
-            if key not in allowed:
+            if key == "draft" and key not in allowed:  # read before version 2 of the format
+                self.error(
+                    line,
+                    column,
+                    rules.DRAFT_KEY,
+                    "'draft:' is not read any more: the draft has the dialogue's own sections",
+                    "Remove 'draft:'. To give the answers their own part of the draft, put the "
+                    "steps in a section of their own; to classify a section (an HB element), "
+                    "give it 'code:'.",
+                )
+            elif key not in allowed:
                 # Inside a one-line {...}, a comma starts a new key: the usual cause of a stray key.
                 one_line = line == node.line and not did_you_mean(key, allowed)
                 quoting = " If a text has a comma, put the whole text in quotes."

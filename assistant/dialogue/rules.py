@@ -74,11 +74,11 @@ UNKNOWN_SECTION = _rule(
     "`section` names no section of the dialogue.",
     "`section: about` → `section: about-me`",
 )
-UNKNOWN_DRAFT_SECTION = _rule(
+DRAFT_KEY = _rule(
     "DLG008",
-    "unknown-draft-section",
-    "`draft` names no draft section.",
-    "`draft: team` → `draft: my-team`",
+    "draft-key",
+    "`draft:` is not read any more: the draft's sections are the dialogue's sections.",
+    "a step with `draft: my-team` → a section `{id: my-team, title: My team}` for it",
 )
 BAD_ID = _rule(
     "DLG009",
@@ -177,13 +177,25 @@ PLACEHOLDER_FALLBACK = _rule(
     "`{team.name}` → `{team.name|this person}`",
 )
 
+BAD_MARK = _rule(
+    "DLG027",
+    "bad-mark",
+    "`marks` names no mark, marks a step of the wrong kind, or two steps have the same mark.",
+    "`marks: meeting-date` on the one date step that asks for the meeting's date",
+)
+SECTION_CODE = _rule(
+    "DLG028",
+    "section-code",
+    "A section has a `code` but the dialogue names no `code-system` the code belongs to.",
+    "`code-system: https://example.fi/CodeSystem/hb-element` at the top of the file",
+)
+
 # -- warnings: the dialogue works, but probably not as its writer meant ----------------------
 
-NOT_IN_DRAFT = _rule(
+EMPTY_SECTION = _rule(
     "DLG026",
-    "not-in-draft",
-    "A question is in no draft section: neither the step, its list nor its section has "
-    "`draft:`, so its answers are left out of the caseworker's draft.",
-    "add `draft: about-me` to the section",
+    "empty-section",
+    "A section has no steps: it is never shown, in the conversation or in the draft.",
+    "put steps in it with `section: ideas`, or remove it",
     Severity.WARNING,
 )

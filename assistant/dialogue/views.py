@@ -6,13 +6,14 @@ answers) that a renderer translates, then fills in with the answers escaped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from assistant.dialogue.answers import parse_decimal
 from assistant.dialogue.engine import Engine, Facts
-from assistant.dialogue.model import SOMETHING_ELSE, Kind, Section, Step
+from assistant.dialogue.model import SOMETHING_ELSE, Choice, Kind, Section, Step
 from assistant.dialogue.state import Entry, Item, Respondent, State, voice
 from assistant.dialogue.texts import N_, Text, placeholder_parts, placeholders
 
@@ -27,6 +28,8 @@ class Shown:
     entry: Entry
     pieces: tuple[Piece, ...]
     unit: Text | None = None
+    # Each chosen value's label with its placeholders filled: for codings (FHIR) by value.
+    labels: Mapping[str, Text] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ class StepView:
     unit: Text | None
     add_prompt: Text | None
     entry: Entry | None  # this voice's earlier answer, to fill in the form
+    answer: Shown | None  # that answer as it reads
     other_answers: tuple[Shown, ...]  # the other voice's answer, shown beside the question
     items: tuple[ItemView, ...]
     can_add: bool
@@ -105,7 +109,15 @@ def text(source: str | None, step: Step, facts: Facts) -> Text | None:
     if source is None:
         return None
     values = {name: piped(facts, name) for name in placeholders(source)}
-    return Text(source, step.key, {k: v for k, v in values.items() if v is not None})
+    return Text(source, step.context, {k: v for k, v in values.items() if v is not None})
+
+
+def label(choice: Choice, step: Step, facts: Facts) -> Text:
+    """A choice's label, its placeholders filled ("More than 14 hours"); interface labels
+    (Yes / No / Not sure) are translated without the step's context."""
+    if choice.interface:
+        return Text(choice.label)
+    return text(choice.label, step, facts) or Text(choice.label, step.context)
 
 
 def piped(facts: Facts, key: str) -> Piece | None:
@@ -114,7 +126,7 @@ def piped(facts: Facts, key: str) -> Piece | None:
     step = facts.dialogue.by_key.get(key)
     if entry is None or step is None or entry.status != "answered":
         return None
-    pieces = shown(step, entry).pieces
+    pieces = shown(step, entry, facts).pieces
     if len(pieces) == 1:
         return pieces[0]
     # Several choices read as a list: "{p0}, {p1}" with each piece translated on its own.
@@ -124,27 +136,29 @@ def piped(facts: Facts, key: str) -> Piece | None:
     )
 
 
-def shown(step: Step, entry: Entry) -> Shown:
+def shown(step: Step, entry: Entry, facts: Facts) -> Shown:
+    """An entry as it reads; `facts` fill the placeholders of its labels and unit."""
     if entry.status != "answered" and entry.value is None:
         return Shown(entry, ())
     value = entry.value
     if step.kind.has_choices:
         values = value if isinstance(value, list) else [value]
         pieces: list[Piece] = []
+        labels: dict[str, Text] = {}
         for v in values:
             choice = step.choice(v)
             if v == SOMETHING_ELSE:
                 # Ticked with no words: the choice's own label says what was chosen.
-                label = Text(step.something_else or "", step.key)
-                pieces.append(entry.other or label)
+                other = text(step.something_else, step, facts) or Text("")
+                pieces.append(entry.other or other)
             elif choice is not None:
-                pieces.append(Text(choice.label, None if choice.interface else step.key))
-        return Shown(entry, tuple(pieces))
+                labels[v] = label(choice, step, facts)
+                pieces.append(labels[v])
+        return Shown(entry, tuple(pieces), labels=labels)
     if step.kind is Kind.DATE and isinstance(value, str):
         return Shown(entry, (date.fromisoformat(value),))
     if step.kind is Kind.NUMBER and isinstance(value, str):
-        unit = Text(step.unit, step.key) if step.unit else None
-        return Shown(entry, (parse_decimal(value),), unit)
+        return Shown(entry, (parse_decimal(value),), text(step.unit, step, facts))
     return Shown(entry, (str(value),) if value is not None else ())
 
 
@@ -176,12 +190,7 @@ class Views:
             own = by_voice.get(voice(state.respondent.role))
             others = [e for v, e in by_voice.items() if v != voice(state.respondent.role)]
         choices = tuple(
-            ChoiceView(
-                c.value,
-                Text(c.label, None if c.interface else step.key),
-                text(c.hint, step, facts),
-                c.exclusive,
-            )
+            ChoiceView(c.value, label(c, step, facts), text(c.hint, step, facts), c.exclusive)
             for c in step.choices
         )
         items = self.items(state, step, path)
@@ -197,7 +206,8 @@ class Views:
             unit=text(step.unit, step, facts),
             add_prompt=text(step.add_prompt, step, facts),
             entry=own,
-            other_answers=tuple(shown(step, e) for e in others if e.status == "answered"),
+            answer=shown(step, own, facts) if own is not None else None,
+            other_answers=tuple(shown(step, e, facts) for e in others if e.status == "answered"),
             items=items,
             can_add=len(items) < step.max_items,
             progress=self.progress(state, step, path),
@@ -225,7 +235,7 @@ class Views:
         rows = []
         for sub in (s for s in list_step.steps if s.key in facts.applies):
             entry = item.answers.get(sub.id)
-            answers = (shown(sub, entry),) if entry else ()
+            answers = (shown(sub, entry, facts),) if entry else ()
             rows.append(
                 AnswerRow(
                     sub, text(sub.prompt, sub, facts) or Text(sub.prompt), answers, item_id=item.id
@@ -258,5 +268,6 @@ class Views:
             entries = _by_voice(state.answers.get(step.key, {}))
             items = self.items(state, step, path)
             question = text(step.prompt, step, facts) or Text(step.prompt)
-            rows.append(AnswerRow(step, question, tuple(shown(step, e) for e in entries), items))
+            answers = tuple(shown(step, e, facts) for e in entries)
+            rows.append(AnswerRow(step, question, answers, items))
         return rows

@@ -25,8 +25,8 @@ from typing import Any
 
 from assistant.dialogue.answers import clean_text
 from assistant.dialogue.model import SOMETHING_ELSE, Choice, Dialogue, Kind, Step
-from assistant.dialogue.state import Entry, Respondent, State
-from assistant.dialogue.views import AnswerRow, Views
+from assistant.dialogue.state import Respondent, State
+from assistant.dialogue.views import AnswerRow, Shown, Views
 from assistant.i18n import Translator
 
 BASE = "https://oma-aani.fi/fhir"
@@ -48,7 +48,7 @@ def canonical(dialogue: Dialogue) -> str:
 
 
 def choice_display(step: Step, choice: Choice, t: Translator) -> str:
-    return t.gettext(choice.label) if choice.interface else t.pgettext(step.key, choice.label)
+    return t.gettext(choice.label) if choice.interface else t.pgettext(step.context, choice.label)
 
 
 def status_coding(status: str, t: Translator) -> dict[str, str]:
@@ -69,8 +69,10 @@ def decimal_value(value: str) -> int | float:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
-def _values(step: Step, entry: Entry, t: Translator) -> list[dict[str, Any]]:
-    """The entry's value as FHIR value[x] elements, whatever its status."""
+def _values(step: Step, shown: Shown, t: Translator) -> list[dict[str, Any]]:
+    """The entry's value as FHIR value[x] elements, whatever its status. A choice's display
+    is its label as the person read it, placeholders filled (the Questionnaire keeps them)."""
+    entry = shown.entry
     value = entry.value
     if value is None:
         return []
@@ -82,7 +84,10 @@ def _values(step: Step, entry: Entry, t: Translator) -> list[dict[str, Any]]:
                 other = clean_text(entry.other or "")
                 values += [{"valueString": other}] if other else []
             elif choice is not None:
-                display = choice_display(step, choice, t)
+                filled = shown.labels.get(code)
+                display = (
+                    clean_text(t.plain_text(filled)) if filled else choice_display(step, choice, t)
+                )
                 coding = {"system": CHOICE_SYSTEM + step.key, "code": code, "display": display}
                 values.append({"valueCoding": coding})
         return values
@@ -94,27 +99,29 @@ def _values(step: Step, entry: Entry, t: Translator) -> list[dict[str, Any]]:
     return [{"valueString": text}] if text else []
 
 
-def _answers(step: Step, entry: Entry, t: Translator) -> list[dict[str, Any]]:
+def _answers(step: Step, shown: Shown, t: Translator) -> list[dict[str, Any]]:
     """An entry as item.answer elements: its value, or its status with anything typed with it
     in an extension (so conditions never read it as an answer). A skip is no answer."""
+    entry = shown.entry
     if entry.status == "answered":
-        return _values(step, entry, t)
+        return _values(step, shown, t)
     if entry.status not in STATUSES:
         return []
     answer: dict[str, Any] = {"valueCoding": status_coding(entry.status, t)}
-    given = _values(step, entry, t)
+    given = _values(step, shown, t)
     if given:
         answer["extension"] = [{"url": GIVEN_WITH_STATUS, **v} for v in given]
     return [answer]
 
 
-def _said(step: Step, entry: Entry, t: Translator) -> list[dict[str, Any]]:
+def _said(step: Step, shown: Shown, t: Translator) -> list[dict[str, Any]]:
     """Everything an entry says as value[x] elements: its status first, if it has one."""
+    entry = shown.entry
     if entry.status == "answered":
-        return _values(step, entry, t)
+        return _values(step, shown, t)
     if entry.status not in STATUSES:
         return []
-    return [{"valueCoding": status_coding(entry.status, t)}, *_values(step, entry, t)]
+    return [{"valueCoding": status_coding(entry.status, t)}, *_values(step, shown, t)]
 
 
 class _People:
@@ -164,16 +171,15 @@ class _People:
 
 
 def _item(row: AnswerRow, people: _People, t: Translator) -> dict[str, Any] | None:
-    entries = [shown.entry for shown in row.answers]  # the client's first
-    if not entries:
+    if not row.answers:
         return None
-    primary, *others = entries
+    primary, *others = row.answers  # the client's first
     answers = _answers(row.step, primary, t)
-    extensions = people.extensions(primary.by) if answers else []
+    extensions = people.extensions(primary.entry.by) if answers else []
     for other in others:  # given for the client, who also answered: kept beside theirs
         said = _said(row.step, other, t)
         if said:
-            author = {"url": "author", "valueReference": people.author(other.by)}
+            author = {"url": "author", "valueReference": people.author(other.entry.by)}
             parts = [{"url": "answer", **value} for value in said]
             extensions.append({"url": PROXY_ANSWER, "extension": [author, *parts]})
     if not answers and not extensions:

@@ -173,13 +173,18 @@ def enable_when(dialogue: Dialogue, step: Step, t: Translator) -> dict[str, Any]
 def _question(dialogue: Dialogue, step: Step, t: Translator) -> dict[str, Any]:
     source = step.prompt if step.kind is not Kind.INFORMATION or not step.text else step.text
     # Before anyone answers: "What does this person help you with?", the fallback words.
-    text = t.plain_text(Text(source, step.key))
+    text = t.plain_text(Text(source, step.context))
     item: dict[str, Any] = {
         "linkId": step.key,
         "text": text,
         "type": TYPES.get(step.kind, "coding"),
         **enable_when(dialogue, step, t),
     }
+    section = dialogue.section_of(step)
+    if section.code and dialogue.code_system and not step.parent:
+        # The section's classification (an HB element), as Questionnaire.item.code does it.
+        title = t.pgettext(section.context, section.title)
+        item["code"] = [{"system": dialogue.code_system, "code": section.code, "display": title}]
     if step.kind.has_choices:
         codings = [
             {

@@ -27,8 +27,8 @@ def _item(item: Item) -> dict[str, Any]:
     if item.for_meeting:
         data["for_meeting"] = True
     if item.people:
-        data["people"] = [
-            {"id": p.id, "name": p.name, "by": _by(p), "details": [_item(d) for d in p.details]}
+        data["items"] = [
+            {"id": p.id, "title": p.name, "by": _by(p), "details": [_item(d) for d in p.details]}
             for p in item.people
         ]
     return data
@@ -47,10 +47,12 @@ def render(draft: Draft) -> dict[str, Any]:
         "status": "completed" if draft.completed else "in-progress",
         "note": draft.note,
         "for_meeting": [_item(i) for i in draft.agenda],
+        "code_system": draft.code_system,
         "sections": [
             {
                 "id": s.id,
                 "title": s.title,
+                "code": s.code,
                 "items": [_item(i) for i in s.items],
                 "not_answered": list(s.not_answered),
             }

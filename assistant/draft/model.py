@@ -1,6 +1,7 @@
 """The draft for the caseworker: one model, built from the answers, that every format renders.
 
-Organised by the HB elements. Questions are in the draft's language (chosen apart from the
+Organised by the dialogue's own sections, with their titles (and their codes, e.g. HB elements,
+for the caseworker's systems). Questions are in the draft's language (chosen apart from the
 conversation's); the person's own words are never translated or changed. Every answer says who
 gave it, in words a caseworker understands; where the client and someone else answered the
 same question, the client comes first. Every text is cleaned as the answers were when typed
@@ -14,30 +15,16 @@ from datetime import date, datetime
 from typing import Any
 
 from assistant.dialogue.answers import clean_text
-from assistant.dialogue.model import DRAFT_SECTIONS, Dialogue, Kind
+from assistant.dialogue.model import Dialogue, Kind
 from assistant.dialogue.state import Respondent, State
 from assistant.dialogue.texts import Text, placeholders
 from assistant.dialogue.views import AnswerRow, ItemView, Shown, Views
 from assistant.i18n import N_, Translator
 from assistant.i18n.answers import answer_text
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA = f"https://oma-aani.fi/schemas/draft/{SCHEMA_VERSION}"
 SHOWN = ("answered", "dont-know", "talk-in-meeting")
-SECTION_TITLES = {
-    "about-me": N_("About me"),
-    "what-matters": N_("What matters to me"),
-    "wishes-and-goals": N_("My wishes and goals"),
-    "everyday-life": N_("My everyday life"),
-    "works-and-hard": N_("What works and what is hard"),
-    "support-now": N_("Support I have now"),
-    "my-team": N_("My team"),
-    "support-needed": N_("Support I need"),
-    "ideas": N_("Ideas for arranging my support"),
-    "meeting": N_("The meeting"),
-    "communication": N_("How to communicate with me in the meeting"),
-}
-
 VOICE_SENTENCES = {
     # (every answer is of this kind, some are)
     "client": (N_("All answers are the client's own."), N_("Some answers are the client's own.")),
@@ -94,6 +81,7 @@ class Section:
     title: str
     items: tuple[Item, ...]
     not_answered: tuple[str, ...] = ()
+    code: str | None = None  # in the dialogue's code system (an HB element), if it has one
 
 
 @dataclass(frozen=True)
@@ -108,6 +96,7 @@ class Draft:
     sections: tuple[Section, ...]
     note: str  # how it was made, and whose answers it holds
     dialogue_id: str
+    code_system: str | None = None  # the classification of the sections' codes
     dated: str = ""  # "Draft for my meeting. Made on 1 December 2026."
     # Shown under the title, label and value: the meeting's date if given, the draft's language.
     facts: tuple[tuple[str, str], ...] = ()
@@ -230,13 +219,16 @@ def _note(voices: list[Respondent], t: Translator) -> str:
     return " ".join(sentences)
 
 
-def _meeting_date(sections: list[Section]) -> date | None:
-    """The date the person gave for their meeting: the date question of the meeting section."""
-    for section in sections:
-        for item in section.items if section.id == "meeting" else ():
-            for answer in item.answers:
-                if item.kind == Kind.DATE.value and answer.status == "answered":
-                    return date.fromisoformat(answer.value)
+def _meeting_date(dialogue: Dialogue, rows: list[AnswerRow]) -> date | None:
+    """The date the person gave for their meeting: the answer to the step marked
+    `meeting-date` (never guessed from where a date question stands)."""
+    marked = dialogue.marked("meeting-date")
+    if marked is None:
+        return None
+    for row in rows:
+        if row.step.key == marked.key:
+            answered = [a.entry.value for a in row.answers if a.entry.status == "answered"]
+            return date.fromisoformat(answered[0]) if answered else None
     return None
 
 
@@ -260,9 +252,9 @@ def build(
     filled in; questions not reached yet are left out."""
     rows = views.rows(state)
     sections = []
-    for section_id in DRAFT_SECTIONS:
-        title = t.gettext(SECTION_TITLES[section_id])
-        in_section = [r for r in rows if dialogue.draft_section(r.step) == section_id]
+    for section in dialogue.sections:
+        title = clean_text(t.pgettext(section.context, section.title))
+        in_section = [r for r in rows if dialogue.section_of(r.step).id == section.id]
         items = tuple(_item(r, t, title) for r in in_section if _answers(r.answers, t) or r.items)
         skipped = tuple(
             _plain(r.question, t)
@@ -270,8 +262,8 @@ def build(
             if r.answers and not _answers(r.answers, t) and not r.items
         )
         if items or skipped:
-            sections.append(Section(section_id, title, items, skipped))
-    meeting = _meeting_date(sections)
+            sections.append(Section(section.id, title, items, skipped, section.code))
+    meeting = _meeting_date(dialogue, rows)
     facts = [(t.gettext("Language of the draft"), t.language_name())]
     if meeting is not None:
         facts.insert(0, (t.gettext("Meeting date"), t.format_date(meeting)))
@@ -286,6 +278,7 @@ def build(
         sections=tuple(sections),
         note=_note(_voices(rows), t),
         dialogue_id=dialogue.id,
+        code_system=dialogue.code_system,
         dated=_dated(created, updated, t),
         facts=tuple(facts),
         meeting_date=meeting,

@@ -19,7 +19,7 @@ STATUS = {
 
 def where(progress: Progress, t: Translator) -> str:
     """ "About me, question 4 of about 33": the section, and the place on the path that applies."""
-    section = t.pgettext(f"section:{progress.section.id}", progress.section.title)
+    section = t.pgettext(progress.section.context, progress.section.title)
     if progress.number is None:
         return section
     words = t.gettext("%(section)s, question %(number)s of about %(total)s")

@@ -186,13 +186,11 @@ async def review(request: web.Request) -> web.Response:
     t: Translator = request[keys.CONTEXT].translator
     rows = []
     for row in loaded.bundle.views.rows(loaded.state):
+        section = loaded.bundle.dialogue.section_of(row.step)
         rows.append(
             {
                 "key": row.step.key,
-                "section": t.pgettext(
-                    f"section:{row.step.section}",
-                    loaded.bundle.dialogue.section(row.step.section).title,
-                ),
+                "section": t.pgettext(section.context, section.title),
                 "question": t.plain_text(row.question),
                 "answers": [
                     {

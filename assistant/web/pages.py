@@ -202,7 +202,7 @@ async def review(request: web.Request) -> web.Response:
                 }
             )
         if section_rows:
-            title = t.pgettext(f"section:{section.id}", section.title)
+            title = t.pgettext(section.context, section.title)
             sections.append({"title": title, "rows": section_rows})
     return await render(
         request,
