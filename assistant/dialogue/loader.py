@@ -15,14 +15,12 @@ from assistant.dialogue.condition_reader import ConditionReader
 from assistant.dialogue.errors import DialogueInvalid, Problem, errors
 from assistant.dialogue.kind_fields import KindFields
 from assistant.dialogue.model import (
-    MARK_KINDS,
-    MARKS,
-    OFFERS,
     Dialogue,
     Kind,
     Section,
     Step,
 )
+from assistant.dialogue.part_reader import PartReader
 from assistant.dialogue.reader import ID_PATTERN, did_you_mean
 from assistant.dialogue.yamlnodes import Node, YamlProblem, read
 
@@ -41,7 +39,6 @@ KIND_KEYS: dict[Kind, tuple[str, ...]] = {
     Kind.LIST: ("item-title", "add-prompt", "max-items", "steps"),
 }
 ROOT_KEYS = ("title", "description", "minutes", "code-system", "sections", "offer", "steps")
-SECTION_KEYS = ("id", "title", "code")
 
 
 def load_text(text: str, name: str, path: str = "") -> Dialogue:
@@ -112,7 +109,7 @@ def _is_dialogue(path: Path) -> bool:
     return not path.name.endswith(".testplan.yaml")
 
 
-class _Reader(ConditionReader, KindFields):
+class _Reader(ConditionReader, KindFields, PartReader):
     # -- the dialogue -----------------------------------------------------------------------
 
     def dialogue(self, text: str, name: str) -> Dialogue | None:
@@ -178,91 +175,6 @@ class _Reader(ConditionReader, KindFields):
             self.path,
             code_system=code_system,
         )
-
-    def sections(self, node: Node | None) -> list[Section]:
-        if node is None:
-            return []
-        if not node.is_list or not node.value:
-            self.at(
-                node,
-                rules.WRONG_TYPE,
-                "sections must be a list",
-                "Write each section as '- id: ... title: ...'.",
-            )
-            return []
-        sections: list[Section] = []
-        for item in node.value:
-            values = self.mapping(item, SECTION_KEYS, "a section")
-            if values is None:
-                continue
-            section_id = self.ident(self.require(values, "id", item, "a section"), "the section id")
-            title = self.string(
-                self.require(values, "title", item, "a section"), "the section title"
-            )
-            code = self.ident(values.get("code"), "the section code") if "code" in values else None
-            if section_id and any(s.id == section_id for s in sections):
-                self.at(
-                    values["id"],
-                    rules.DUPLICATE_ID,
-                    f"the section id '{section_id}' is used twice",
-                    "Give each section its own id.",
-                )
-            elif section_id and title:
-                context = f"{self.name}:section:{section_id}"
-                sections.append(Section(section_id, title, item.line, code, context))
-        return sections
-
-    def marks(self, node: Node | None, kind: Kind) -> tuple[str, ...]:
-        """What a step says it means (`marks: meeting-date`): one mark or a list of them."""
-        if node is None:
-            return ()
-        items = node.value if node.is_list else [node]
-        marks = []
-        for item in items:
-            mark = self.string(item, "a mark")
-            if mark is None:
-                continue
-            if mark not in MARKS:
-                self.at(
-                    item,
-                    rules.BAD_MARK,
-                    f"'{mark}' is not a mark",
-                    f"{did_you_mean(mark, MARKS)}Marks: {', '.join(MARKS)}.",
-                )
-            elif MARK_KINDS[mark] != kind.value:
-                self.at(
-                    item,
-                    rules.BAD_MARK,
-                    f"the mark '{mark}' is for a {MARK_KINDS[mark]} step, not {kind.value}",
-                    f"Put 'marks: {mark}' on the {MARK_KINDS[mark]} step it means.",
-                )
-            else:
-                marks.append(mark)
-        return tuple(marks)
-
-    def offer(self, node: Node | None, default: tuple[str, ...]) -> tuple[str, ...]:
-        if node is None:
-            return default
-        if not node.is_list:
-            self.at(
-                node,
-                rules.WRONG_TYPE,
-                "offer must be a list",
-                "Write offer: [dont-know, talk-in-meeting].",
-            )
-            return default
-        offers: list[str] = []
-        for item in node.value:
-            if item.value not in OFFERS:
-                self.at(
-                    item,
-                    rules.UNKNOWN_OFFER,
-                    f"'{item.value}' is not something a question can offer",
-                    f"{did_you_mean(str(item.value), OFFERS)}You can offer: {', '.join(OFFERS)}.",
-                )
-            else:
-                offers.append(item.value)
-        return tuple(offers)
 
     def steps(
         self, node: Node, sections: list[Section], offer: tuple[str, ...], parent: Step | None
