@@ -21,7 +21,7 @@ from assistant.dialogue.engine import Engine
 from assistant.dialogue.model import SOMETHING_ELSE, Kind
 from assistant.dialogue.state import Entry, Respondent, State
 from assistant.dialogue.texts import Text
-from assistant.dialogue.views import StepView
+from assistant.dialogue.views import StepView, list_words
 from assistant.draft.model import provenance
 from assistant.i18n import Translator
 from assistant.i18n.answers import answer_text, where
@@ -110,7 +110,9 @@ class Presentation:
     problems: tuple[Problem, ...]
     offers: tuple[str, ...]
     items: tuple[ListItem, ...]
-    items_summary: str | None  # "You have added 2 people."
+    # A list's count in its own words, "You have added 2 people.", or "You have not added
+    # anyone yet." when it holds none; None for other steps.
+    items_summary: Words | None
     can_add: bool
     back: Place | None  # None on the first step: the back link leads to the start page
     returning: bool  # changing an answer from the review
@@ -169,11 +171,8 @@ def present(
             )
             for item in view.items
         ),
-        items_summary=t.ngettext(
-            "You have added %(num)d person.", "You have added %(num)d people.", len(view.items)
-        )
-        % {"num": len(view.items)}
-        if view.items
+        items_summary=_words(list_words(step, len(view.items))[0 if view.items else 1], t)
+        if step.kind is Kind.LIST
         else None,
         can_add=view.can_add,
         back=back,

@@ -178,6 +178,8 @@ class Talk:
             if part:
                 self.say(part.plain)
         if p.kind is Kind.LIST:
+            if p.items_summary:
+                self.say(p.items_summary.plain)
             for item in p.items:
                 self.say(f"- {item.title.plain}")
             if p.add_prompt:

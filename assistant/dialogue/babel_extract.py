@@ -11,7 +11,7 @@ from assistant.dialogue.loader import load_text
 from assistant.dialogue.model import Dialogue, Step
 from assistant.dialogue.texts import placeholders
 
-Message = tuple[int, str, tuple[str, str], list[str]]
+Message = tuple[int, str, tuple[str, ...], list[str]]
 PLACEHOLDER_NOTE = (
     "Words in {braces} are earlier answers: keep the name before any | exactly as it is, and "
     "translate the words after |, which are shown when there is no answer."
@@ -79,6 +79,14 @@ def _step_messages(dialogue: Dialogue, step: Step) -> Iterator[Message]:
         if not choice.interface:
             texts.append((choice.label, f"A choice of {where}."))
             texts.append((choice.hint, f"Hint under the choice '{choice.label}', {where}."))
+    texts += [
+        (step.untitled_item, f"An item whose title is missing, by its place: 'Person 2', {where}."),
+        (step.none_added, f"Said when the list holds no items yet, {where}."),
+    ]
     for text, comment in texts:
         if text:
             yield step.line, "pgettext", (step.context, text), _note(comment, text)
+    if step.items_added:
+        one, several = step.items_added
+        comment = f"How many items the list holds ({{count}} is the number), {where}."
+        yield step.line, "npgettext", (step.context, one, several), [comment]

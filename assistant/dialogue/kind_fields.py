@@ -8,7 +8,7 @@ from typing import Any
 from assistant.dialogue import rules
 from assistant.dialogue.model import YES_NO_VALUES, Choice, Kind
 from assistant.dialogue.reader import Reader
-from assistant.dialogue.texts import N_
+from assistant.dialogue.texts import N_, PLACEHOLDER
 from assistant.dialogue.yamlnodes import Node
 
 CHOICE_KEYS = ("value", "label", "hint", "exclusive")
@@ -67,7 +67,51 @@ class KindFields(Reader):
                 self.require(values, "add-prompt", node, "a list step"), "add-prompt"
             )
             fields["max_items"] = self.integer(values.get("max-items"), "max-items", 30)
+            fields.update(self.list_words(values))
         return fields
+
+    def list_words(self, values: dict[str, Node]) -> dict[str, Any]:
+        """What a list calls its items (all optional: the defaults speak of "items")."""
+        words: dict[str, Any] = {}
+        for key, field, allowed in (
+            ("untitled-item", "untitled_item", "number"),
+            ("none-added", "none_added", None),
+        ):
+            if key in values:
+                words[field] = self.counted(values[key], key, allowed)
+        node = values.get("items-added")
+        if node is not None:
+            forms = node.value if node.is_list else []
+            if len(forms) != 2:
+                self.at(
+                    node,
+                    rules.WRONG_TYPE,
+                    "items-added must be two texts: one item, then several",
+                    'Write items-added: ["You have added {count} person.", '
+                    '"You have added {count} people."].',
+                )
+            else:
+                one, several = (self.counted(f, "items-added", "count") for f in forms)
+                if one and several:
+                    words["items_added"] = (one, several)
+        return words
+
+    def counted(self, node: Node, what: str, allowed: str | None) -> str | None:
+        """A list's own words, whose only placeholder is the number it is given."""
+        value = self.string(node, what)
+        if value is None:
+            return None
+        names = {m.group(1) for m in PLACEHOLDER.finditer(value)}
+        if names - {allowed} or "{" in PLACEHOLDER.sub("", value):
+            given = f"{{{allowed}}}" if allowed else "no placeholder"
+            self.at(
+                node,
+                rules.PLACEHOLDER_SYNTAX,
+                f"{what} can have {given}, and no other braces",
+                f"Write it like: {_LIST_WORD_EXAMPLES[what]}",
+            )
+            return None
+        return value
 
     def not_before(self, node: Node) -> str | None:
         if node.value != "today":
@@ -132,3 +176,10 @@ class KindFields(Reader):
             )
             return False
         return True
+
+
+_LIST_WORD_EXAMPLES = {
+    "untitled-item": "untitled-item: Person {number}",
+    "none-added": "none-added: You have not added anyone yet.",
+    "items-added": 'items-added: ["You have added {count} person.", "You have added {count} people."]',
+}

@@ -24,7 +24,7 @@ from assistant.dialogue.part_reader import PartReader
 from assistant.dialogue.reader import ID_PATTERN, did_you_mean
 from assistant.dialogue.yamlnodes import Node, YamlProblem, read
 
-TEXT_KEYS = ("prompt", "hint", "help", "text", "unit", "item-title", "add-prompt")
+TEXT_KEYS = ("prompt", "hint", "help", "text", "unit", "item-title", "add-prompt", "untitled-item")
 COMMON_KEYS = ("id", "kind", "section", "prompt", "hint", "help", "when", "marks", "offer")
 KIND_KEYS: dict[Kind, tuple[str, ...]] = {
     Kind.INFORMATION: ("text",),
@@ -36,7 +36,15 @@ KIND_KEYS: dict[Kind, tuple[str, ...]] = {
     Kind.SCALE: ("points",),
     Kind.DATE: ("not-before",),
     Kind.NUMBER: ("unit", "min", "max", "whole"),
-    Kind.LIST: ("item-title", "add-prompt", "max-items", "steps"),
+    Kind.LIST: (
+        "item-title",
+        "add-prompt",
+        "max-items",
+        "untitled-item",
+        "items-added",
+        "none-added",
+        "steps",
+    ),
 }
 ROOT_KEYS = ("title", "description", "minutes", "code-system", "sections", "offer", "steps")
 

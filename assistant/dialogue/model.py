@@ -96,6 +96,10 @@ class Step:
     item_title: str | None = None
     add_prompt: str | None = None
     max_items: int = 30
+    # What a list calls its items, so a list of things is not told in words for people:
+    untitled_item: str | None = None  # "Person {number}": an item whose title is missing
+    items_added: tuple[str, str] | None = None  # "You have added {count} person/people."
+    none_added: str | None = None  # "You have not added anyone yet."
     steps: tuple[Step, ...] = ()
     parent: str | None = None
     # Its texts' msgctxt: "wishes-and-needs:team.name" (the dialogue's id, then the key), so two

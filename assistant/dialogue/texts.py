@@ -47,6 +47,10 @@ class Text:
     # Placeholder name -> the person's own words (str), a choice label still to translate (Text),
     # or a date or number to format for the language.
     values: Mapping[str, str | Text | date | Decimal] = field(default_factory=dict)
+    # A text with a plural form ("You have added {count} items."): `source` is the singular,
+    # and the language's rules choose the form for `count`.
+    plural: str | None = None
+    count: int = 1
 
 
 def substitute(template: str, values: Mapping[str, str]) -> str:
@@ -63,3 +67,8 @@ def substitute(template: str, values: Mapping[str, str]) -> str:
 def N_(message: str) -> str:
     """Marks a string for extraction; it is translated where it is shown."""
     return message
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a singular and plural pair for extraction as one plural message."""
+    return singular, plural

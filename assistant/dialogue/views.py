@@ -15,7 +15,7 @@ from assistant.dialogue.answers import parse_decimal
 from assistant.dialogue.engine import Engine, Facts
 from assistant.dialogue.model import SOMETHING_ELSE, Choice, Kind, Section, Step
 from assistant.dialogue.state import Entry, Item, Respondent, State, voice
-from assistant.dialogue.texts import N_, Text, placeholder_parts, placeholders
+from assistant.dialogue.texts import N_, Nn_, Text, placeholder_parts, placeholders
 
 # A piece of an answer as shown: the person's own words, a label to translate, a date or a number.
 Piece = str | Text | date | Decimal
@@ -162,8 +162,21 @@ def shown(step: Step, entry: Entry, facts: Facts) -> Shown:
     return Shown(entry, (str(value),) if value is not None else ())
 
 
-# An item whose title would miss an answer (and has no words for that): by its place in the list.
-UNTITLED_ITEM = N_("Person {number}")
+# A list's words for its items when the dialogue gives none: neutral, since a list may hold
+# things as well as people. An item whose title would miss an answer is named by its place.
+UNTITLED_ITEM = N_("Item {number}")
+ITEMS_ADDED = Nn_("You have added {count} item.", "You have added {count} items.")
+NONE_ADDED = N_("You have not added anything yet.")
+
+
+def list_words(list_step: Step, count: int) -> tuple[Text, Text]:
+    """How many items the list holds, in the dialogue's words ("You have added 2 people."),
+    and what it says when it holds none."""
+    one, several = list_step.items_added or ITEMS_ADDED
+    context = list_step.context if list_step.items_added else None
+    added = Text(one, context, {"count": Decimal(count)}, plural=several, count=count)
+    none = list_step.none_added
+    return added, Text(none, list_step.context) if none else Text(NONE_ADDED)
 
 
 def _by_voice(answers: dict[str, Entry]) -> list[Entry]:
@@ -230,8 +243,10 @@ class Views:
         title = text(list_step.item_title, list_step, facts) or Text(list_step.prompt)
         parts = placeholder_parts(title.source)
         if any(name not in title.values and fallback is None for name, fallback in parts):
-            # "Person 2": never a dash for a person whose name was not given.
-            title = Text(UNTITLED_ITEM, None, {"number": Decimal(number)})
+            # "Person 2": never a dash for an item whose name was not given.
+            untitled = list_step.untitled_item
+            context = list_step.context if untitled else None
+            title = Text(untitled or UNTITLED_ITEM, context, {"number": Decimal(number)})
         rows = []
         for sub in (s for s in list_step.steps if s.key in facts.applies):
             entry = item.answers.get(sub.id)

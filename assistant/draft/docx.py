@@ -48,9 +48,9 @@ def _item(document: Any, item: Item) -> None:
         document.add_heading(clean(item.question), level=3)
     for answer in item.answers:
         _said(document, answer.text, answer.by)
-    for person in item.people:
-        _said(document, person.name, person.by, "List Bullet")
-        for detail in person.details:
+    for member in item.members:
+        _said(document, member.title, member.by, "List Bullet")
+        for detail in member.details:
             for answer in detail.answers:
                 text = clean(f"{detail.question} {answer.text}")
                 document.add_paragraph(text, style="List Bullet 2")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.draft.model import SCHEMA, SCHEMA_VERSION, Answer, Draft, Item, Person
+from assistant.draft.model import SCHEMA, SCHEMA_VERSION, Answer, Draft, Item, Member
 
 
-def _by(said: Answer | Person) -> dict[str, str]:
+def _by(said: Answer | Member) -> dict[str, str]:
     return {"role": said.role, "who": said.who, "text": said.by}
 
 
@@ -26,10 +26,10 @@ def _item(item: Item) -> dict[str, Any]:
         data["item_id"] = item.item_id
     if item.for_meeting:
         data["for_meeting"] = True
-    if item.people:
+    if item.members:
         data["items"] = [
-            {"id": p.id, "title": p.name, "by": _by(p), "details": [_item(d) for d in p.details]}
-            for p in item.people
+            {"id": p.id, "title": p.title, "by": _by(p), "details": [_item(d) for d in p.details]}
+            for p in item.members
         ]
     return data
 

@@ -56,7 +56,7 @@ class Item:
     kind: str
     answers: tuple[Answer, ...]
     for_meeting: bool = False
-    people: tuple[Person, ...] = ()
+    members: tuple[Member, ...] = ()  # a list's items
     # False where the question only repeats its section's title ("My team" under "My team"),
     # so the documents do not say it twice; the JSON keeps it.
     heading: bool = True
@@ -64,11 +64,12 @@ class Item:
 
 
 @dataclass(frozen=True)
-class Person:
-    """One item of an "add another" list, named by its title ("Anna"), with who added it."""
+class Member:
+    """One item of an "add another" list, named by its title ("Anna", "Personal
+    assistance"), with who added it."""
 
     id: str
-    name: str
+    title: str
     details: tuple[Item, ...]  # without the answers the name is made of: it says them already
     by: str = ""
     role: str = "client"
@@ -147,12 +148,12 @@ def _detail(row: AnswerRow, t: Translator, question: str | None = None) -> Item:
     )
 
 
-def _person(item: ItemView, in_title: set[str], t: Translator) -> Person:
+def _member(item: ItemView, in_title: set[str], t: Translator) -> Member:
     details = tuple(
         _detail(r, t) for r in item.rows if _answers(r.answers, t) and r.step.key not in in_title
     )
     by = item.by
-    return Person(
+    return Member(
         item.id, _plain(item.title, t), details, provenance(by, t), by.role, clean_text(by.who)
     )
 
@@ -160,18 +161,18 @@ def _person(item: ItemView, in_title: set[str], t: Translator) -> Person:
 def _item(row: AnswerRow, t: Translator, section_title: str = "") -> Item:
     if row.step.kind is not Kind.LIST:
         return _detail(row, t)
-    # A list's answer is its people, each with who added them. "No one" is said only when the
+    # A list's answer is its items, each with who added it. "None added" is said only when the
     # person chose to add no one, never for a list they have not reached or skipped.
     question = _plain(row.question, t)
     in_title = set(placeholders(row.step.item_title or ""))
-    people = tuple(_person(i, in_title, t) for i in row.items)
+    members = tuple(_member(i, in_title, t) for i in row.items)
     none_added = tuple(
         replace(a, text=t.gettext("None added"))
         for a in _answers(row.answers, t)
-        if not people and a.status == "answered"
+        if not members and a.status == "answered"
     )
     heading = question != section_title
-    return Item(row.step.key, question, row.step.kind.value, none_added, False, people, heading)
+    return Item(row.step.key, question, row.step.kind.value, none_added, False, members, heading)
 
 
 def _agenda(rows: list[AnswerRow], t: Translator) -> tuple[Item, ...]:

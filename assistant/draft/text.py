@@ -32,12 +32,12 @@ def _item(item: Item, t: Translator) -> list[str]:
     lines = ["", *_wrap(item.question, "")] if item.heading else [""]
     for answer in item.answers:
         lines += [*_wrap(answer.text, "  "), f"  ({answer.by})"]
-    for person in item.people:
-        lines += ["", f"  * {person.name}"] if lines[-1] else [f"  * {person.name}"]
-        for detail in person.details:
+    for member in item.members:
+        lines += ["", f"  * {member.title}"] if lines[-1] else [f"  * {member.title}"]
+        for detail in member.details:
             for answer in detail.answers:
                 lines += _wrap(f"{detail.question} {answer.text}", "    ")
-        lines.append(f"    ({person.by})")
+        lines.append(f"    ({member.by})")
     return lines
 
 

@@ -60,16 +60,26 @@ class Translator:
         return self._t.pgettext(context, message)
 
     def _template(self, text: Text) -> str:
-        translated = (
-            self.pgettext(text.context, text.source) if text.context else self.gettext(text.source)
-        )
+        source = text.source
+        if text.plural is not None:
+            if text.count != 1:
+                source = text.plural
+            translated = (
+                self._t.npgettext(text.context, text.source, text.plural, text.count)
+                if text.context
+                else self.ngettext(text.source, text.plural, text.count)
+            )
+        elif text.context:
+            translated = self.pgettext(text.context, text.source)
+        else:
+            translated = self.gettext(text.source)
         # A translation whose placeholders differ would show the wrong answers, or a dash where
         # the source has words for a missing answer: use the source.
         try:
-            if _shape(translated) != _shape(text.source):
-                return text.source
+            if _shape(translated) != _shape(source):
+                return source
         except ValueError:
-            return text.source
+            return source
         return translated
 
     def _value(self, value: object, html: bool) -> str:

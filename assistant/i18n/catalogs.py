@@ -7,15 +7,18 @@ compile: messages.po -> messages.mo for every locale (built by the make targets,
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
+from assistant.dialogue.babel_extract import messages
+from assistant.dialogue.loader import dialogue_files, load
 from assistant.i18n import DOMAIN
 from assistant.i18n.languages import all_locales
 from assistant.settings import PROJECT_ROOT, Settings
@@ -23,25 +26,33 @@ from assistant.settings import PROJECT_ROOT, Settings
 COMMENT_TAGS = ("TRANSLATORS:",)
 
 
-def extract(root: Path = PROJECT_ROOT) -> Catalog:
+# Nn_("one item", "{count} items"): a plural pair marked for extraction (see dialogue.texts).
+KEYWORDS = {**DEFAULT_KEYWORDS, "Nn_": (1, 2)}
+
+
+def extract(dialogues_dir: Path, root: Path = PROJECT_ROOT) -> Catalog:
+    """Every message of the code and templates (babel.cfg), and of the dialogues in the folder
+    the service reads them from (OMA_DIALOGUES_DIR), which may be a region's own."""
     with (root / "babel.cfg").open(encoding="utf-8") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)  # type: ignore[no-untyped-call]
-    method_map = [
-        (
-            pattern,
-            "assistant.dialogue.babel_extract:extract_dialogue"
-            if method == "oma_dialogue"
-            else method,
-        )
-        for pattern, method in method_map
-    ]
+    code = [(pattern, method) for pattern, method in method_map if method != "oma_dialogue"]
     catalog = Catalog(
         project="Oma ääni", msgid_bugs_address="", copyright_holder="", charset="utf-8"
     )
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(root), method_map, options_map, comment_tags=COMMENT_TAGS, strip_comment_tags=True
+        str(root),
+        code,
+        options_map,
+        keywords=KEYWORDS,
+        comment_tags=COMMENT_TAGS,
+        strip_comment_tags=True,
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for path in dialogue_files([dialogues_dir]):
+        where = os.path.relpath(path, root)
+        for lineno, _function, parts, comments in messages(load(path)):
+            message = parts[1] if len(parts) == 2 else parts[1:]
+            catalog.add(message, None, [(where, lineno)], auto_comments=comments, context=parts[0])
     return catalog
 
 
@@ -86,7 +97,7 @@ def run(action: str, settings: Settings) -> int:
     if action == "compile":
         compile_all(locales_dir)
         return 0
-    template = extract()
+    template = extract(settings.dialogues_dir)
     _write(template, locales_dir / f"{DOMAIN}.pot")
     if action == "update":
         update(locales_dir, template)

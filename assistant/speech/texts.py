@@ -24,7 +24,7 @@ def step_speech(view: StepView, t: Translator) -> tuple[str, bool]:
     p = present(view, t)
     spoken = [p.prompt, p.hint, p.body]  # body: an information step's paragraphs
     if p.kind is Kind.LIST:
-        spoken += [item.title for item in p.items] + [p.add_prompt]
+        spoken += [p.items_summary, *(item.title for item in p.items), p.add_prompt]
     else:
         spoken += [choice.label for choice in p.choices]
     sources = [

@@ -88,7 +88,7 @@ def step_json(
         "answer": p.entry.to_json() if p.entry else None,
         "answer_text": p.answer,
         "items": [{"id": i.id, "title": i.title.plain} for i in p.items],
-        "items_summary": p.items_summary,
+        "items_summary": _plain(p.items_summary),
         "progress": {
             "number": p.number,
             "total": p.total,

@@ -106,7 +106,7 @@ def step_page(presented: Presentation) -> dict[str, Any]:
             }
             for item in presented.items
         ],
-        "items_summary": presented.items_summary,
+        "items_summary": _html(presented.items_summary),
         "action_url": step_url(presented.key, presented.item_id),
         # Conversation mode goes on from this step over the API: the page says where.
         "api_url": url(
