@@ -1,3 +1,3 @@
-"""Oma ääni: an accessible, conversational assistant for wishes and needs before an HB meeting."""
+"""Oma ääni: an accessible, conversational assistant whose answers become a caseworker's draft."""
 
 __version__ = "0.1.0"

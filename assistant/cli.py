@@ -13,7 +13,8 @@ from assistant.settings import SettingError, Settings
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assistant",
-        description="Oma ääni: a conversation about your wishes and needs before an HB meeting.",
+        description="Oma ääni: an accessible conversation whose answers become a draft "
+        "for the person's caseworker.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

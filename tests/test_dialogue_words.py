@@ -3,13 +3,17 @@ dialogues' by the message context), and the folder they are extracted from."""
 
 from __future__ import annotations
 
+import ast
 import gettext
+import re
 from pathlib import Path
 
-from assistant.dialogue.loader import check_text, load_text
+from assistant.dialogue.loader import check_text, load, load_text
+from assistant.dialogue.model import MARKS
 from assistant.dialogue.views import list_words
 from assistant.i18n import Translator
 from assistant.i18n.catalogs import extract
+from assistant.settings import PROJECT_ROOT
 
 THINGS = """\
 title: My support
@@ -73,3 +77,45 @@ def test_two_dialogues_with_the_same_step_are_translated_apart() -> None:
     ours = load_text(THINGS, "my-support").step("supports.what")
     theirs = load_text(THINGS, "other-support").step("supports.what")
     assert ours.context == "my-support:supports.what" != theirs.context
+
+
+def _code_strings(path: Path) -> list[tuple[int, str]]:
+    """The string constants of a module, without its docstrings."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if id(node) not in docstrings
+    ]
+
+
+def test_no_words_of_the_shipped_dialogue_in_the_code() -> None:
+    """The shipped dialogue is data like any other: no step id, section id or text of it is in
+    assistant/ (its code and templates), so a region's own dialogue is never shown its words."""
+    shipped = load(PROJECT_ROOT / "dialogues" / "wishes-and-needs.yaml")
+    steps = [s for top in shipped.steps for s in (top, *top.steps)]
+    ids = {s.key for s in steps} | {s.id for s in shipped.sections}
+    # Ids of one word ("meeting", "team") are everyday words; marks are the format's own words.
+    ids = {i for i in ids if "-" in i or "." in i} - set(MARKS)
+    texts = {shipped.title, *(s.title for s in shipped.sections)}
+    texts |= {t for s in steps for t in (s.prompt, s.hint, s.add_prompt) if t}
+    texts |= {c.label for s in steps for c in s.choices if not c.interface}
+    texts = {t for t in texts if len(t.split()) >= 3}  # "My team" may be anyone's words
+    found = []
+    for path in sorted((PROJECT_ROOT / "assistant").rglob("*.py")):
+        for line, value in _code_strings(path):
+            if value in ids or any(text in value for text in texts):
+                found.append(f"{path.name}:{line}: {value!r}")
+    for path in sorted((PROJECT_ROOT / "assistant" / "templates").rglob("*.html")):
+        markup = re.sub(r"\{#.*?#\}", "", path.read_text(encoding="utf-8"), flags=re.S)
+        found += [f"{path.name}: {text!r}" for text in texts if text in markup]
+    assert found == [], "\n".join(found)

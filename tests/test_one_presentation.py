@@ -133,6 +133,7 @@ def _page(
         "has_conversation": True,
         "speech_available": False,
         "notice": None,
+        "tagline": t.pgettext(bundle.dialogue.id, bundle.dialogue.title),
         "seen": "",
         "audio": None,
         "help_audio": None,

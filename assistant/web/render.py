@@ -158,6 +158,9 @@ async def render(
 ) -> web.Response:
     ctx = await context(request)
     values.setdefault("notice", notice_text(ctx.translator, request.query.get("notice")))
+    # The header names the conversation: its dialogue's title, or the service's first one's.
+    bundle = ctx.loaded.bundle if ctx.loaded else request.app[keys.CONVERSATIONS].bundle()
+    values.setdefault("tagline", ctx.translator.pgettext(bundle.dialogue.id, bundle.dialogue.title))
     return _respond(
         request,
         ctx.locale,
@@ -190,6 +193,7 @@ def _respond(
         "lang": language,
         "has_conversation": has_conversation,
         "speech_available": bool(speech is not None and speech.available),
+        "tagline": None,  # error pages may not know which conversation it is
         **values,
     }
     html = request.app[keys.RENDERER].render(locale, template, page)
