@@ -197,7 +197,13 @@ CONDITION_TYPE_MISMATCH = _rule(
     "question that is not a number, `equals` on a list.",
     "`equals: {hours: lots}` → `at-least: {hours: 40}`; `at-least:` on a text question → `answered:`",
 )
-
+TEST_PLAN_FAILS = _rule(
+    "DLG030",
+    "test-plan-fails",
+    "A test plan beside the dialogue (`NAME.testplan.yaml`, `NAME.*.testplan.yaml`) cannot be "
+    "read, or the conversation it writes out goes another way in the dialogue.",
+    '`{at: work-place, answer: Library}` → `{at: works, answer: "yes"}`, or change the dialogue',
+)
 
 # -- warnings: the dialogue works, but probably not as its writer meant ----------------------
 
