@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import date
 from decimal import ROUND_CEILING as CEILING
 from decimal import ROUND_FLOOR as FLOOR
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from assistant.dialogue import rules
+from assistant.dialogue.answers import fits_kind
 from assistant.dialogue.conditions import (
     Answer,
     Between,
@@ -166,40 +166,24 @@ def _type_mismatch(leaf: Leaf, target: Step) -> tuple[str, str] | None:
             f"'{leaf.step}' is a list: its answer is items, never '{values[0]}'",
             f"Use count: {{{leaf.step}: {{at-least: 1}}}}, or compare one of its questions.",
         )
+    wrong = [v for v in values if not fits_kind(target.kind, v)]
+    if not wrong:
+        return None
     if target.kind is Kind.NUMBER:
-        wrong = [v for v in values if not _is_number(v)]
-        if wrong:
-            return (
-                f"'{leaf.step}' is a number question, and '{wrong[0]}' is not a number: "
-                "the condition can never hold",
-                f"Compare with a number: equals: {{{leaf.step}: 40}}, or at-least: "
-                f"{{{leaf.step}: 40}}, at-most: or between: {{{leaf.step}: [10, 40]}}.",
-            )
-    if target.kind is Kind.DATE:
-        wrong = [v for v in values if not _is_date(v)]
-        if wrong:
-            return (
-                f"'{leaf.step}' is a date question, and '{wrong[0]}' is not a date: "
-                "the condition can never hold",
-                f"Write the date as year-month-day, e.g. equals: {{{leaf.step}: 2027-03-01}}, "
-                f"or use answered: {leaf.step}.",
-            )
-    return None
-
-
-def _is_number(value: str) -> bool:
-    try:
-        return Decimal(value).is_finite()
-    except InvalidOperation:
-        return False
-
-
-def _is_date(value: str) -> bool:
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+        hint = (
+            f"Compare with a number: equals: {{{leaf.step}: 40}}, or at-least: "
+            f"{{{leaf.step}: 40}}, at-most: or between: {{{leaf.step}: [10, 40]}}."
+        )
+    else:
+        hint = (
+            f"Write the date as year-month-day, e.g. equals: {{{leaf.step}: 2027-03-01}}, "
+            f"or use answered: {leaf.step}."
+        )
+    return (
+        f"'{leaf.step}' is a {kind} question, and '{wrong[0]}' is not a {kind}: "
+        "the condition can never hold",
+        hint,
+    )
 
 
 def _unknown_reference(dialogue: Dialogue, step: Step, leaf: Leaf, error: Report) -> None:
@@ -326,7 +310,7 @@ def _numbers(target: Step, when: Condition, literals: set[str]) -> list[str]:
     """Answers to a number question that decide every comparison with it: each number the
     conditions name, a number between each two of them and one beyond each end (whole
     numbers near each, for `whole: true`), kept within the question's min and max."""
-    named = {Decimal(v) for v in literals if _is_number(v)}
+    named = {Decimal(v) for v in literals if fits_kind(Kind.NUMBER, v)}
     for leaf in leaves(when):
         if isinstance(leaf, Between) and leaf.step == target.key:
             named.update(n for n in (leaf.at_least, leaf.at_most) if n is not None)

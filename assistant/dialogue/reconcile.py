@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import date
-from decimal import Decimal, InvalidOperation
 
+from assistant.dialogue.answers import fits_kind
 from assistant.dialogue.engine import Engine, UnknownStep
 from assistant.dialogue.model import SOMETHING_ELSE, Dialogue, Kind, Step
 from assistant.dialogue.state import REVIEW, Entry, Item, State
@@ -197,23 +196,4 @@ def fit(step: Step, entry: Entry) -> Entry | None:
         return None
     if step.kind.has_choices:
         return entry if entry.value in step.values() else None
-    if step.kind is Kind.NUMBER and not _number(entry.value):
-        return None
-    if step.kind is Kind.DATE and not _date(entry.value):
-        return None
-    return entry
-
-
-def _number(value: str) -> bool:
-    try:
-        return Decimal(value).is_finite()
-    except InvalidOperation:
-        return False
-
-
-def _date(value: str) -> bool:
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+    return entry if fits_kind(step.kind, entry.value) else None
