@@ -11,8 +11,8 @@ import pytest
 
 from assistant.dialogue.engine import Engine
 from assistant.dialogue.loader import load_text
-from assistant.dialogue.reconcile import Reconciler
-from assistant.dialogue.state import REVIEW, NewerState, State
+from assistant.dialogue.reconcile import Reconciler, fit
+from assistant.dialogue.state import REVIEW, Entry, NewerState, Respondent, State
 from assistant.dialogue.views import Views
 
 BEFORE = """title: My support
@@ -239,3 +239,33 @@ def test_a_state_of_this_format_or_from_before_versions_is_read() -> None:
     assert State.from_json(data).to_json() == data
     del data["version"], data["fingerprint"]
     assert State.from_json(data).at == "hours"
+
+
+CLIENT = Respondent()
+
+
+@pytest.mark.parametrize(
+    ("step", "entry", "fitted"),
+    [
+        (
+            "transport",
+            Entry("answered", CLIENT, ["walk", "car"]),
+            Entry("answered", CLIENT, ["walk"]),
+        ),
+        ("transport", Entry("answered", CLIENT, ["car"]), None),
+        ("transport", Entry("answered", CLIENT, "walk"), None),  # was single choice
+        ("lives", Entry("answered", CLIENT, "partner"), None),
+        ("lives", Entry("skipped", CLIENT), Entry("skipped", CLIENT)),
+        ("lives", Entry("talk-in-meeting", CLIENT, "partner"), Entry("talk-in-meeting", CLIENT)),
+        ("hours", Entry("answered", CLIENT, "lots"), None),
+        ("hours", Entry("answered", CLIENT, "12.5"), Entry("answered", CLIENT, "12.5")),
+        ("name", Entry("answered", CLIENT, ["walk"]), None),  # was multiple choice
+        ("name", Entry("seen", CLIENT), None),  # was an information page
+        ("helpers", Entry("answered", CLIENT, "Anna"), None),  # now a list
+        ("helpers", Entry("answered", CLIENT), Entry("answered", CLIENT)),  # none added
+    ],
+)
+def test_an_answer_fits_its_question_as_it_is_now(
+    step: str, entry: Entry, fitted: Entry | None
+) -> None:
+    assert fit(engine_for(BEFORE).dialogue.step(step), entry) == fitted

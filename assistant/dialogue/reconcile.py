@@ -175,7 +175,15 @@ def _later(order: tuple[Step, ...] | list[Step], key: str, among: list[Step]) ->
 
 def fit(step: Step, entry: Entry) -> Entry | None:
     """The entry as it fits the step now: choices that are gone dropped, the rest kept; None
-    when nothing of it fits (a text where a number is asked, a choice that is gone)."""
+    when nothing of it fits (a text where a number is asked, a choice that is gone). A topic
+    marked for the meeting stays marked, whatever becomes of its answer."""
+    fitted = _fit(step, entry)
+    if fitted is None and entry.status == "talk-in-meeting" and step.kind.is_question:
+        return replace(entry, value=None, other=None)
+    return fitted
+
+
+def _fit(step: Step, entry: Entry) -> Entry | None:
     if step.kind is Kind.INFORMATION:
         return entry if entry.status == "seen" else None
     if entry.status == "seen":
