@@ -26,7 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     check = commands.add_parser(
-        "check", help="validate dialogue files; exits 1 on any error (warnings pass)"
+        "check",
+        help="validate dialogue files and run their test plans; exits 1 on any error (warnings pass)",
     )
     check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: dialogues/)")
 
@@ -86,22 +87,30 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def check(paths: list[Path]) -> int:
-    """Every problem of every file; exit status 1 if any is an error. A warning is printed
-    but passes: the dialogue loads and works, maybe not as meant."""
-    from assistant.dialogue.loader import check as check_file
+    """Every problem of every file, and of the test plans beside each file that loads; exit
+    status 1 if any is an error. A warning is printed but passes: the dialogue loads and
+    works, maybe not as meant."""
     from assistant.dialogue.loader import dialogue_files
+    from assistant.plan_check import SUFFIX, check_with_plans, dialogue_of
 
-    files = dialogue_files(paths)
+    # A plan named on the command line means its dialogue, with every plan beside it.
+    named = [dialogue_of(p) if p.name.endswith(SUFFIX) else p for p in paths]
+    files = list(dict.fromkeys(dialogue_files(named)))
     if not files:
         print("No dialogue files found in: " + ", ".join(map(str, paths)), file=sys.stderr)
         return 1
-    errors = warnings = 0
+    errors = warnings = plans = 0
     for path in files:
-        for problem in check_file(path)[1]:
+        _dialogue, problems, run = check_with_plans(path)
+        plans += run
+        for problem in problems:
             print(problem)
             errors += problem.is_error
             warnings += not problem.is_error
-    summary = f"{len(files)} file(s) checked, {errors} error(s), {warnings} warning(s)."
+    summary = (
+        f"{len(files)} file(s) checked, {plans} test plan(s) run, "
+        f"{errors} error(s), {warnings} warning(s)."
+    )
     if warnings and not errors:
         summary += " Warnings do not stop a dialogue from loading: the check passes."
     print(summary, file=sys.stderr)

@@ -20,7 +20,7 @@ from typing import Any
 
 from assistant.dialogue.bundle import Bundle, load_bundles
 from assistant.dialogue.engine import Outcome
-from assistant.dialogue.state import Respondent, State
+from assistant.dialogue.state import NewerState, Respondent, State
 from assistant.secret_key import load_secret
 from assistant.settings import Settings
 from assistant.store import Conflict, Conversation, Store, StoreUnavailable
@@ -50,6 +50,16 @@ class TooManyTries(Exception):
     """Too many wrong resume codes this hour, from one address or from everyone."""
 
 
+class NewerConversation(Exception):
+    """The conversation was stored in a newer format than this version reads (a newer release
+    wrote it, then was rolled back): refused, never misread; nothing is changed or deleted.
+    `prefs` are its display settings, so the refusal is in the person's language."""
+
+    def __init__(self, prefs: dict[str, Any]) -> None:
+        super().__init__("the conversation was stored by a newer version")
+        self.prefs = prefs
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -66,6 +76,9 @@ class Loaded:
     updated_at: datetime
     expires_at: datetime
     version: int = 0
+    # What the person must be told on their next page: "changed" when the dialogue was edited
+    # in a way they would notice since their conversation was last saved (web.messages.NOTICES).
+    notice: str | None = None
 
 
 @dataclass(frozen=True)
@@ -167,7 +180,7 @@ class Conversations:
     async def start(self, respondent: Respondent, prefs: dict[str, Any]) -> tuple[Loaded, str]:
         """A new conversation and the session token that opens it."""
         bundle = self.bundle()
-        state = bundle.engine.start(respondent)
+        state = bundle.reconciler.stamp(bundle.engine.start(respondent))
         conversation = await self.store.create(self.states.encode(state), prefs, self.clock())
         token = await self._new_session(conversation.id)
         return self._loaded(conversation, bundle, state), token
@@ -183,11 +196,22 @@ class Conversations:
         conversation = await self.store.conversation_by_session(self.hash(token), self.clock())
         if conversation is None:
             return None
-        state = self.states.decode(conversation.state)
-        return self._loaded(conversation, self.bundles.get(state.dialogue) or self.bundle(), state)
+        state = self._decode(conversation)
+        bundle = self.bundles.get(state.dialogue) or self.bundle()
+        reconciled = bundle.reconciler.reconcile(state)
+        notice = "changed" if reconciled.changed else None
+        return self._loaded(conversation, bundle, reconciled.state, notice)
+
+    def _decode(self, conversation: Conversation) -> State:
+        try:
+            return self.states.decode(conversation.state)
+        except NewerState:
+            raise NewerConversation(dict(conversation.settings)) from None
 
     @staticmethod
-    def _loaded(conversation: Conversation, bundle: Bundle, state: State) -> Loaded:
+    def _loaded(
+        conversation: Conversation, bundle: Bundle, state: State, notice: str | None = None
+    ) -> Loaded:
         return Loaded(
             conversation.id,
             bundle,
@@ -197,6 +221,7 @@ class Conversations:
             conversation.updated_at,
             conversation.expires_at,
             conversation.version,
+            notice,
         )
 
     async def apply(
@@ -218,7 +243,7 @@ class Conversations:
                 fresh = await self.store.get(loaded.id)
                 if fresh is None:
                     raise StoreUnavailable("the conversation no longer exists") from None
-                base = self.states.decode(fresh.state)
+                base = loaded.bundle.reconciler.reconcile(self._decode(fresh)).state
                 loaded = self._loaded(fresh, loaded.bundle, base)
                 continue
             return Applied(saved, outcome, loaded.state)

@@ -17,7 +17,7 @@ from functools import partial
 from textwrap import wrap
 from typing import Protocol, TextIO
 
-from assistant.conversations import Change, Conversations, Loaded, format_code
+from assistant.conversations import Change, Conversations, Loaded, NewerConversation, format_code
 from assistant.dialogue.answers import FieldError, clean_text, storable
 from assistant.dialogue.model import SOMETHING_ELSE, Kind
 from assistant.dialogue.state import WHO_MAX, Respondent
@@ -29,6 +29,7 @@ from assistant.prefs import DEFAULT_PREFS
 from assistant.presentation import present
 from assistant.settings import Settings
 from assistant.store import open_store
+from assistant.web.messages import error_page_texts, notice_text
 
 
 class Speaker(Protocol):
@@ -349,7 +350,14 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         loaded = None
         if args.code:
             token = await conversations.resume(args.code)
-            loaded = await conversations.load(token) if token else None
+            try:
+                loaded = await conversations.load(token) if token else None
+            except NewerConversation:
+                title, advice = error_page_texts(translator, "newer-state")
+                print(f"{title}. {advice}", file=sys.stderr)
+                return 1
+            if loaded is not None and loaded.notice:
+                talk.say(notice_text(translator, loaded.notice) or "")
             if loaded is None:
                 print(
                     translator.gettext(

@@ -32,10 +32,20 @@ ACTIONS = (
 )
 
 
+# Where in the plan a failure is: ("steps", n) for its n-th step (from 0), ("review", key),
+# ("answers", key), ("left-out", n), or () for the plan as a whole.
+Place = tuple[str | int, ...]
+
+
 @dataclass
 class Result:
     state: State
     failures: list[str] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)  # one for each failure
+
+    def fail(self, place: Place, message: str) -> None:
+        self.failures.append(message)
+        self.places.append(place)
 
 
 def plan_path(dialogue_path: Path) -> Path:
@@ -65,11 +75,12 @@ def run(dialogue: Dialogue, plan: dict[str, Any]) -> Result:
     role = plan.get("respondent", "client")
     state = engine.start(Respondent(role if role in ROLES else "client", plan.get("who", "")))
     result = Result(state)
-    for number, entry in enumerate(plan.get("steps", []), 1):
-        where = f"step {number} ({entry.get('at', '?')})"
+    steps = plan.get("steps", [])
+    for number, entry in enumerate(steps, 1):
+        where, place = f"step {number} ({entry.get('at', '?')})", ("steps", number - 1)
         at = state.at if state.at == REVIEW else engine.dialogue.step(state.at).key
         if "at" in entry and entry["at"] != at:
-            result.failures.append(f"{where}: expected to be at '{entry['at']}', but at '{at}'")
+            result.fail(place, f"{where}: expected to be at '{entry['at']}', but at '{at}'")
             break
         view = views.step(state)
         if (
@@ -77,29 +88,32 @@ def run(dialogue: Dialogue, plan: dict[str, Any]) -> Result:
             and view is not None
             and english.plain_text(view.prompt) != entry["prompt"]
         ):
-            result.failures.append(
-                f"{where}: prompt reads '{english.plain_text(view.prompt)}', expected '{entry['prompt']}'"
+            result.fail(
+                place,
+                f"{where}: prompt reads '{english.plain_text(view.prompt)}', expected '{entry['prompt']}'",
             )
         try:
             state, problem = _act(engine, state, entry)
         except (UnknownStep, BadInput) as error:
-            result.failures.append(f"{where}: {type(error).__name__}: {error}")
+            result.fail(place, f"{where}: {type(error).__name__}: {error}")
             break
         if problem:
-            result.failures.append(f"{where}: {problem}")
+            result.fail(place, f"{where}: {problem}")
             break
     result.state = state
     if not result.failures and state.at != REVIEW:
-        result.failures.append(f"the plan ended at '{state.at}', not at the review")
+        last: Place = ("steps", len(steps) - 1) if steps else ()
+        result.fail(last, f"the plan ended at '{state.at}', not at the review")
     if not result.failures:
         rows = {row.step.key: row for row in views.rows(state)}
-        result.failures.extend(_check_review(rows, plan.get("review", {}), english))
-        result.failures.extend(_check_answers(rows, plan.get("answers", {})))
-        result.failures.extend(
-            f"left-out: '{key}' still applies: it is on the review and in the draft"
-            for key in plan.get("left-out", [])
-            if key in rows
-        )
+        for key, message in _check_review(rows, plan.get("review", {}), english):
+            result.fail(("review", key), message)
+        for key, message in _check_answers(rows, plan.get("answers", {})):
+            result.fail(("answers", key), message)
+        for number, key in enumerate(plan.get("left-out", [])):
+            if key in rows:
+                message = f"left-out: '{key}' still applies: it is on the review and in the draft"
+                result.fail(("left-out", number), message)
     return result
 
 
@@ -132,29 +146,29 @@ def _act(engine: Engine, state: State, entry: dict[str, Any]) -> tuple[State, st
 
 def _check_review(
     rows: dict[str, AnswerRow], expected: dict[str, Any], english: Translator
-) -> list[str]:
+) -> list[tuple[str, str]]:
     failures = []
     for key, want in expected.items():
         row = rows.get(key)
         if row is None:
-            failures.append(f"review: '{key}' is not on the review")
+            failures.append((key, f"review: '{key}' is not on the review"))
             continue
         if row.step.kind is Kind.LIST:
             got: Any = [english.plain_text(item.title) for item in row.items]
         else:
             got = entry_value(row.answers[0].entry) if row.answers else None
         if got != want:
-            failures.append(f"review: '{key}' shows {got!r}, expected {want!r}")
+            failures.append((key, f"review: '{key}' shows {got!r}, expected {want!r}"))
     return failures
 
 
-def _check_answers(rows: dict[str, AnswerRow], expected: dict[str, Any]) -> list[str]:
+def _check_answers(rows: dict[str, AnswerRow], expected: dict[str, Any]) -> list[tuple[str, str]]:
     failures = []
     for key, want in expected.items():
         row = rows.get(key)
         got = structured(row) if row is not None else None
         if got != want:
-            failures.append(f"answers: '{key}' holds {got!r}, expected {want!r}")
+            failures.append((key, f"answers: '{key}' holds {got!r}, expected {want!r}"))
     return failures
 
 

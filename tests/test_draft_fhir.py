@@ -22,6 +22,7 @@ from assistant.dialogue.conditions import (
     All,
     Answered,
     AnyOf,
+    Between,
     Condition,
     Count,
     Equals,
@@ -174,6 +175,9 @@ def test_not_equals_maps_to_not_equals() -> None:
         (All((In("pick", ("a", "b")), Answered("words"))), False),  # all of an any
         (Not(All((In("many", ("a", "b")), Equals("pick", "a")))), False),
         (Count("many", 2, None), False),
+        (Between("amount", Decimal("12"), None), True),  # >= 12
+        (Between("amount", Decimal("0"), Decimal("12")), False),  # two answers, one each end
+        (Not(Between("amount", None, Decimal("12"))), False),  # FHIR's > is false unanswered
         (Equals("pick", "something-else"), False),  # "something else" is a string answer
         (Equals("words", "12"), False),  # the dialogue compares it as a number
         (Equals("words", "x"), True),
@@ -225,6 +229,10 @@ def _holds(rule: dict[str, Any], answers: dict[str, list[dict[str, Any]]]) -> bo
         return bool(given) == rule["answerBoolean"]
     kind, expected = next((k, v) for k, v in rule.items() if k.startswith("answer"))
     equal = any(_same(a, kind, expected) for a in given)
+    if rule["operator"] in (">=", "<="):  # some answer is at least / at most the number
+        bound = Decimal(str(expected))
+        numbers = [Decimal(str(a["valueDecimal"])) for a in given if "valueDecimal" in a]
+        return any(n >= bound if rule["operator"] == ">=" else n <= bound for n in numbers)
     # "=": at least one answer equals; "!=": no answer equals (so: true when unanswered).
     return equal if rule["operator"] == "=" else not equal
 
@@ -390,6 +398,13 @@ leaves = st.one_of(
         ).map(lambda vs: In(s, tuple(vs)))
     ),
     st.sampled_from(("many",)).map(lambda s: Count(s, 2, None)),
+    st.sampled_from(
+        (
+            Between("amount", Decimal("12"), None),
+            Between("amount", None, Decimal("12")),
+            Between("amount", Decimal("0"), Decimal("12")),
+        )
+    ),
 )
 conditions = st.recursive(
     leaves,

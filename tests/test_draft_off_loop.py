@@ -4,19 +4,18 @@ people downloading raised others' page time from 4 ms to over a second)."""
 
 from __future__ import annotations
 
-import asyncio
-import time
+import threading
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 
 from assistant.app import create_app
 from assistant.dialogue.loader import load
 from assistant.dialogue.state import Entry, Item, State
 from assistant.draft import docx
-from assistant.draft.model import build
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.testplan import load_plan, plan_path, run
 from assistant.web import keys
@@ -54,8 +53,8 @@ def biggest_state() -> State:
     return state
 
 
-async def test_the_loop_keeps_serving_while_a_big_docx_renders(
-    aiohttp_client, tmp_path: Path
+async def test_a_big_docx_renders_off_the_event_loop(
+    aiohttp_client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     settings = Settings.from_env(data_dir=tmp_path / "data", speech=False)
     app = create_app(settings)
@@ -70,31 +69,18 @@ async def test_the_loop_keeps_serving_while_a_big_docx_renders(
     state = biggest_state()
     loaded = (await conversations.apply(loaded, lambda _old: state)).loaded
 
-    # How long one DOCX takes to build and render, measured in this run: on the loop, the
-    # loop was blocked for all of it.
-    t = app[keys.RENDERER].catalogs.translator("fi")
-    started = time.perf_counter()
-    now = datetime.now(UTC)
-    docx.render(build(loaded.bundle.dialogue, loaded.bundle.views, state, t, now, now), t)
-    render = time.perf_counter() - started
+    # Where each draft is built and rendered: never on the loop's own thread. (A timing of
+    # the loop's stalls was flaky on shared machines; what matters is which thread renders.)
+    loop_thread = threading.get_ident()
+    rendered_on: list[int] = []
+    real_render = docx.render
 
-    worst = 0.0
-    done = asyncio.Event()
+    def recording(*args: Any) -> bytes:
+        rendered_on.append(threading.get_ident())
+        return real_render(*args)
 
-    async def ticker() -> None:
-        nonlocal worst
-        while not done.is_set():
-            ticked = time.perf_counter()
-            await asyncio.sleep(0.005)
-            worst = max(worst, time.perf_counter() - ticked - 0.005)
-
-    tick = asyncio.create_task(ticker())
+    monkeypatch.setattr(docx, "render", recording)
     for _ in range(3):
         response = await client.get("/draft.docx")
         assert response.status == 200 and len(await response.read()) > 20_000
-    done.set()
-    await tick
-    assert worst < render / 2, (
-        f"the loop was blocked for {worst * 1000:.0f} ms at once; one render takes "
-        f"{render * 1000:.0f} ms"
-    )
+    assert len(rendered_on) == 3 and loop_thread not in rendered_on

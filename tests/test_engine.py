@@ -377,7 +377,7 @@ def test_a_change_that_opens_two_steps_asks_both_then_returns() -> None:
 def test_a_relatives_answer_opens_its_follow_up() -> None:
     """Nobody's answer is ignored: the client chose only getting around; their daughter, answering
     for them, adds housework, and "How often … housework?" is asked and kept."""
-    plan = load_plan(Path(__file__).parent / "dialogues" / "two-voices.testplan.yaml")
+    plan = load_plan(Path(WISHES.path).with_name("wishes-and-needs.two-voices.testplan.yaml"))
     result = run(WISHES, plan)
     assert result.failures == []
     needs = result.state.answers["need-areas"]

@@ -236,3 +236,19 @@ def parse_decimal(value: str) -> Decimal:
         return Decimal(value)
     except InvalidOperation:
         return Decimal(0)
+
+
+def fits_kind(kind: Kind, value: str) -> bool:
+    """Whether a text could be a stored answer of a number or date question (a condition's
+    value, or an answer kept from before an edit); any text for the other kinds."""
+    if kind is Kind.NUMBER:
+        try:
+            return Decimal(value).is_finite()
+        except InvalidOperation:
+            return False
+    if kind is Kind.DATE:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return False
+    return True

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from assistant.dialogue.engine import Engine
 from assistant.dialogue.loader import load_all
 from assistant.dialogue.model import Dialogue
+from assistant.dialogue.reconcile import Reconciler
 from assistant.dialogue.views import Views
 
 
@@ -18,6 +20,11 @@ class Bundle:
     dialogue: Dialogue
     engine: Engine
     views: Views
+
+    @cached_property  # fingerprints the dialogue: once
+    def reconciler(self) -> Reconciler:
+        """Stored conversations meet the dialogue as it is now (see dialogue/reconcile.py)."""
+        return Reconciler(self.engine)
 
 
 def load_bundles(directory: Path, today: Callable[[], date] = date.today) -> dict[str, Bundle]:

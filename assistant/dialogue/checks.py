@@ -3,10 +3,25 @@ to, whether condition values exist, and whether every step can be reached; then 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
+from decimal import ROUND_CEILING as CEILING
+from decimal import ROUND_FLOOR as FLOOR
+from decimal import Decimal
 
 from assistant.dialogue import rules
-from assistant.dialogue.conditions import Answer, Count, Equals, In, Leaf, leaves, possible_answers
+from assistant.dialogue.answers import fits_kind
+from assistant.dialogue.conditions import (
+    Answer,
+    Between,
+    Condition,
+    Count,
+    Equals,
+    In,
+    Leaf,
+    leaves,
+    possible_answers,
+)
 from assistant.dialogue.errors import Problem
 from assistant.dialogue.model import MARKS, Dialogue, Kind, Step
 from assistant.dialogue.reader import did_you_mean
@@ -56,6 +71,9 @@ def cross_check(dialogue: Dialogue, positions: Positions) -> list[Problem]:
             if target is None:
                 broken = True
                 _unknown_reference(dialogue, step, leaf, error)
+            elif mismatch := _type_mismatch(leaf, target):
+                broken = True
+                error(step, leaf, rules.CONDITION_TYPE_MISMATCH, *mismatch)
             elif isinstance(leaf, Equals | In):
                 values = leaf.values if isinstance(leaf, In) else (leaf.value,)
                 for value in values:
@@ -125,6 +143,47 @@ def warnings(dialogue: Dialogue) -> list[Problem]:
         for section in dialogue.sections
         if section.id not in used
     ]
+
+
+def _type_mismatch(leaf: Leaf, target: Step) -> tuple[str, str] | None:
+    """What is wrong when a condition compares `target` with a value of another type: the
+    message and the hint; None when the types fit."""
+    kind = target.kind.value
+    if isinstance(leaf, Between):
+        if target.kind is Kind.NUMBER:
+            return None
+        instead = "count:" if target.kind in (Kind.LIST, Kind.MULTIPLE_CHOICE) else "answered:"
+        return (
+            f"{leaf.operator} compares numbers, and '{leaf.step}' is a {kind} question",
+            f"Use {leaf.operator} only on a number question; for '{leaf.step}' use {instead} "
+            "or equals:.",
+        )
+    if not isinstance(leaf, Equals | In):
+        return None
+    values = leaf.values if isinstance(leaf, In) else (leaf.value,)
+    if target.kind is Kind.LIST:
+        return (
+            f"'{leaf.step}' is a list: its answer is items, never '{values[0]}'",
+            f"Use count: {{{leaf.step}: {{at-least: 1}}}}, or compare one of its questions.",
+        )
+    wrong = [v for v in values if not fits_kind(target.kind, v)]
+    if not wrong:
+        return None
+    if target.kind is Kind.NUMBER:
+        hint = (
+            f"Compare with a number: equals: {{{leaf.step}: 40}}, or at-least: "
+            f"{{{leaf.step}: 40}}, at-most: or between: {{{leaf.step}: [10, 40]}}."
+        )
+    else:
+        hint = (
+            f"Write the date as year-month-day, e.g. equals: {{{leaf.step}: 2027-03-01}}, "
+            f"or use answered: {leaf.step}."
+        )
+    return (
+        f"'{leaf.step}' is a {kind} question, and '{wrong[0]}' is not a {kind}: "
+        "the condition can never hold",
+        hint,
+    )
 
 
 def _unknown_reference(dialogue: Dialogue, step: Step, leaf: Leaf, error: Report) -> None:
@@ -225,6 +284,8 @@ def _domain(target: Step, asking: Step, unreachable: bool) -> list[Answer | int]
             )
     if target.kind is Kind.LIST:
         return [*sorted(counts)]
+    if target.kind is Kind.NUMBER:
+        return [None, *_numbers(target, asking.when, literals)]
     if target.kind is Kind.MULTIPLE_CHOICE:
         # Exact: every subset of the values the condition names, with 0..n of the other values.
         # An exclusive choice is only ever chosen alone.
@@ -243,3 +304,27 @@ def _domain(target: Step, asking: Step, unreachable: bool) -> list[Answer | int]
     if target.kind.has_choices:
         return [None, *(frozenset({v}) for v in target.values())]
     return [None, "\x00another answer", *sorted(literals)]
+
+
+def _numbers(target: Step, when: Condition, literals: set[str]) -> list[str]:
+    """Answers to a number question that decide every comparison with it: each number the
+    conditions name, a number between each two of them and one beyond each end (whole
+    numbers near each, for `whole: true`), kept within the question's min and max."""
+    named = {Decimal(v) for v in literals if fits_kind(Kind.NUMBER, v)}
+    for leaf in leaves(when):
+        if isinstance(leaf, Between) and leaf.step == target.key:
+            named.update(n for n in (leaf.at_least, leaf.at_most) if n is not None)
+    named.update(n for n in (target.minimum, target.maximum) if n is not None)
+    ordered = sorted(named) or [Decimal(0)]
+    candidates = {*ordered, ordered[0] - 1, ordered[-1] + 1}
+    candidates.update((a + b) / 2 for a, b in itertools.pairwise(ordered))
+    if target.whole:
+        candidates = {
+            c.to_integral_value(rounding) for c in candidates for rounding in (FLOOR, CEILING)
+        }
+    return [
+        format(n.normalize(), "f")
+        for n in sorted(candidates)
+        if (target.minimum is None or n >= target.minimum)
+        and (target.maximum is None or n <= target.maximum)
+    ]

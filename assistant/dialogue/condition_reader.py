@@ -3,12 +3,16 @@ at load time and never evaluated as code."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from assistant.dialogue import rules
 from assistant.dialogue.conditions import (
     OPERATORS,
     All,
     Answered,
     AnyOf,
+    Between,
     Condition,
     Count,
     Equals,
@@ -95,7 +99,53 @@ class ConditionReader(Reader):
                 return None
             texts = [self.scalar_text(v) for v in value.value]
             return In(step, tuple(t for t in texts if t is not None)) if None not in texts else None
+        if operator == "at-least":
+            low = self.threshold(value, operator, step)
+            return Between(step, low, None) if low is not None else None
+        if operator == "at-most":
+            high = self.threshold(value, operator, step)
+            return Between(step, None, high) if high is not None else None
+        if operator == "between":
+            return self.between(step, value)
         return self.count(step, value)
+
+    def threshold(self, node: Node, operator: str, step: str) -> Decimal | None:
+        """The number an `at-least`, `at-most` or `between` compares with."""
+        if node.is_list or node.is_mapping:
+            self.at(
+                node,
+                rules.CONDITION_SYNTAX,
+                f"{operator} needs one number",
+                f"Write {operator}: {{{step}: 40}}; for a range write between: {{{step}: [10, 40]}}.",
+            )
+            return None
+        number = self.decimal(node, f"the value of {operator}")
+        if number is not None and not number.is_finite():
+            self.at(node, rules.WRONG_TYPE, f"{operator} needs a number", "Write a number like 40.")
+            return None
+        return number
+
+    def between(self, step: str, node: Node) -> Condition | None:
+        if not node.is_list or len(node.value) != 2:
+            self.at(
+                node,
+                rules.CONDITION_SYNTAX,
+                "between needs two numbers, the smaller first",
+                f"Write between: {{{step}: [10, 40]}}.",
+            )
+            return None
+        low, high = (self.threshold(n, "between", step) for n in node.value)
+        if low is None or high is None:
+            return None
+        if low > high:
+            self.at(
+                node,
+                rules.CONDITION_SYNTAX,
+                f"between needs the smaller number first, and {low} is more than {high}",
+                f"Write between: {{{step}: [{high}, {low}]}}.",
+            )
+            return None
+        return Between(step, low, high)
 
     def scalar_text(self, node: Node) -> str | None:
         if isinstance(node.value, bool):
@@ -106,6 +156,8 @@ class ConditionReader(Reader):
                 'Put the value in quotes: "yes" or "no".',
             )
             return None
+        if isinstance(node.value, date):  # YAML reads 2027-03-01 as a date: as a date answer
+            return node.value.isoformat()
         if isinstance(node.value, str | int | float) and not isinstance(node.value, bool):
             return str(node.value)
         self.at(

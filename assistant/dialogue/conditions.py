@@ -62,6 +62,35 @@ class Count:
 
 
 @dataclass(frozen=True)
+class Between:
+    """`at-least`, `at-most` or `between` on a number question: the answer is in the range,
+    both ends included. Not answered never holds."""
+
+    step: str
+    at_least: Decimal | None
+    at_most: Decimal | None
+
+    def holds(self, facts: Facts) -> bool:
+        answer = facts.answer(self.step)
+        if not isinstance(answer, str):
+            return False
+        try:
+            number = Decimal(answer)
+        except InvalidOperation:
+            return False
+        if not number.is_finite():
+            return False
+        low_ok = self.at_least is None or number >= self.at_least
+        return low_ok and (self.at_most is None or number <= self.at_most)
+
+    @property
+    def operator(self) -> str:
+        if self.at_least is not None and self.at_most is not None:
+            return "between"
+        return "at-least" if self.at_least is not None else "at-most"
+
+
+@dataclass(frozen=True)
 class Not:
     condition: Condition
 
@@ -85,9 +114,21 @@ class AnyOf:
         return any(c.holds(facts) for c in self.conditions)
 
 
-Condition = Answered | Equals | In | Count | Not | All | AnyOf
-Leaf = Answered | Equals | In | Count
-OPERATORS = ("answered", "equals", "in", "count", "not", "all", "any")
+Condition = Answered | Equals | In | Count | Between | Not | All | AnyOf
+Leaf = Answered | Equals | In | Count | Between
+OPERATORS = (
+    "answered",
+    "equals",
+    "in",
+    "count",
+    "at-least",
+    "at-most",
+    "between",
+    "not",
+    "all",
+    "any",
+)
+NUMBER_OPERATORS = ("at-least", "at-most", "between")
 
 
 def _matches(answer: Answer, value: str) -> bool:

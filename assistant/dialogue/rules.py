@@ -189,6 +189,21 @@ SECTION_CODE = _rule(
     "A section has a `code` but the dialogue names no `code-system` the code belongs to.",
     "`code-system: https://example.fi/CodeSystem/hb-element` at the top of the file",
 )
+CONDITION_TYPE_MISMATCH = _rule(
+    "DLG029",
+    "condition-type-mismatch",
+    "A condition compares a question with a value of another type, so it can never hold as "
+    "meant: text with a number or date question, `at-least`, `at-most` or `between` on a "
+    "question that is not a number, `equals` on a list.",
+    "`equals: {hours: lots}` → `at-least: {hours: 40}`; `at-least:` on a text question → `answered:`",
+)
+TEST_PLAN_FAILS = _rule(
+    "DLG030",
+    "test-plan-fails",
+    "A test plan beside the dialogue (`NAME.testplan.yaml`, `NAME.*.testplan.yaml`) cannot be "
+    "read, or the conversation it writes out goes another way in the dialogue.",
+    '`{at: work-place, answer: Library}` → `{at: works, answer: "yes"}`, or change the dialogue',
+)
 
 # -- warnings: the dialogue works, but probably not as its writer meant ----------------------
 

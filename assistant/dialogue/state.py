@@ -18,6 +18,17 @@ ROLES: tuple[Role, ...] = ("client", "helped", "proxy")
 Status = Literal["answered", "skipped", "dont-know", "talk-in-meeting", "seen"]
 REVIEW = "review"
 WHO_MAX = 80  # characters of "who helps, or who is answering"
+# The stored format this code writes and reads. A state written in a newer format (by a newer
+# release, before a rollback) is refused, never read as if it were this one.
+FORMAT_VERSION = 1
+
+
+class NewerState(ValueError):
+    """A stored state in a newer format than this code reads (nothing is changed or deleted)."""
+
+    def __init__(self, version: object) -> None:
+        super().__init__(f"stored in format version {version}; this version reads {FORMAT_VERSION}")
+        self.version = version
 
 
 def voice(role: str) -> str:
@@ -105,6 +116,9 @@ class State:
     answers: dict[str, dict[str, Entry]] = field(default_factory=dict)
     items: dict[str, list[Item]] = field(default_factory=dict)
     next_item: int = 1
+    # The shape of the dialogue this state was last reconciled with (assistant.dialogue.
+    # reconcile): when the dialogue is edited, the next load reconciles the state with it.
+    fingerprint: str = ""
 
     def copy(self) -> State:
         """A new state whose containers are new: entries and respondents are immutable and
@@ -119,7 +133,7 @@ class State:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "version": 1,
+            "version": FORMAT_VERSION,
             "dialogue": self.dialogue,
             "at": self.at,
             "item": self.item,
@@ -131,10 +145,16 @@ class State:
             },
             "items": {k: [i.to_json() for i in items] for k, items in self.items.items()},
             "next_item": self.next_item,
+            "fingerprint": self.fingerprint,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> State:
+        """The stored state; raises NewerState for a format newer than FORMAT_VERSION (a state
+        without a version is from before versions were written: the first format)."""
+        version = data.get("version", 1)
+        if not isinstance(version, int) or isinstance(version, bool) or version > FORMAT_VERSION:
+            raise NewerState(version)
         return cls(
             dialogue=data["dialogue"],
             at=data["at"],
@@ -150,6 +170,7 @@ class State:
                 k: [Item.from_json(i) for i in items] for k, items in data.get("items", {}).items()
             },
             next_item=int(data.get("next_item", 1)),
+            fingerprint=str(data.get("fingerprint", "")),
         )
 
     def list_items(self, list_key: str) -> list[Item]:

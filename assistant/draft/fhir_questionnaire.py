@@ -22,7 +22,17 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from assistant.dialogue.conditions import All, Answered, AnyOf, Condition, Count, Equals, In, Not
+from assistant.dialogue.conditions import (
+    All,
+    Answered,
+    AnyOf,
+    Between,
+    Condition,
+    Count,
+    Equals,
+    In,
+    Not,
+)
 from assistant.dialogue.model import SOMETHING_ELSE, Dialogue, Kind, Step
 from assistant.dialogue.texts import Text
 from assistant.draft.fhir import (
@@ -128,6 +138,16 @@ def _rules(
             for coding in _statuses(step, t)
         ]
         return Rules((exists, *statuses), "any" if negated else "all")
+    if isinstance(condition, Between):
+        # Not answered never holds, negated or not, and FHIR's < and > are false without an
+        # answer. With two voices' answers, FHIR would let one answer meet each end of a range.
+        if negated or (condition.at_least is not None and condition.at_most is not None):
+            raise Inexpressible
+        operator, bound = (
+            (">=", condition.at_least) if condition.at_most is None else ("<=", condition.at_most)
+        )
+        assert bound is not None
+        return Rules(({**question, "operator": operator, **_answer(step, str(bound))},), "all")
     values = condition.values if isinstance(condition, In) else (condition.value,)
     if not values:
         raise Inexpressible
@@ -151,6 +171,12 @@ def written(condition: Condition) -> str:
             if value is not None
         ]
         return f"{{count: {{{condition.step}: {{{', '.join(bounds)}}}}}}}"
+    if isinstance(condition, Between):
+        if condition.at_least is not None and condition.at_most is not None:
+            span = f"[{condition.at_least}, {condition.at_most}]"
+            return f"{{between: {{{condition.step}: {span}}}}}"
+        bound = condition.at_most if condition.at_least is None else condition.at_least
+        return f"{{{condition.operator}: {{{condition.step}: {bound}}}}}"
     if isinstance(condition, Not):
         return f"{{not: {written(condition.condition)}}}"
     name = "all" if isinstance(condition, All) else "any"

@@ -54,6 +54,15 @@ def _position(state: State) -> dict[str, Any]:
 def step_json(
     loaded: Loaded, state: State, t: Translator, errors: tuple[FieldError, ...] = ()
 ) -> dict[str, Any]:
+    body = _step_body(loaded, state, t, errors)
+    if loaded.notice:  # the dialogue was edited since the conversation was saved
+        body["notice"] = {"code": loaded.notice, "message": notice_text(t, loaded.notice)}
+    return body
+
+
+def _step_body(
+    loaded: Loaded, state: State, t: Translator, errors: tuple[FieldError, ...]
+) -> dict[str, Any]:
     view = loaded.bundle.views.step(state)
     if view is None:
         return {"position": _position(state), "review": True, "url": url("review")}

@@ -97,6 +97,19 @@ async def context(request: web.Request) -> RequestContext:
     return ctx
 
 
+def without_conversation(request: web.Request, prefs: dict[str, Any]) -> RequestContext:
+    """The rest of this request has no conversation (it could not be opened), but speaks
+    with its display preferences: the page that says why is in the person's language."""
+    settings = request.app[keys.SETTINGS]
+    clean = clean_prefs(prefs, settings.default_language)
+    catalogs = request.app[keys.RENDERER].catalogs
+    ctx = RequestContext(
+        None, clean, catalogs.translator(locale_for(clean["language"], clean["plain"]))
+    )
+    request[keys.CONTEXT] = ctx
+    return ctx
+
+
 def refresh(request: web.Request, loaded: Loaded | None) -> RequestContext:
     """After a save: the same request now sees the saved conversation and its preferences."""
     ctx: RequestContext = request[keys.CONTEXT]

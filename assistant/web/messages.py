@@ -57,11 +57,19 @@ ERROR_PAGES["conversation-full"] = (
         "Go back and shorten a long answer, or remove something you added. Your earlier answers are saved."
     ),
 )
-# What the page after a save tells the person about it (?notice=KEY), beside the question.
+ERROR_PAGES["newer-state"] = (
+    N_("Your answers cannot be opened right now"),
+    N_(
+        "Your answers were saved by a newer version of this service. They are safe and nothing was deleted. Try again later, or ask your worker for help."
+    ),
+)
+# What the page after a save tells the person about it (?notice=KEY), beside the question;
+# "changed" also when their conversation is first opened after its dialogue was edited.
 NOTICES: dict[str, str] = {
     "replaced": N_(
         "The previous question was also answered in another window or on another device after you opened it. Your answer is the one now saved. You can check all answers at the end."
     ),
+    "changed": N_("Some questions have changed since you last answered them."),
 }
 # Input no page of ours sends reads to a person as "we could not read it".
 for _reason in (

@@ -24,7 +24,7 @@ from assistant.speech.texts import answer_parts
 from assistant.web import keys
 from assistant.web.context import context, kept_until, require_conversation, set_session
 from assistant.web.forms import Form, one, respondent_from
-from assistant.web.render import render
+from assistant.web.render import notice_for, render
 from assistant.web.security import posted_form
 from assistant.web.starts import start_allowed, too_many_starts
 from assistant.web.steps import answers_html, audio_url, position_url, step_page, step_url
@@ -100,6 +100,7 @@ async def _step_response(
         audio=audio,
         help_audio=help_audio,
         answer_audio=answer_audio,
+        notice=notice_for(request),
         **page,
     )
 
@@ -130,6 +131,12 @@ async def step_post(request: web.Request) -> web.Response:
 
     try:
         applied = await request.app[keys.CONVERSATIONS].apply(loaded, answer)
+    except UnknownStep:
+        if key in loaded.bundle.dialogue.by_key:
+            raise
+        # A page shown before its question was taken out of the dialogue: nothing to save it
+        # to. To where the person is, told that the questions have changed.
+        raise web.HTTPSeeOther(position_url(loaded.state, "changed")) from None
     except StateTooLarge:
         state = _positioned(loaded, request, key, returning)
         full = (FieldError("answer", "conversation-full"),)
@@ -208,6 +215,7 @@ async def review(request: web.Request) -> web.Response:
         request,
         "review.html",
         sections=sections,
+        notice=notice_for(request),
         kept=kept_until(request, loaded, t),
         back_url=step_url(
             loaded.bundle.engine.back(loaded.bundle.engine.go_to_review(loaded.state)).at

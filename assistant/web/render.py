@@ -18,7 +18,7 @@ from assistant.i18n.languages import all_locales, fallback, languages
 from assistant.prefs import DEFAULT_PREFS
 from assistant.settings import Settings
 from assistant.web import keys
-from assistant.web.context import context
+from assistant.web.context import RequestContext, context
 from assistant.web.forms import safe_next
 from assistant.web.messages import error_page_texts, notice_text
 from assistant.web.urls import route_name, url
@@ -171,6 +171,14 @@ async def render(
         status,
         values,
     )
+
+
+def notice_for(request: web.Request) -> str | None:
+    """The notice a question or the review shows: the one its address names (after a save),
+    else what the person must be told about their conversation (its dialogue was edited)."""
+    ctx: RequestContext = request[keys.CONTEXT]
+    key = request.query.get("notice") or (ctx.loaded.notice if ctx.loaded else None)
+    return notice_text(ctx.translator, key)
 
 
 def _respond(

@@ -12,11 +12,12 @@ from pathlib import Path
 
 from aiohttp import web
 
-from assistant.conversations import StateTooLarge
+from assistant.conversations import NewerConversation, StateTooLarge
 from assistant.dialogue.answers import BadInput
 from assistant.dialogue.engine import UnknownStep
 from assistant.store import StoreUnavailable
 from assistant.web import keys
+from assistant.web.context import without_conversation
 from assistant.web.cookies import (
     CSRF_COOKIE,
     expected_csrf_token,
@@ -127,6 +128,10 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         return await error_response(request, 404, "not-found")
     except StateTooLarge:
         return await error_response(request, 413, "conversation-full")
+    except NewerConversation as newer:
+        # Stored by a newer release (then rolled back): refused, kept as it is, explained.
+        without_conversation(request, newer.prefs)
+        return await error_response(request, 409, "newer-state")
     except StoreUnavailable:
         log.warning(
             "storage unavailable: answer not saved (%s %s)", request.method, logged_path(request)
