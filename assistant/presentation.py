@@ -35,14 +35,23 @@ OFFERS = ("skip", "dont-know", "talk-in-meeting")
 @dataclass(frozen=True)
 class Words:
     """A dialogue text in the person's language: as HTML (earlier answers escaped) for pages,
-    and plain for the API, the terminal and speech. The same words either way."""
+    and plain for the API, the terminal and speech. The same words either way. A text with no
+    translation is shown as written, in English, and says so: `lang` is then "en" and the HTML
+    is marked with it, so a screen reader and a braille display read it as English."""
 
     html: Markup
     plain: str
+    lang: str | None = None  # set only when it differs from the person's language
 
     @classmethod
     def of(cls, text: Text | None, t: Translator) -> Words | None:
-        return None if text is None else cls(t.text(text), t.plain_text(text))
+        if text is None:
+            return None
+        if t.knows(text):
+            return cls(t.text(text), t.plain_text(text))
+        source = t.in_source_language()
+        html = Markup('<span lang="{}">{}</span>').format(source.language, source.text(text))
+        return cls(html, source.plain_text(text), source.language)
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,7 @@ class Problem:
     field: str  # the input it is about: answer, other, day, month, year, add
     code: str
     message: str
+    lang: str | None = None  # as Words.lang: the message is about a text not translated
 
 
 @dataclass(frozen=True)
@@ -131,7 +141,9 @@ def present(
     assert prompt is not None
     add_prompt = Words.of(view.add_prompt, t)
     # An error on a list's summary is about its yes/no question, not the list's title.
-    about = add_prompt.plain if step.kind is Kind.LIST and add_prompt else prompt.plain
+    about = add_prompt if step.kind is Kind.LIST and add_prompt else prompt
+    # A message about an untranslated question is wholly in the question's language.
+    said = t.in_source_language() if about.lang else t
     values = _values(view, form, t)
     checked = set(values["answers"]) if step.kind is Kind.MULTIPLE_CHOICE else {values["answer"]}
     entry = view.entry
@@ -159,7 +171,10 @@ def present(
             OtherAnswer(answer_text(a, t), by_line(a.entry.by, t, view.respondent))
             for a in view.other_answers
         ),
-        problems=tuple(Problem(e.field, e.code, field_message(t, e, about)) for e in errors),
+        problems=tuple(
+            Problem(e.field, e.code, field_message(said, e, about.plain), about.lang)
+            for e in errors
+        ),
         offers=tuple(o for o in OFFERS if o == "skip" or o in step.offer)
         if step.kind is not Kind.INFORMATION
         else (),

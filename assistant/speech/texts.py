@@ -40,6 +40,12 @@ def step_speech(view: StepView, t: Translator) -> tuple[str, bool]:
     return _sentences(words.plain for words in spoken if words), personal
 
 
+def voice_locale(view: StepView, t: Translator) -> str:
+    """The language a step's question is read in: the person's, or the source language's
+    when the question has no translation (never English words in a Finnish voice)."""
+    return t.locale if t.knows(view.prompt) else t.in_source_language().locale
+
+
 def has_own_answer(view: StepView) -> bool:
     """Whether there is an answer of the person's own to read back (not on a list's summary)."""
     entry = view.entry

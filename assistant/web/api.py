@@ -77,6 +77,8 @@ def _step_body(
         "seen": answer_fingerprint(state, view.step.key, view.item_id),
         "kind": p.kind.value,
         "prompt": p.prompt.plain,
+        # The language the prompt is in when it has no translation into the person's ("en").
+        "lang": p.prompt.lang,
         "hint": _plain(p.hint),
         "help": _plain(p.help),
         "text": _plain(p.body),

@@ -10,7 +10,7 @@ from aiohttp import web
 from assistant.dialogue.views import StepView
 from assistant.i18n import Translator
 from assistant.speech import SpeechBusy, SpeechFailed
-from assistant.speech.texts import answer_speech, help_speech, step_speech
+from assistant.speech.texts import answer_speech, help_speech, step_speech, voice_locale
 from assistant.web import keys
 from assistant.web.byte_ranges import ranged_response
 from assistant.web.context import require_conversation
@@ -38,11 +38,13 @@ async def step_audio(request: web.Request) -> web.StreamResponse:
     if spoken is None:
         raise web.HTTPNotFound()
     text, personal = spoken
+    # The person's own words in their language; the question in the language it is written in.
+    locale = ctx.locale if part == "answer" or view is None else voice_locale(view, ctx.translator)
     try:
         # Texts holding a person's answers are made for them only: never cached, never logged.
         audio = await speech.audio(
             text,
-            ctx.locale,
+            locale,
             ctx.prefs["speech_rate"],
             cache=not personal,
             session=loaded.id,

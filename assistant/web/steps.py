@@ -11,7 +11,7 @@ from assistant.dialogue.state import REVIEW, Respondent, State
 from assistant.dialogue.views import Shown
 from assistant.i18n import Translator
 from assistant.i18n.answers import answer_text
-from assistant.presentation import Presentation, Words, by_line
+from assistant.presentation import Presentation, Problem, Words, by_line
 from assistant.web.urls import url
 
 
@@ -65,7 +65,7 @@ def answers_html(
 
 def step_page(presented: Presentation) -> dict[str, Any]:
     """The presentation as the step and list templates take it."""
-    messages = {problem.field: problem.message for problem in presented.problems}
+    messages = {problem.field: _marked(problem) for problem in presented.problems}
     return {
         "kind": presented.kind.value,
         "question": presented.prompt.html,
@@ -119,6 +119,13 @@ def step_page(presented: Presentation) -> dict[str, Any]:
         if presented.back
         else url("start"),
     }
+
+
+def _marked(problem: Problem) -> Markup | str:
+    """An error message, marked with its language when it is not the page's."""
+    if problem.lang is None:
+        return problem.message
+    return Markup('<span lang="{}">{}</span>').format(problem.lang, problem.message)
 
 
 def _html(words: Words | None) -> Markup | None:

@@ -121,7 +121,9 @@
     plainLink.href = step.url; // the plain page of the question now asked
     const items = step.items && step.items.length
       ? el("ul", {}, ...step.items.map((i) => el("li", { text: i.title }))) : null;
-    say(texts.assistant, promptWords(step), items);
+    const message = say(texts.assistant, promptWords(step), items);
+    // A question with no translation is in English: marked, so it is read as English.
+    if (step.lang) message.querySelector(".words").setAttribute("lang", step.lang);
     announce(step.prompt);
     renderInput(step);
     if (autoplay) new Audio(step.audio_url).play().catch(() => {});
