@@ -21,7 +21,7 @@ from assistant.dialogue.engine import Engine
 from assistant.dialogue.model import SOMETHING_ELSE, Kind
 from assistant.dialogue.state import Entry, Respondent, State
 from assistant.dialogue.texts import Text
-from assistant.dialogue.views import StepView, shown
+from assistant.dialogue.views import ItemView, StepView, shown
 from assistant.draft.model import provenance
 from assistant.i18n import Translator
 from assistant.i18n.answers import answer_text, where
@@ -67,6 +67,7 @@ class ListItem:
     id: str
     title: Words
     change_key: str | None  # the item's first question, where "Change" leads
+    spoken: str  # the item in words of its own, to listen to: "Anna. Name: Anna. …"
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ def present(
                 item.id,
                 _words(item.title, t),
                 item.rows[0].step.key if item.rows else None,
+                _item_words(item, t),
             )
             for item in view.items
         ),
@@ -188,6 +190,17 @@ def back_place(engine: Engine, state: State) -> Place | None:
     if (back.at, back.item) == (state.at, state.item):
         return None
     return Place(back.at, back.item, back.return_to_review)
+
+
+def _item_words(item: ItemView, t: Translator) -> str:
+    """One item of an "add another" list read by itself: its title, then each question
+    answered for it and the answer ("Anna. Their name? Anna. How do they help? Shopping.")."""
+    parts = [t.plain_text(item.title)]
+    for row in item.rows:
+        answered = [a for a in row.answers if a.entry.status == "answered"]
+        if answered:
+            parts += [t.plain_text(row.question), ", ".join(answer_text(a, t) for a in answered)]
+    return " ".join(p if p.rstrip().endswith((".", "?", "!", ":")) else p + "." for p in parts)
 
 
 def _words(text: Text, t: Translator) -> Words:

@@ -89,6 +89,15 @@ def in_parts(text: str, limit: int) -> list[str]:
     return [*parts, rest] if rest else parts
 
 
+def item_speech(view: StepView, t: Translator, number: int) -> tuple[str, bool] | None:
+    """Item `number` of an "add another" list by itself (its title and answers): the person's
+    own words, so never cached."""
+    items = present(view, t).items
+    if view.step.kind is not Kind.LIST or not 1 <= number <= len(items):
+        return None
+    return items[number - 1].spoken, True
+
+
 def help_speech(view: StepView, t: Translator) -> tuple[str, bool] | None:
     words = present(view, t).help
     if view.help is None or words is None:

@@ -162,6 +162,21 @@ def _setting_groups(request: web.Request, prefs: dict[str, Any]) -> list[dict[st
                 "hint": t.gettext("Needs JavaScript. Nothing plays until you have chosen this."),
                 "items": items("autoplay", [(False, t.gettext("No")), (True, t.gettext("Yes"))]),
             },
+            {
+                # Offered by the script only where the device has a voice for this language.
+                "name": "voice",
+                "id": "device-voice",
+                "needs_script": True,
+                "legend": t.gettext("Use my device's voice"),
+                "hint": t.gettext(
+                    "Your phone or computer reads the questions with its own voice, often a more"
+                    " natural one. Nothing is sent anywhere. Where it cannot, the service's voice"
+                    " reads them."
+                ),
+                "items": items(
+                    "voice", [("server", t.gettext("No")), ("device", t.gettext("Yes"))]
+                ),
+            },
         ]
     for group in groups:
         group.setdefault("hint", None)
@@ -221,7 +236,8 @@ async def _store_prefs(
 async def settings_post(request: web.Request) -> web.Response:
     form = await posted_form(request)
     ctx = await context(request)
-    raw = {name: one(form, name) for name in ("language", "text_size", "contrast", "speech_rate")}
+    names = ("language", "text_size", "contrast", "speech_rate", "voice")
+    raw = {name: one(form, name) for name in names}
     merged = dict(ctx.prefs)
     merged.update({k: v for k, v in raw.items() if v})
     for flag in ("plain", "autoplay"):

@@ -7,7 +7,6 @@ or redirect (POST, redirect, GET). A GET never changes anything that is stored.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from aiohttp import web
 from markupsafe import Markup
@@ -21,10 +20,10 @@ from assistant.dialogue.texts import Text
 from assistant.dialogue.views import AnswerRow
 from assistant.i18n import Translator
 from assistant.presentation import back_place, present
-from assistant.speech.texts import answer_parts
 from assistant.web import keys
 from assistant.web.context import context, kept_until, require_conversation, set_session
 from assistant.web.forms import Form, one, respondent_from
+from assistant.web.listening import listen_controls
 from assistant.web.render import render
 from assistant.web.security import posted_form
 from assistant.web.starts import start_allowed, too_many_starts
@@ -66,13 +65,6 @@ async def start(request: web.Request) -> web.Response:
     raise response
 
 
-def audio_url(key: str, item: str | None, part: str = "question", number: int = 1) -> str:
-    query = {k: v for k, v in (("item", item), ("part", part)) if v}
-    if number > 1:
-        query["n"] = str(number)
-    return f"/audio/q/{key}.mp3?{urlencode(query)}"
-
-
 def _positioned(loaded: Loaded, request: web.Request, key: str, returning: bool) -> State:
     """The conversation placed at the step this URL names (not saved: only a POST saves)."""
     item = request.query.get("item")
@@ -91,23 +83,16 @@ async def _step_response(
     if view is None:
         raise web.HTTPSeeOther("/review")
     back = back_place(loaded.bundle.engine, state)
-    page = step_page(present(view, ctx.translator, errors, form, back))
+    presented = present(view, ctx.translator, errors, form, back)
     template = "list.html" if view.step.kind is Kind.LIST else "step.html"
     speech = request.app[keys.SPEECH]
     listen = speech is not None and speech.available
-    audio = audio_url(view.step.key, view.item_id) if listen else None
-    help_audio = audio_url(view.step.key, view.item_id, "help") if listen and view.help else None
-    # The person's own answer: one player for each part it is read back in.
-    parts = len(answer_parts(view, ctx.translator)) if listen else 0
-    answer_audio = [audio_url(view.step.key, view.item_id, "answer", n + 1) for n in range(parts)]
     return await render(
         request,
         template,
         seen=answer_fingerprint(state, view.step.key, view.item_id),
-        audio=audio,
-        help_audio=help_audio,
-        answer_audio=answer_audio,
-        **page,
+        **listen_controls(view, presented, ctx.translator, listen),
+        **step_page(presented),
     )
 
 
