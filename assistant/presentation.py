@@ -98,6 +98,7 @@ class Presentation:
     total: int
     prompt: Words
     answering: str | None  # who answers, unless the client alone
+    proxy: bool  # someone answers for the client: a long note, shown but not said each time
     hint: Words | None
     help: Words | None
     body: Words | None  # an information step's paragraphs
@@ -145,6 +146,7 @@ def present(
         total=view.progress.total,
         prompt=prompt,
         answering=answering_line(view.respondent, t),
+        proxy=view.respondent.role == "proxy",
         hint=Words.of(view.hint, t),
         help=Words.of(view.help, t),
         body=Words.of(view.text, t),

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from assistant.conversations import TooManyTries, format_code
+from assistant.conversations import CODE_LENGTH, TooManyTries, format_code, typed_length
 from assistant.dialogue.state import ROLES
 from assistant.i18n import N_, Translator
 from assistant.prefs import RATES, TEXT_SIZES, clean_prefs
@@ -66,6 +66,14 @@ async def resume(request: web.Request) -> web.Response:
     form = await posted_form(request)
     conversations = request.app[keys.CONVERSATIONS]
     typed = one(form, "code")[:60]
+    if (length := typed_length(typed)) != CODE_LENGTH:
+        # Too short or too long cannot be anyone's code: say how long a code is, and count
+        # no try against the hourly limit.
+        t = (await context(request)).translator
+        error = t.gettext(
+            "A code has %(length)s letters and numbers. This one has %(count)s. Check it and try again."
+        ) % {"length": CODE_LENGTH, "count": length}
+        return await render(request, "resume.html", error=error, typed=typed)
     try:
         # request.remote is the client's, also behind a trusted proxy (assistant.web.client).
         token = await conversations.resume_from(request.remote or "unknown", typed)

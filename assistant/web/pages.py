@@ -15,7 +15,7 @@ from assistant.conversations import Loaded, StateTooLarge
 from assistant.dialogue.answers import FieldError
 from assistant.dialogue.engine import Outcome, UnknownStep
 from assistant.dialogue.model import Kind
-from assistant.dialogue.state import State, answer_fingerprint
+from assistant.dialogue.state import REVIEW, State, answer_fingerprint
 from assistant.dialogue.texts import Text
 from assistant.dialogue.views import AnswerRow
 from assistant.i18n import Translator
@@ -27,7 +27,14 @@ from assistant.web.listening import listen_controls
 from assistant.web.render import render
 from assistant.web.security import posted_form
 from assistant.web.starts import start_allowed, too_many_starts
-from assistant.web.steps import answers_html, position_url, step_page, step_url
+from assistant.web.steps import (
+    answer_anchor,
+    answers_html,
+    changed_url,
+    position_url,
+    step_page,
+    step_url,
+)
 
 routes = web.RouteTableDef()
 
@@ -131,7 +138,10 @@ async def step_post(request: web.Request) -> web.Response:
         return await _step_response(request, applied.loaded, state, form, applied.outcome.errors)
     seen = one(form, "seen")
     elsewhere = bool(seen) and seen != answer_fingerprint(applied.base, key, item)
-    raise web.HTTPSeeOther(position_url(applied.loaded.state, "replaced" if elsewhere else None))
+    notice, state = "replaced" if elsewhere else None, applied.loaded.state
+    if returning and state.at == REVIEW:  # changed from the review: back to that answer's row
+        raise web.HTTPSeeOther(changed_url(key, item, notice))
+    raise web.HTTPSeeOther(position_url(state, notice))
 
 
 @routes.get("/q/{key}/remove")
@@ -174,6 +184,7 @@ async def review(request: web.Request) -> web.Response:
     ctx = await context(request)
     t = ctx.translator
     rows = loaded.bundle.views.rows(loaded.state)
+    changed = (request.query.get("changed"), request.query.get("item"))
     two_voices = any(a.entry.by.role != "client" for r in rows for a in r.answers)
     sections = []
     for section in loaded.bundle.dialogue.sections:
@@ -189,8 +200,10 @@ async def review(request: web.Request) -> web.Response:
                 {
                     "key": t.text(row.question),
                     "value": value,
-                    "items": _items(row, t),
+                    "items": _items(row, t, changed),
                     "actions": [change],
+                    "id": answer_anchor(row.step.key),
+                    "changed": changed == (row.step.key, None),
                 }
             )
         if section_rows:
@@ -201,6 +214,7 @@ async def review(request: web.Request) -> web.Response:
         "review.html",
         sections=sections,
         kept=kept_until(request, loaded, t),
+        changed=changed[0] is not None,
         back_url=step_url(
             loaded.bundle.engine.back(loaded.bundle.engine.go_to_review(loaded.state)).at
         ),
@@ -218,7 +232,9 @@ def _list_value(row: AnswerRow, t: Translator) -> Markup | str:
     return answers_html(row.answers, t, False)
 
 
-def _items(row: AnswerRow, t: Translator) -> list[dict[str, Any]]:
+def _items(
+    row: AnswerRow, t: Translator, changed: tuple[str | None, str | None]
+) -> list[dict[str, Any]]:
     """Each item of a list (each person in "my team") with its answers and their Change links."""
     return [
         {
@@ -228,6 +244,8 @@ def _items(row: AnswerRow, t: Translator) -> list[dict[str, Any]]:
                     "question": t.text(r.question),
                     "answer": answers_html(r.answers, t, False),
                     "change": _change(step_url(r.step.key, item.id, returning=True), r, t),
+                    "id": answer_anchor(r.step.key, item.id),
+                    "changed": changed == (r.step.key, item.id),
                 }
                 for r in item.rows
             ],
