@@ -134,6 +134,28 @@ def test_text_at_200_percent_and_wcag_text_spacing_lose_nothing(page: Page) -> N
         )
 
 
+def test_words_hyphenate_in_the_pages_language_and_high_contrast_draws_native_controls(
+    page: Page,
+) -> None:
+    """Words that must break at large text break with a hyphen where the browser has the
+    language's dictionary (hyphens: auto, and lang on <html>); in high contrast the radios',
+    checkboxes' and audio player's borders are the theme's black, not the browser's grey."""
+    prepare(page, contrast="high")
+    page.goto("/q/matters")
+    assert page.locator("html").get_attribute("lang") == "fi"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.choice-label')).hyphens") == "auto"
+    )
+    for selector in (".choice-input[type=checkbox]", "#listen"):
+        style = page.evaluate(
+            """(s) => { const c = getComputedStyle(document.querySelector(s));
+                        return s === '#listen' ? [c.borderTopColor, c.borderTopWidth]
+                                               : [c.outlineColor, c.outlineWidth]; }""",
+            selector,
+        )
+        assert style == ["rgb(0, 0, 0)", "2px"], f"{selector}: {style}"
+
+
 def test_high_contrast_and_text_size_persist_for_the_conversation(
     browser: Browser, server: LiveServer, page: Page
 ) -> None:

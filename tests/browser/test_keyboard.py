@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page
 
+from tests.browser.walk import prepare
+
 pytestmark = pytest.mark.browser
 MAX_TABS = 60
 
@@ -127,3 +129,19 @@ def test_the_whole_conversation_with_the_keyboard_alone(page: Page) -> None:
     tab_to(page, {"cls": "skip-link"}, backwards=True)
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
+
+
+def test_after_change_focus_returns_to_the_changed_row(page: Page) -> None:
+    """From the review, "Change" and Continue lead back to that row: the address names it, the
+    row says "Answer changed" and has focus, so the next Tab goes on from there."""
+    prepare(page)
+    page.goto("/review")
+    page.locator("#answer-liked-for a").click()
+    page.locator("#answer").fill("Ystävällisyyteni")
+    continue_button(page)
+    assert page.evaluate("location.hash") == "#answer-liked-for"
+    assert focused(page)["id"] == "answer-liked-for", focused(page)
+    row = page.locator("#answer-liked-for")
+    assert "Ystävällisyyteni" in row.inner_text() and "Vastaus muutettu" in row.inner_text()
+    page.keyboard.press("Tab")  # on to the row's own Change link
+    assert focused(page)["href"] == "/q/liked-for?return=review"
