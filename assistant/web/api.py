@@ -86,7 +86,7 @@ def step_json(
         "answer": p.entry.to_json() if p.entry else None,
         "answer_text": p.answer,
         "items": [{"id": i.id, "title": i.title.plain, "speech": i.spoken} for i in p.items],
-        "speech": step_speech(view, t)[0],  # what listening to the question says
+        "speech": step_speech(view, t, p)[0],  # what listening to the question says
         "items_summary": p.items_summary,
         "progress": {
             "number": p.number,

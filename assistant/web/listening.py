@@ -28,15 +28,15 @@ def listen_controls(
     if not available:
         return {"audio": None, "help_audio": None, "answer_audio": [], "item_audio": []}
     key, item = view.step.key, view.item_id
-    helped = help_speech(view, t)
-    parts = range(1, len(answer_parts(view, t)) + 1)
+    helped = help_speech(view, t, presented)
+    parts = range(1, len(answer_parts(view, t, presented)) + 1)
     return {
-        "audio": {"src": audio_url(key, item), "text": step_speech(view, t)[0]},
+        "audio": {"src": audio_url(key, item), "text": step_speech(view, t, presented)[0]},
         "help_audio": {"src": audio_url(key, item, "help"), "text": helped[0]} if helped else None,
         "answer_audio": [
             {"src": audio_url(key, item, "answer", n), "text": spoken[0]}
             for n in parts
-            if (spoken := answer_speech(view, t, n))
+            if (spoken := answer_speech(view, t, n, presented))
         ],
         "item_audio": [
             {"src": audio_url(key, None, "item", n), "text": listed.spoken}
