@@ -144,7 +144,7 @@ def format_code(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
-def normalise_code(typed: str) -> str | None:
+def _code_characters(typed: str) -> str:
     """What a person typed, read generously: any case, O for 0, I or L for 1, and anything
     between the characters that is not a letter or a digit left out: spaces of every kind,
     dashes, commas and periods. The saved page spells the code out for screen readers as
@@ -154,7 +154,17 @@ def normalise_code(typed: str) -> str | None:
         for c in unicodedata.normalize("NFKC", typed)  # full-width letters as plain ones
         if unicodedata.category(c)[0] not in "PZC"  # punctuation, separators, controls
     )
-    text = text.upper().translate(str.maketrans("OIL", "011"))
+    return text.upper().translate(str.maketrans("OIL", "011"))
+
+
+def typed_length(typed: str) -> int:
+    """How many letters and numbers a typed code has (a code has CODE_LENGTH): telling a
+    person theirs is too short or too long says nothing about which codes exist."""
+    return len(_code_characters(typed))
+
+
+def normalise_code(typed: str) -> str | None:
+    text = _code_characters(typed)
     if len(text) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in text):
         return None
     return text

@@ -21,7 +21,7 @@ from assistant.dialogue.engine import Engine
 from assistant.dialogue.model import SOMETHING_ELSE, Kind
 from assistant.dialogue.state import Entry, Respondent, State
 from assistant.dialogue.texts import Text
-from assistant.dialogue.views import StepView, list_words
+from assistant.dialogue.views import ItemView, StepView, list_words
 from assistant.draft.model import provenance
 from assistant.i18n import Translator
 from assistant.i18n.answers import answer_text, where
@@ -77,6 +77,7 @@ class ListItem:
     id: str
     title: Words
     change_key: str | None  # the item's first question, where "Change" leads
+    spoken: str  # the item in words of its own, to listen to: "Anna. Name: Anna. …"
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class Presentation:
     total: int
     prompt: Words
     answering: str | None  # who answers, unless the client alone
+    proxy: bool  # someone answers for the client: a long note, shown but not said each time
     hint: Words | None
     help: Words | None
     body: Words | None  # an information step's paragraphs
@@ -158,6 +160,7 @@ def present(
         total=view.progress.total,
         prompt=prompt,
         answering=answering_line(view.respondent, t),
+        proxy=view.respondent.role == "proxy",
         hint=Words.of(view.hint, t),
         help=Words.of(view.help, t),
         body=Words.of(view.text, t),
@@ -183,6 +186,7 @@ def present(
                 item.id,
                 _words(item.title, t),
                 item.rows[0].step.key if item.rows else None,
+                _item_words(item, t),
             )
             for item in view.items
         ),
@@ -202,6 +206,17 @@ def back_place(engine: Engine, state: State) -> Place | None:
     if (back.at, back.item) == (state.at, state.item):
         return None
     return Place(back.at, back.item, back.return_to_review)
+
+
+def _item_words(item: ItemView, t: Translator) -> str:
+    """One item of an "add another" list read by itself: its title, then each question
+    answered for it and the answer ("Anna. Their name? Anna. How do they help? Shopping.")."""
+    parts = [t.plain_text(item.title)]
+    for row in item.rows:
+        answered = [a for a in row.answers if a.entry.status == "answered"]
+        if answered:
+            parts += [t.plain_text(row.question), ", ".join(answer_text(a, t) for a in answered)]
+    return " ".join(p if p.rstrip().endswith((".", "?", "!", ":")) else p + "." for p in parts)
 
 
 def _words(text: Text, t: Translator) -> Words:

@@ -71,6 +71,23 @@ async def test_a_code_with_a_wrong_character_does_not_work(browser: Browser) -> 
     assert await resumes(browser, shown)
 
 
+@pytest.mark.parametrize(("typed", "count"), [("missing", 11), ("doubled", 13), ("empty", 0)])
+async def test_a_code_too_short_or_too_long_is_told_how_long_a_code_is(
+    browser: Browser, settings: Settings, typed: str, count: int
+) -> None:
+    """A missed or doubled character (or an empty box) is told how long a code is, not that
+    the code "does not work"; it cannot be anyone's code, so it counts no try either."""
+    shown, _spoken = await saved_code(browser)
+    wrong = {"missing": shown[:-1], "doubled": shown + shown[-1], "empty": ""}[typed]
+    for _ in range(settings.resume_attempts_per_address + 1):
+        assert not await resumes(browser, wrong)
+    page = browser.page
+    assert page is not None and page.title.startswith("Virhe:")  # Finnish: the default
+    said = f"Koodissa on 12 kirjainta ja numeroa. Tässä on {count}. Tarkista se ja yritä uudelleen."
+    assert said in page.text
+    assert await resumes(browser, shown)  # no try was counted
+
+
 WRONG = "AAAA-BBBB-CCCC"
 
 

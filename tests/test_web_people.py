@@ -20,9 +20,18 @@ async def test_every_question_says_who_is_answering_when_it_is_not_the_client_al
     page = browser.page
     assert page is not None
     assert "Answering for the client: my son. Answer as the client would" in page.text
-    # Read when focus lands on the question: the heading points to the note.
-    assert re.search(r'<h1[^>]*aria-describedby="caption answering"', page.html)
+    # Read once above the question, not again each time focus lands on it: the heading's
+    # description is the caption alone.
+    assert re.search(r'<h1[^>]*aria-describedby="caption"', page.html)
     assert page.link("Change who is answering") == "/respondent"
+
+
+async def test_a_helper_is_named_each_time_focus_lands_on_the_question(browser: Browser) -> None:
+    await begin(browser, "helped", "my son")
+    await answer(browser)
+    page = browser.page
+    assert page is not None and "Answering: the client, with help from my son." in page.text
+    assert re.search(r'<h1[^>]*aria-describedby="caption answering"', page.html)
 
 
 async def test_the_client_alone_sees_no_note(browser: Browser) -> None:

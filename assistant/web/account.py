@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from assistant.conversations import TooManyTries, format_code
+from assistant.conversations import CODE_LENGTH, TooManyTries, format_code, typed_length
 from assistant.dialogue.state import ROLES
 from assistant.i18n import N_, Translator
 from assistant.i18n.languages import languages
@@ -68,6 +68,14 @@ async def resume(request: web.Request) -> web.Response:
     form = await posted_form(request)
     conversations = request.app[keys.CONVERSATIONS]
     typed = one(form, "code")[:60]
+    if (length := typed_length(typed)) != CODE_LENGTH:
+        # Too short or too long cannot be anyone's code: say how long a code is, and count
+        # no try against the hourly limit.
+        t = (await context(request)).translator
+        error = t.gettext(
+            "A code has %(length)s letters and numbers. This one has %(count)s. Check it and try again."
+        ) % {"length": CODE_LENGTH, "count": length}
+        return await render(request, "resume.html", error=error, typed=typed)
     try:
         # request.remote is the client's, also behind a trusted proxy (assistant.web.client).
         token = await conversations.resume_from(request.remote or "unknown", typed)
@@ -162,6 +170,21 @@ def _setting_groups(request: web.Request, prefs: dict[str, Any]) -> list[dict[st
                 "hint": t.gettext("Needs JavaScript. Nothing plays until you have chosen this."),
                 "items": items("autoplay", [(False, t.gettext("No")), (True, t.gettext("Yes"))]),
             },
+            {
+                # Offered by the script only where the device has a voice for this language.
+                "name": "voice",
+                "id": "device-voice",
+                "needs_script": True,
+                "legend": t.gettext("Use my device's voice"),
+                "hint": t.gettext(
+                    "Your phone or computer reads the questions with its own voice, often a more"
+                    " natural one. Nothing is sent anywhere. Where it cannot, the service's voice"
+                    " reads them."
+                ),
+                "items": items(
+                    "voice", [("server", t.gettext("No")), ("device", t.gettext("Yes"))]
+                ),
+            },
         ]
     for group in groups:
         group.setdefault("hint", None)
@@ -221,7 +244,8 @@ async def _store_prefs(
 async def settings_post(request: web.Request) -> web.Response:
     form = await posted_form(request)
     ctx = await context(request)
-    raw = {name: one(form, name) for name in ("language", "text_size", "contrast", "speech_rate")}
+    names = ("language", "text_size", "contrast", "speech_rate", "voice")
+    raw = {name: one(form, name) for name in names}
     merged = dict(ctx.prefs)
     merged.update({k: v for k, v in raw.items() if v})
     for flag in ("plain", "autoplay"):

@@ -35,15 +35,18 @@ def prefs_to_cookie(prefs: dict[str, Any]) -> str:
             prefs["contrast"],
             prefs["speech_rate"],
             "1" if prefs["autoplay"] else "0",
+            prefs["voice"],
         ]
     )
 
 
 def prefs_from_cookie(value: str | None, default_language: str) -> dict[str, Any]:
     parts = (value or "").split(".")
-    if len(parts) != 6:
+    if len(parts) == 6:  # a cookie from before the voice could be chosen
+        parts.append("server")
+    if len(parts) != 7:
         return clean_prefs({}, default_language)
-    language, plain, size, contrast, rate, autoplay = parts
+    language, plain, size, contrast, rate, autoplay, voice = parts
     raw = {
         "language": language,
         "plain": plain == "1",
@@ -51,6 +54,7 @@ def prefs_from_cookie(value: str | None, default_language: str) -> dict[str, Any
         "contrast": contrast,
         "speech_rate": rate,
         "autoplay": autoplay == "1",
+        "voice": voice,
     }
     return clean_prefs(raw, default_language)
 

@@ -36,6 +36,18 @@ def position_url(state: State, notice: str | None = None) -> str:
     return url("step", key=state.at, query={**query, "notice": notice})
 
 
+def answer_anchor(key: str, item: str | None = None) -> str:
+    """The id of a question's row on the review (of an item's row: with the item's id)."""
+    return f"answer-{key}-{item}" if item else f"answer-{key}"
+
+
+def changed_url(key: str, item: str | None, notice: str | None = None) -> str:
+    """Back on the review after "Change": at the row of the answer just changed, which the
+    page confirms ("Answer changed") and gives focus."""
+    query = {"changed": key, "item": item, "notice": notice}
+    return url("review", query=query) + "#" + answer_anchor(key, item)
+
+
 def answer_html(shown: Shown, translator: Translator) -> Markup:
     """An answer as it reads on the review, escaped (line breaks are kept by the CSS)."""
     return escape(answer_text(shown, translator))
@@ -72,6 +84,12 @@ def step_page(presented: Presentation) -> dict[str, Any]:
         "question_plain": presented.prompt.plain,
         "caption": presented.caption,
         "answering": presented.answering,
+        # Read with the question each time focus lands on it: where the person is, and who
+        # answers, but not the ~25 words said to someone answering for the client, which they
+        # read once above the question (a screen reader heard them before every question).
+        "heading_describedby": "caption answering"
+        if presented.answering and not presented.proxy
+        else "caption",
         "hint": _html(presented.hint),
         "help": _html(presented.help),
         "body": _html(presented.body),
