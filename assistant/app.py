@@ -16,7 +16,7 @@ from assistant.i18n import Catalogs
 from assistant.settings import Settings
 from assistant.speech import service_for
 from assistant.store import Store, StoreUnavailable, open_store
-from assistant.web import account, api, audio, client, draft_views, keys, pages, security
+from assistant.web import account, api, audio, client, draft_views, keys, pages, security, stop
 from assistant.web.forms import MAX_BODY
 from assistant.web.render import Renderer
 from assistant.web.security import logged_path, where
@@ -64,6 +64,7 @@ def create_app(
     app.cleanup_ctx.append(_retention)
     app.add_routes(pages.routes)
     app.add_routes(account.routes)
+    app.add_routes(stop.routes)
     app.add_routes(api.routes)
     app.add_routes(audio.routes)
     app.add_routes(draft_views.routes)
@@ -128,8 +129,18 @@ async def _retention(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _health(request: web.Request) -> web.Response:
-    """Alive: the process answers and can read the store (reads go on beside a locked write)."""
-    return await _store_answers(request, request.app[keys.CONVERSATIONS].store.get(""))
+    """Alive: the process answers and can read the store (reads go on beside a locked write).
+    With it, the wrong resume codes from everyone this hour: a number with no personal data
+    for the operator's monitoring, and whether it is above the alert level."""
+    conversations = request.app[keys.CONVERSATIONS]
+    try:
+        wrong = await asyncio.wait_for(conversations.wrong_codes_this_hour(), HEALTH_TIMEOUT)
+    except (TimeoutError, StoreUnavailable):
+        return web.json_response({"status": "store-unavailable"}, status=503)
+    alert = wrong > request.app[keys.SETTINGS].resume_attempts_global
+    return web.json_response(
+        {"status": "ok", "wrong_codes_this_hour": wrong, "wrong_codes_alert": alert}
+    )
 
 
 async def _ready(request: web.Request) -> web.Response:

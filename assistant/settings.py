@@ -62,6 +62,7 @@ RULES: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "resume_attempts_per_address": ("a whole number, 1 or more", lambda v: v >= 1),
     "resume_attempts_global": ("a whole number, 1 or more", lambda v: v >= 1),
     "starts_per_address": ("a whole number, 1 or more", lambda v: v >= 1),
+    "session_idle_minutes": ("a whole number of minutes, 0 (never) or more", lambda v: v >= 0),
     "read_timeout": ("a number of seconds above 0", lambda v: math.isfinite(v) and v > 0),
     "db_busy_timeout": ("a number of seconds, 0 or more", lambda v: math.isfinite(v) and v >= 0),
 }
@@ -125,7 +126,8 @@ class Settings:
     speech: bool = True
     speech_timeout: float = 10.0
     speech_queue: int = 64
-    # Wrong resume codes allowed per address and in all, per hour.
+    # Wrong resume codes allowed per address (per /64 for IPv6) per hour; wrong codes from
+    # everyone per hour above which an alert is logged (nobody is refused for others' tries).
     resume_attempts_per_address: int = 10
     resume_attempts_global: int = 200
     # New conversations per client address (per /64 for IPv6) per hour.
@@ -133,6 +135,10 @@ class Settings:
     # A request must send its headers and body within this many seconds.
     read_timeout: float = 15.0
     db_busy_timeout: float = 5.0
+    # A session unused this long ends if a resume code continues the conversation (0: never).
+    # 24 hours: longer than WCAG 2.2.1's 20-hour exception, and the code continues with
+    # nothing lost (2.2.5); see docs/deployment.md.
+    session_idle_minutes: int = 1440
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

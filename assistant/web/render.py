@@ -19,7 +19,7 @@ from assistant.i18n.languages import all_locales, fallback, languages
 from assistant.prefs import DEFAULT_PREFS
 from assistant.settings import Settings
 from assistant.web import keys
-from assistant.web.context import context
+from assistant.web.context import context, keep_prefs_cookie
 from assistant.web.forms import safe_next
 from assistant.web.messages import error_page_texts, notice_text
 
@@ -158,7 +158,7 @@ async def render(
 ) -> web.Response:
     ctx = await context(request)
     values.setdefault("notice", notice_text(ctx.translator, request.query.get("notice")))
-    return _respond(
+    response = _respond(
         request,
         ctx.locale,
         ctx.translator.language,
@@ -168,6 +168,9 @@ async def render(
         status,
         values,
     )
+    if ctx.loaded is not None:
+        keep_prefs_cookie(response, request, ctx.prefs)
+    return response
 
 
 def _respond(
