@@ -155,7 +155,7 @@ class Conversations:
         self.settings = settings
         self.store = store
         self.clock = clock
-        self.secret = load_secret(settings.data_dir)
+        self.secret = load_secret(settings.data_dir, settings.secret_key_file)
         self.states = DecodedStates()
         # Hours in which this process saw wrong codes from everyone pass the alert level.
         self.wrong_code_alerts = 0

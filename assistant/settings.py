@@ -62,6 +62,11 @@ RULES: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "resume_attempts_per_address": ("a whole number, 1 or more", lambda v: v >= 1),
     "resume_attempts_global": ("a whole number, 1 or more", lambda v: v >= 1),
     "starts_per_address": ("a whole number, 1 or more", lambda v: v >= 1),
+    "database_url": (
+        "empty (SQLite in the data folder) or a PostgreSQL address, postgresql://user@host/db",
+        lambda v: v == "" or v.startswith(("postgresql://", "postgres://")),
+    ),
+    "database_pool": ("a whole number of connections, 1 or more", lambda v: v >= 1),
     "session_idle_minutes": ("a whole number of minutes, 0 (never) or more", lambda v: v >= 0),
     "read_timeout": ("a number of seconds above 0", lambda v: math.isfinite(v) and v > 0),
     "db_busy_timeout": ("a number of seconds, 0 or more", lambda v: math.isfinite(v) and v >= 0),
@@ -139,6 +144,12 @@ class Settings:
     # 24 hours: longer than WCAG 2.2.1's 20-hour exception, and the code continues with
     # nothing lost (2.2.5); see docs/deployment.md.
     session_idle_minutes: int = 1440
+    # PostgreSQL instead of SQLite, for several instances on one database; its connections.
+    database_url: str = ""
+    database_pool: int = 10
+    # The secret that keys codes, sessions and CSRF tokens; empty: DATA_DIR/secret.key. Every
+    # instance behind one load balancer must use the same one.
+    secret_key_file: str = ""
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -169,6 +180,15 @@ class Settings:
             raise SettingError("data_dir", self.data_dir, expected) from None
         if not os.access(self.data_dir, os.W_OK | os.X_OK):
             raise SettingError("data_dir", self.data_dir, "a folder this user can write")
+        if self.secret_key_file:
+            try:
+                size = len(Path(self.secret_key_file).read_bytes())
+            except OSError as error:
+                expected = f"a file this user can read ({error.strerror})"
+                raise SettingError("secret_key_file", self.secret_key_file, expected) from None
+            if size < 32:
+                expected = "a file of at least 32 random bytes (head -c 32 /dev/urandom > FILE)"
+                raise SettingError("secret_key_file", self.secret_key_file, expected)
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)

@@ -13,6 +13,7 @@ from assistant.app import create_app
 from assistant.settings import Settings
 from assistant.web import keys
 from tests.test_resume import saved_code
+from tests.test_store import settle
 from tests.test_web_conversation import answer, begin, csrf
 from tests.web.browser import Browser
 
@@ -103,7 +104,7 @@ async def test_an_idle_session_ends_and_the_page_says_so_in_the_persons_language
     await browser.client.post("/language", data={"csrf": csrf(browser), "language": "sv"})
     now[0] += timedelta(minutes=80)
     assert (await browser.get("/review")).path == "/review"  # used: 90 minutes again
-    await app[keys.CONVERSATIONS].store.settle()  # that use is written after the page
+    await settle(app[keys.CONVERSATIONS].store)  # SQLite writes that use after the page
     now[0] += timedelta(minutes=89)
     assert (await browser.get("/review")).path == "/review"
     now[0] += timedelta(minutes=91)

@@ -28,9 +28,11 @@ IDLE = timedelta(minutes=60)  # the stores' session idle time in these tests
 MINUTE = timedelta(minutes=1)
 
 
-@pytest.fixture(params=["sqlite", "memory"])
+@pytest.fixture(params=["sqlite", "postgres", "memory"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     settings = Settings.from_env(data_dir=tmp_path, retention_days=30, session_idle_minutes=60)
+    if request.param == "postgres":
+        settings = settings.with_(database_url=request.getfixturevalue("postgres_url"))
     made: Store = (
         MemoryStore(retention_days=30, session_idle=IDLE)
         if request.param == "memory"

@@ -188,6 +188,13 @@ async def test_save_resume_on_another_device_and_delete(browser: Browser, settin
     assert page.heading == "Your answers have been deleted"
     page = await browser.get("/review")
     assert page.path == "/"
+    if settings.database_url:  # the PostgreSQL run (tests/conftest.py)
+        import psycopg
+
+        with psycopg.connect(settings.database_url) as pg:
+            for table in ("conversations", "sessions", "resume_codes"):
+                row = pg.execute(f"select count(*) from {table}").fetchone()  # type: ignore[arg-type]
+                assert row is not None and row[0] == 0, table
     with sqlite3.connect(settings.data_dir / "oma-aani.sqlite3") as db:
         tables = [r[0] for r in db.execute("select name from sqlite_master where type='table'")]
         for table in tables:

@@ -117,6 +117,17 @@ class Store(Protocol):
 
 
 async def open_store(settings: Settings) -> Store:
+    """PostgreSQL when OMA_DATABASE_URL names one, else SQLite in the data folder."""
+    if settings.database_url:
+        from assistant.store.postgres import PostgresStore
+
+        return await PostgresStore.open(
+            settings.database_url,
+            settings.retention_days,
+            settings.db_busy_timeout,
+            session_idle(settings),
+            settings.database_pool,
+        )
     from assistant.store.sqlite import SQLiteStore
 
     return await SQLiteStore.open(
