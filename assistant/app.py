@@ -161,11 +161,24 @@ def serve(settings: Settings) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    app = create_app(settings)
+    # The database's address may hold a password: it is not printed.
+    where = "PostgreSQL" if settings.database_url else settings.data_dir
+    workers = f", {settings.workers} workers" if settings.workers > 1 else ""
     print(
-        f"Oma ääni: http://{settings.host}:{settings.port}/  (answers in {settings.data_dir})",
+        f"Oma ääni: http://{settings.host}:{settings.port}/  (answers in {where}{workers})",
         flush=True,
     )
+    if settings.workers > 1:
+        from assistant.workers import serve_workers
+
+        return serve_workers(settings)
+    run_server(settings)
+    return 0
+
+
+def run_server(settings: Settings, reuse_port: bool = False) -> None:
+    """One server process until SIGTERM or SIGINT; reuse_port lets workers share the port."""
+    app = create_app(settings)
     # keepalive_timeout is armed when a connection opens, so a client that has not finished a
     # request by then (a slow-header attack) is dropped: our read deadline. On SIGTERM,
     # requests in flight get shutdown_timeout to finish before the store closes.
@@ -177,5 +190,5 @@ def serve(settings: Settings) -> int:
         print=None,
         shutdown_timeout=10,
         keepalive_timeout=settings.read_timeout,
+        reuse_port=reuse_port or None,
     )
-    return 0

@@ -18,7 +18,7 @@ from assistant.i18n.languages import codes, fallback
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
-FLAGS = ("host", "port", "data_dir")  # also `serve` options
+FLAGS = ("host", "port", "data_dir", "workers")  # also `serve` options
 
 
 class SettingError(ValueError):
@@ -66,6 +66,7 @@ RULES: dict[str, tuple[str, Callable[[Any], bool]]] = {
         "empty (SQLite in the data folder) or a PostgreSQL address, postgresql://user@host/db",
         lambda v: v == "" or v.startswith(("postgresql://", "postgres://")),
     ),
+    "workers": ("a whole number of processes, 1 or more", lambda v: v >= 1),
     "database_pool": ("a whole number of connections, 1 or more", lambda v: v >= 1),
     "session_idle_minutes": ("a whole number of minutes, 0 (never) or more", lambda v: v >= 0),
     "read_timeout": ("a number of seconds above 0", lambda v: math.isfinite(v) and v > 0),
@@ -150,6 +151,8 @@ class Settings:
     # The secret that keys codes, sessions and CSRF tokens; empty: DATA_DIR/secret.key. Every
     # instance behind one load balancer must use the same one.
     secret_key_file: str = ""
+    # Server processes sharing the port (SO_REUSEPORT) and the store.
+    workers: int = 1
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
