@@ -15,6 +15,8 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
 from types import FrameType
@@ -24,18 +26,29 @@ from assistant.settings import Settings
 log = logging.getLogger("assistant.workers")
 SHUTDOWN_SECONDS = 10  # what a worker gives requests in flight after SIGTERM
 RESTART_PAUSE = 1.0  # seconds between restarts of a worker that keeps dying
+ORPHAN_CHECK = 1.0  # seconds between a worker's looks at whether its parent still runs
 
 
-def _worker(settings: Settings) -> None:
+def _worker(settings: Settings, parent: int) -> None:
     # Ctrl-C in a terminal reaches the whole process group: a worker leaves it, and stops
     # when the parent tells it to, so it is told once.
     os.setpgrp()
+    # The parent's pid as the parent saw it: one killed before this line ran is noticed too.
+    threading.Thread(target=_orphan_watch, args=(parent,), daemon=True).start()
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     from assistant.app import run_server
 
     run_server(settings, reuse_port=True)
+
+
+def _orphan_watch(parent: int) -> None:
+    """A parent that was killed outright (SIGKILL, OOM) cannot pass SIGTERM on: a worker whose
+    parent is gone stops itself the same graceful way, instead of holding the port."""
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def serve_workers(settings: Settings) -> int:
@@ -45,7 +58,9 @@ def serve_workers(settings: Settings) -> int:
     stopping = False
 
     def start(number: int) -> None:
-        worker = context.Process(target=_worker, args=(settings,), name=f"oma-worker-{number}")
+        worker = context.Process(
+            target=_worker, args=(settings, os.getpid()), name=f"oma-worker-{number}"
+        )
         worker.start()
         workers[number] = worker
 

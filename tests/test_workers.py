@@ -47,25 +47,52 @@ def test_workers_share_the_port_and_stop_on_sigterm(tmp_path: Path) -> None:
         while time.monotonic() < deadline:
             workers = children(server.pid)
             try:
-                if len(workers) == 2 and get(port, "/readyz") == 200:
+                listening = len(workers) == 2 and all(_listens(w, port) for w in workers)
+                if listening and get(port, "/readyz") == 200:
                     break
             except OSError:
                 pass
             time.sleep(0.2)
-        assert len(workers) == 2, workers
         # Every worker listens on the port itself (SO_REUSEPORT), not behind the parent.
-        for worker in workers:
-            assert _listens(worker, port), worker
+        assert len(workers) == 2 and all(_listens(w, port) for w in workers), workers
         for _ in range(20):  # new connections each time: both workers take some
             assert get(port, "/") == 200
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=30) == 0, log.read_text()
         for worker in workers:
             assert not Path(f"/proc/{worker}").exists() or _zombie(worker)
+        # A parent killed outright: its workers notice and stop by themselves.
+        killed = subprocess.Popen(
+            [*COMMAND, "--workers", "2", "--port", str(port)],
+            cwd=PROJECT_ROOT,
+            env={**environment, "OMA_DATA_DIR": str(tmp_path)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        orphans = _wait_for_workers(killed.pid)
+        killed.kill()
+        killed.wait()
+        deadline = time.monotonic() + 20
+        while any(Path(f"/proc/{w}").exists() for w in orphans) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(Path(f"/proc/{w}").exists() for w in orphans)
     finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
+        for process in (server, locals().get("killed")):
+            if isinstance(process, subprocess.Popen) and process.poll() is None:
+                for worker in children(process.pid):
+                    os.kill(worker, signal.SIGKILL)
+                process.kill()
+                process.wait()
+
+
+def _wait_for_workers(pid: int) -> list[int]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        found = children(pid)
+        if len(found) == 2:
+            return found
+        time.sleep(0.2)
+    raise AssertionError("the workers did not start")
 
 
 def _listens(pid: int, port: int) -> bool:
