@@ -62,6 +62,13 @@ async def test_the_review_names_the_client_when_a_relative_reads_it(browser: Bro
 
 
 def conversations_in(settings: Settings) -> int:
+    """How many conversations the store holds, asked of the database itself."""
+    if settings.database_url:
+        import psycopg
+
+        with psycopg.connect(settings.database_url) as pg:
+            row = pg.execute("select count(*) from conversations").fetchone()
+            return int(row[0]) if row else 0
     with sqlite3.connect(settings.data_dir / "oma-aani.sqlite3") as db:
         return int(db.execute("select count(*) from conversations").fetchone()[0])
 

@@ -19,7 +19,7 @@ from assistant.prefs import DEFAULT_PREFS
 from assistant.settings import Settings
 from assistant.speech import RATES, voice_and_rate
 from assistant.web import keys
-from assistant.web.context import RequestContext, context
+from assistant.web.context import RequestContext, context, keep_prefs_cookie
 from assistant.web.forms import safe_next
 from assistant.web.messages import error_page_texts, notice_text
 from assistant.web.urls import route_name, url
@@ -166,7 +166,7 @@ async def render(
     # The header names the conversation: its dialogue's title, or the service's first one's.
     bundle = ctx.loaded.bundle if ctx.loaded else request.app[keys.CONVERSATIONS].bundle()
     values.setdefault("tagline", ctx.translator.pgettext(bundle.dialogue.id, bundle.dialogue.title))
-    return _respond(
+    response = _respond(
         request,
         ctx.locale,
         ctx.translator.language,
@@ -176,6 +176,9 @@ async def render(
         status,
         values,
     )
+    if ctx.loaded is not None:
+        keep_prefs_cookie(response, request, ctx.prefs)
+    return response
 
 
 def notice_for(request: web.Request) -> str | None:
