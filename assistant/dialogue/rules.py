@@ -180,7 +180,7 @@ PLACEHOLDER_FALLBACK = _rule(
 BAD_MARK = _rule(
     "DLG027",
     "bad-mark",
-    "`marks` names no mark, marks a step of the wrong kind, or two steps have the same mark.",
+    "`marks` names no mark, marks a step of the wrong kind, or two steps have `meeting-date`.",
     "`marks: meeting-date` on the one date step that asks for the meeting's date",
 )
 SECTION_CODE = _rule(
