@@ -47,6 +47,7 @@ class _Scope:
 
 class CalcReader(ConditionReader, KindFields):
     name = ""  # the dialogue's id: the first part of every message context
+
     def calculations(self, node: Node | None, steps: list[Step]) -> tuple[Calculation, ...]:
         if node is None:
             return ()
