@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"assistant: {error}", file=sys.stderr)
         return 2
     if args.command == "check":
-        return check(args.paths or [settings.dialogues_dir])
+        return check(args.paths or [settings.dialogues_dir], settings.region_file)
     if args.command == "serve":
         from assistant.app import serve
 
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     return run_catalogs(args.action, settings)
 
 
-def check(paths: list[Path]) -> int:
+def check(paths: list[Path], region_file: str = "") -> int:
     """Every problem of every file, and of the test plans beside each file that loads; exit
     status 1 if any is an error. A warning is printed but passes: the dialogue loads and
     works, maybe not as meant."""
@@ -106,6 +106,15 @@ def check(paths: list[Path]) -> int:
         print("No dialogue files found in: " + ", ".join(map(str, paths)), file=sys.stderr)
         return 1
     errors = warnings = plans = 0
+    if region_file:  # OMA_REGION_FILE: its price list, for the estimates
+        from assistant.prices import PricesInvalid, load_region_prices
+
+        try:
+            load_region_prices(region_file)
+        except PricesInvalid as invalid:
+            for line in invalid.problems:
+                print(f"{region_file}: {line}")
+            errors += len(invalid.problems)
     for path in files:
         _dialogue, problems, run = check_with_plans(path)
         plans += run

@@ -22,7 +22,7 @@ HINT = (
 SHAPE_HINT = "See docs/dialogues.md, Test plans, for how a plan is written."
 # The keys of a plan, and what each holds: a list of entries, or a mapping by step.
 LISTS = ("steps", "left-out")
-MAPPINGS = ("review", "answers")
+MAPPINGS = ("review", "answers", "calculated", "prices")
 
 
 def plans_for(dialogue_path: Path) -> list[Path]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from assistant.dialogue.answers import FieldError
 from assistant.dialogue.engine import Engine
@@ -26,6 +26,7 @@ from assistant.draft.model import provenance
 from assistant.i18n import Translator
 from assistant.i18n.answers import answer_text, where
 from assistant.i18n.field_messages import field_message
+from assistant.i18n.figures import figure_lines
 
 Form = Mapping[str, Sequence[str]]
 # The buttons besides "Continue" a question may offer, in the order every front end gives them.
@@ -163,7 +164,7 @@ def present(
         proxy=view.respondent.role == "proxy",
         hint=Words.of(view.hint, t),
         help=Words.of(view.help, t),
-        body=Words.of(view.text, t),
+        body=_body(Words.of(view.text, t), figure_lines(view.figures, t)),
         unit=Words.of(view.unit, t),
         add_prompt=add_prompt,
         choices=_choices(view, t, checked),
@@ -198,6 +199,15 @@ def present(
         returning=view.returning_to_review,
         max_length=step.max_length if step.kind.is_text else None,
     )
+
+
+def _body(text: Words | None, figures: list[str]) -> Words | None:
+    """An information step's paragraphs, then its calculated values, one paragraph each."""
+    if not figures:
+        return text
+    html = Markup("\n\n").join(([text.html] if text else []) + [Markup(escape(f)) for f in figures])
+    plain = "\n\n".join(([text.plain] if text else []) + figures)
+    return Words(html, plain, text.lang if text else None)
 
 
 def back_place(engine: Engine, state: State) -> Place | None:

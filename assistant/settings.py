@@ -153,6 +153,8 @@ class Settings:
     secret_key_file: str = ""
     # Server processes sharing the port (SO_REUSEPORT) and the store.
     workers: int = 1
+    # The region profile (YAML); this version reads its optional price list (`prices:`).
+    region_file: str = ""
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -192,6 +194,15 @@ class Settings:
             if size < 32:
                 expected = "a file of at least 32 random bytes (head -c 32 /dev/urandom > FILE)"
                 raise SettingError("secret_key_file", self.secret_key_file, expected)
+
+        if self.region_file:
+            from assistant.prices import PricesInvalid, load_region_prices
+
+            try:
+                load_region_prices(self.region_file)
+            except PricesInvalid as error:
+                expected = "a region profile whose prices can be read: " + "; ".join(error.problems)
+                raise SettingError("region_file", self.region_file, expected) from None
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gettext
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from assistant.dialogue.model import Dialogue, Kind
 from assistant.dialogue.state import REVIEW, ROLES, Entry, Respondent, State
 from assistant.dialogue.views import AnswerRow, Views
 from assistant.i18n import Translator
+from assistant.prices import read_prices
 
 PLAN_ACTIONS = (
     "answer",
@@ -71,7 +73,8 @@ def run(dialogue: Dialogue, plan: dict[str, Any]) -> Result:
     english = Translator("en", gettext.NullTranslations())
     today = plan.get("today")  # the day the plan is run on, for `not-before: today`
     engine = Engine(dialogue, (lambda: today) if isinstance(today, date) else date.today)
-    views = Views(engine)
+    prices = read_prices(plan["prices"]) if "prices" in plan else None
+    views = Views(engine, prices)
     role = plan.get("respondent", "client")
     state = engine.start(Respondent(role if role in ROLES else "client", plan.get("who", "")))
     result = Result(state)
@@ -110,6 +113,8 @@ def run(dialogue: Dialogue, plan: dict[str, Any]) -> Result:
             result.fail(("review", key), message)
         for key, message in _check_answers(rows, plan.get("answers", {})):
             result.fail(("answers", key), message)
+        for key, message in _check_calculated(views, state, plan.get("calculated", {})):
+            result.fail(("calculated", key), message)
         for number, key in enumerate(plan.get("left-out", [])):
             if key in rows:
                 message = f"left-out: '{key}' still applies: it is on the review and in the draft"
@@ -142,6 +147,25 @@ def _act(engine: Engine, state: State, entry: dict[str, Any]) -> tuple[State, st
     if not outcome.ok:
         return state, "the answer was not accepted: " + ", ".join(e.code for e in outcome.errors)
     return outcome.state, None
+
+
+def _check_calculated(
+    views: Views, state: State, expected: dict[str, Any]
+) -> list[tuple[str, str]]:
+    """`calculated:` a calculation's value as shown (euros to the cent, others to a tenth), or
+    null for none: worked out independently of any page."""
+    figures = views.calculator.figures(state)
+    failures = []
+    for key, want in expected.items():
+        figure = figures.figure(key)
+        if figure is None:
+            failures.append((key, f"calculated: there is no calculation '{key}' with one value"))
+            continue
+        got = figure.shown
+        wanted = None if want is None else Decimal(str(want))
+        if got != wanted:
+            failures.append((key, f"calculated: {key} is {got}, expected {wanted}"))
+    return failures
 
 
 def _check_review(

@@ -57,6 +57,24 @@ def messages(dialogue: Dialogue) -> Iterator[Message]:
     for top in dialogue.steps:
         for step in (top, *top.steps):
             yield from _step_messages(dialogue, step)
+    for calc in dialogue.calculations:
+        if calc.says:
+            yield (
+                calc.line,
+                "pgettext",
+                (calc.context, calc.says),
+                [
+                    f"A calculated value '{calc.id}' in a sentence, on the totals page.",
+                    "{value} is the number (or an amount in euros) the program fills in.",
+                ],
+            )
+        if calc.title:
+            yield (
+                calc.line,
+                "pgettext",
+                (calc.context, calc.title),
+                [f"The heading of the calculated value '{calc.id}' in the draft's table."],
+            )
 
 
 def _step_messages(dialogue: Dialogue, step: Step) -> Iterator[Message]:

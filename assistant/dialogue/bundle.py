@@ -8,6 +8,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from assistant.dialogue.calc import Calculator, Prices
 from assistant.dialogue.engine import Engine
 from assistant.dialogue.loader import load_all
 from assistant.dialogue.model import Dialogue
@@ -20,6 +21,12 @@ class Bundle:
     dialogue: Dialogue
     engine: Engine
     views: Views
+    # The region's price list for estimates; None: hours and times only, never a price.
+    prices: Prices | None = None
+
+    @cached_property
+    def calculator(self) -> Calculator:
+        return Calculator(self.engine, self.prices)
 
     @cached_property  # fingerprints the dialogue: once
     def reconciler(self) -> Reconciler:
@@ -27,10 +34,12 @@ class Bundle:
         return Reconciler(self.engine)
 
 
-def load_bundles(directory: Path, today: Callable[[], date] = date.today) -> dict[str, Bundle]:
+def load_bundles(
+    directory: Path, today: Callable[[], date] = date.today, prices: Prices | None = None
+) -> dict[str, Bundle]:
     """Every dialogue in the folder, by id, each with its engine and views."""
     bundles = {}
     for name, dialogue in load_all(directory).items():
         engine = Engine(dialogue, today)
-        bundles[name] = Bundle(dialogue, engine, Views(engine))
+        bundles[name] = Bundle(dialogue, engine, Views(engine, prices), prices)
     return bundles

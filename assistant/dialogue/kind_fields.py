@@ -9,6 +9,7 @@ from assistant.dialogue import rules
 from assistant.dialogue.model import YES_NO_VALUES, Choice, Kind
 from assistant.dialogue.reader import Reader
 from assistant.dialogue.texts import N_, PLACEHOLDER
+from assistant.dialogue.units import Unit, UnitSyntax
 from assistant.dialogue.yamlnodes import Node
 
 CHOICE_KEYS = ("value", "label", "hint", "exclusive")
@@ -48,6 +49,8 @@ class KindFields(Reader):
             fields["not_before"] = self.not_before(values["not-before"])
         elif kind is Kind.NUMBER:
             fields["unit"] = self.text(values.get("unit"), "unit")
+            if "measure" in values:
+                fields["measure"] = self.measure(values["measure"])
             fields["minimum"] = self.decimal(values.get("min"), "min")
             fields["maximum"] = self.decimal(values.get("max"), "max")
             fields["whole"] = self.boolean(values.get("whole"), "whole", False)
@@ -69,6 +72,30 @@ class KindFields(Reader):
             fields["max_items"] = self.integer(values.get("max-items"), "max-items", 30)
             fields.update(self.list_words(values))
         return fields
+
+    def measure(self, node: Node) -> Unit | None:
+        try:
+            return Unit.parse(str(node.value))
+        except UnitSyntax as error:
+            self.at(
+                node,
+                rules.CALCULATION_SYNTAX,
+                f"'{error}' is not a unit",
+                "Write what the number counts, like hour/time (hours each time) or time/week.",
+            )
+            return None
+
+    def names(self, node: Node | None, what: str, key: str) -> tuple[str, ...]:
+        """`show:` and `table:`: a list of ids, checked once the calculations are read."""
+        if node is None:
+            return ()
+        if not node.is_list or not all(isinstance(n.value, str) for n in node.value):
+            self.at(
+                node, rules.WRONG_TYPE, f"{what} must be a list of ids", f"Write {what}: [a, b]."
+            )
+            return ()
+        self.named.append((key, what, node))
+        return tuple(n.value for n in node.value)
 
     def list_words(self, values: dict[str, Node]) -> dict[str, Any]:
         """What a list calls its items (all optional: the defaults speak of "items")."""

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.dialogue import checks, rules
-from assistant.dialogue.condition_reader import ConditionReader
+from assistant.dialogue.calc_reader import CalcReader
 from assistant.dialogue.errors import DialogueInvalid, Problem, errors
-from assistant.dialogue.kind_fields import KindFields
 from assistant.dialogue.model import (
     Dialogue,
     Kind,
@@ -27,7 +26,7 @@ from assistant.dialogue.yamlnodes import Node, YamlProblem, read
 TEXT_KEYS = ("prompt", "hint", "help", "text", "unit", "item-title", "add-prompt", "untitled-item")
 COMMON_KEYS = ("id", "kind", "section", "prompt", "hint", "help", "when", "marks", "offer")
 KIND_KEYS: dict[Kind, tuple[str, ...]] = {
-    Kind.INFORMATION: ("text",),
+    Kind.INFORMATION: ("text", "show"),
     Kind.SHORT_TEXT: ("max-length",),
     Kind.LONG_TEXT: ("max-length",),
     Kind.SINGLE_CHOICE: ("choices", "something-else"),
@@ -35,7 +34,7 @@ KIND_KEYS: dict[Kind, tuple[str, ...]] = {
     Kind.YES_NO: ("not-sure",),
     Kind.SCALE: ("points",),
     Kind.DATE: ("not-before",),
-    Kind.NUMBER: ("unit", "min", "max", "whole"),
+    Kind.NUMBER: ("unit", "measure", "min", "max", "whole"),
     Kind.LIST: (
         "item-title",
         "add-prompt",
@@ -43,10 +42,20 @@ KIND_KEYS: dict[Kind, tuple[str, ...]] = {
         "untitled-item",
         "items-added",
         "none-added",
+        "table",
         "steps",
     ),
 }
-ROOT_KEYS = ("title", "description", "minutes", "code-system", "sections", "offer", "steps")
+ROOT_KEYS = (
+    "title",
+    "description",
+    "minutes",
+    "code-system",
+    "sections",
+    "offer",
+    "steps",
+    "calculations",
+)
 
 
 def load_text(text: str, name: str, path: str = "") -> Dialogue:
@@ -117,7 +126,7 @@ def _is_dialogue(path: Path) -> bool:
     return not path.name.endswith(".testplan.yaml")
 
 
-class _Reader(ConditionReader, KindFields, PartReader):
+class _Reader(CalcReader, PartReader):
     # -- the dialogue -----------------------------------------------------------------------
 
     def dialogue(self, text: str, name: str) -> Dialogue | None:
@@ -157,6 +166,9 @@ class _Reader(ConditionReader, KindFields, PartReader):
                 "the dialogue has no questions",
                 "Add at least one step that asks something.",
             )
+        calculations = self.calculations(values.get("calculations"), steps)
+        if not self.errors:
+            self.calculated_parts(steps, calculations)
         description = self.string(values.get("description"), "description")
         minutes_node = values.get("minutes")
         minutes = self.integer(minutes_node, "minutes", 0) if minutes_node else None
@@ -182,6 +194,7 @@ class _Reader(ConditionReader, KindFields, PartReader):
             minutes,
             self.path,
             code_system=code_system,
+            calculations=calculations,
         )
 
     def steps(
@@ -275,6 +288,9 @@ class _Reader(ConditionReader, KindFields, PartReader):
         fields.update(self.kind_fields(kind, values, node, step_id, key))
         if kind is Kind.INFORMATION:
             fields["text"] = self.text(values.get("text"), "text")
+            fields["show"] = self.names(values.get("show"), "show", key)
+        if kind is Kind.LIST:
+            fields["table"] = self.names(values.get("table"), "table", key)
         step = Step(
             step_id,
             kind,

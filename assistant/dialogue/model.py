@@ -9,7 +9,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from assistant.dialogue.calc import Calculation
     from assistant.dialogue.conditions import Condition
+    from assistant.dialogue.units import Unit
 
 OFFERS: tuple[str, ...] = ("dont-know", "talk-in-meeting")
 # What a step may say it means, for what the draft treats specially (`marks:` in the file).
@@ -93,6 +95,8 @@ class Step:
     something_else: str | None = None
     max_length: int = 200
     unit: str | None = None
+    # What a number answer counts, for calculations: hour/time, time/week (`measure:`).
+    measure: Unit | None = None
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     whole: bool = False
@@ -105,6 +109,11 @@ class Step:
     items_added: tuple[str, str] | None = None  # "You have added {count} person/people."
     none_added: str | None = None  # "You have not added anyone yet."
     steps: tuple[Step, ...] = ()
+    # An information step's calculated values, shown in words under its text (`show:`).
+    show: tuple[str, ...] = ()
+    # A list's questions that are columns of its table in the draft (`table:`), before the
+    # calculations made for each of its items.
+    table: tuple[str, ...] = ()
     parent: str | None = None
     # Its texts' msgctxt: "wishes-and-needs:team.name" (the dialogue's id, then the key), so two
     # dialogues with a step of the same id are translated apart.
@@ -133,6 +142,7 @@ class Dialogue:
     minutes: int | None = None
     path: str = ""
     code_system: str | None = None  # the URI of the classification of the sections' codes
+    calculations: tuple[Calculation, ...] = ()
     by_key: dict[str, Step] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -151,6 +161,13 @@ class Dialogue:
         """The section a step is in: a list's steps are in the list's section."""
         top = self.by_key[step.parent] if step.parent else step
         return self.section(top.section)
+
+    def calculation(self, calc_id: str) -> Calculation:
+        return next(c for c in self.calculations if c.id == calc_id)
+
+    def per_item(self, list_key: str) -> tuple[Calculation, ...]:
+        """The calculations made for each item of a list, in the file's order."""
+        return tuple(c for c in self.calculations if c.for_each == list_key)
 
     def marked(self, mark: str) -> Step | None:
         """The step that says it is `mark` (at most one does: `assistant check` sees to it)."""

@@ -27,6 +27,8 @@ class Reader:
         self.errors: list[Problem] = []
         # Where each step's `when` leaves and texts are, for the cross checks' errors.
         self.positions: dict[tuple[str, object], tuple[int, int]] = {}
+        # (step key, "show" or "table", its node): checked once the calculations are read.
+        self.named: list[tuple[str, str, Node]] = []
 
     def error(self, line: int, column: int, rule: Rule, message: str, hint: str) -> None:
         self.errors.append(Problem(self.path, line, column, rule, message, hint))

@@ -205,6 +205,29 @@ TEST_PLAN_FAILS = _rule(
     '`{at: work-place, answer: Library}` → `{at: works, answer: "yes"}`, or change the dialogue',
 )
 
+CALCULATION_SYNTAX = _rule(
+    "DLG031",
+    "calculation-syntax",
+    "A calculation is not written as one of the forms (`times`, `plus`, `first`, `convert`, "
+    "`sum`, `estimate`, a number, a question or a calculation), or a unit is not one of the units.",
+    "`multiply: [a, b]` → `times: [a, b]`; `unit: hours/week` → `unit: hour/week`",
+)
+CALCULATION_UNKNOWN = _rule(
+    "DLG032",
+    "calculation-unknown",
+    "A calculation, an information step's `show` or a list's `table` names no question, "
+    "calculation or list step it can use, or one that comes after it.",
+    "`times: [hours-each, tmies-a-week]` → `times: [hours-each, times-a-week]`",
+)
+CALCULATION_TYPE_MISMATCH = _rule(
+    "DLG033",
+    "calculation-type-mismatch",
+    "A calculation adds or multiplies something that is not a number (a text or choice "
+    "question), adds values of different units (minutes and hours, hours a week and hours a "
+    "month) or its value is not in its `unit`.",
+    "`plus: [minutes-each, hours-each]` → `plus: [{convert: minutes-each, to: hour}, hours-each]`",
+)
+
 # -- warnings: the dialogue works, but probably not as its writer meant ----------------------
 
 EMPTY_SECTION = _rule(

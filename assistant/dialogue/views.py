@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from assistant.dialogue.answers import parse_decimal
+from assistant.dialogue.calc import Calculator, Figure, Prices
 from assistant.dialogue.engine import Engine, Facts
 from assistant.dialogue.model import SOMETHING_ELSE, Choice, Kind, Section, Step
 from assistant.dialogue.state import Entry, Item, Respondent, State, voice
@@ -83,6 +84,16 @@ class AnswerRow:
 
 
 @dataclass(frozen=True)
+class FigureView:
+    """A calculated value to show, with the titles of the items its sum left out and why."""
+
+    figure: Figure
+    left_out: tuple[tuple[Text, str], ...] = ()
+    # An estimate's prices: where they come from and when they were set.
+    sources: tuple[tuple[str, date], ...] = ()
+
+
+@dataclass(frozen=True)
 class StepView:
     step: Step
     item_id: str | None
@@ -103,6 +114,8 @@ class StepView:
     is_first: bool
     returning_to_review: bool
     respondent: Respondent  # who is answering now
+    # An information step's calculated values (`show:`), in its order.
+    figures: tuple[FigureView, ...] = ()
 
 
 def text(source: str | None, step: Step, facts: Facts) -> Text | None:
@@ -184,9 +197,10 @@ def _by_voice(answers: dict[str, Entry]) -> list[Entry]:
 
 
 class Views:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, prices: Prices | None = None) -> None:
         self.engine = engine
         self.dialogue = engine.dialogue
+        self.calculator = Calculator(engine, prices)
 
     def step(self, state: State) -> StepView | None:
         step, item = self.engine.current(state)
@@ -227,7 +241,37 @@ class Views:
             is_first=bool(path) and path[0].key == step.key and step.parent is None,
             returning_to_review=state.return_to_review,
             respondent=state.respondent,
+            figures=self.figures(state, step.show),
         )
+
+    def figures(self, state: State, ids: tuple[str, ...]) -> tuple[FigureView, ...]:
+        """The calculations named, worked out for this state. A total that is nothing (no
+        support of its kind, nothing left out) is not said, and without a price list no
+        estimate is (never a made-up price)."""
+        if not ids:
+            return ()
+        found = self.calculator.figures(state)
+        shown = []
+        for calc_id in ids:
+            figure = found.top[calc_id]
+            if figure.calculation.is_estimate and self.calculator.prices is None:
+                continue
+            if figure.value or figure.missing:
+                prices = self.calculator.prices if figure.calculation.is_estimate else None
+                sources = tuple(prices.sources()) if prices is not None else ()
+                shown.append(FigureView(figure, self._left_out(state, figure), sources))
+        return tuple(shown)
+
+    def _left_out(self, state: State, figure: Figure) -> tuple[tuple[Text, str], ...]:
+        """The items a sum left out, by title, and why ("amount" or "price"), each once."""
+        titles: dict[str, Text] = {}
+        for list_step in (s for s in self.dialogue.steps if s.kind is Kind.LIST):
+            titles.update((i.id, i.title) for i in self.items(state, list_step))
+        seen: dict[tuple[str, str], tuple[Text, str]] = {}
+        for gap in figure.missing:
+            if gap.item_id in titles:
+                seen.setdefault((gap.item_id, gap.reason), (titles[gap.item_id], gap.reason))
+        return tuple(seen.values())
 
     def items(
         self, state: State, list_step: Step, path: list[Step] | None = None

@@ -20,7 +20,7 @@ from babel.dates import format_date, format_datetime
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup, escape
 
 from assistant.dialogue.texts import N_, Text, placeholder_parts, substitute
@@ -135,6 +135,10 @@ class Translator:
 
     def format_number(self, value: Decimal | int) -> str:
         return format_decimal(value, locale=self._babel)
+
+    def format_money(self, value: Decimal) -> str:
+        """ "1 234,50 €" in Finnish and Finland-Swedish, "€1,234.50" in English."""
+        return format_currency(value, "EUR", locale=self._babel)
 
     def format_list(self, values: list[str]) -> str:
         """ "Anna, Eero and my sister", with this language's word for "and"."""
