@@ -25,7 +25,7 @@ from assistant.dialogue.views import StepView
 from assistant.draft.model import build
 from assistant.draft.text import render as render_text
 from assistant.i18n import LANGUAGES, LOCALES, Catalogs, Translator, locale_for
-from assistant.prefs import DEFAULT_PREFS
+from assistant.prefs import Prefs
 from assistant.presentation import present
 from assistant.settings import Settings
 from assistant.store import open_store
@@ -345,7 +345,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
     store = await open_store(settings)
     try:
         conversations = Conversations(settings, store)
-        prefs = dict(DEFAULT_PREFS, language=translator.language, plain=translator.plain)
+        prefs = Prefs(language=translator.language, plain=translator.plain).stored()
         talk = Talk(conversations, translator, speaker, _reader, sys.stdout, args.width)
         loaded = None
         if args.code:

@@ -20,7 +20,6 @@ from assistant.dialogue.model import Kind
 from assistant.dialogue.state import REVIEW, State, answer_fingerprint
 from assistant.i18n import Translator
 from assistant.i18n.answers import answer_text
-from assistant.prefs import clean_prefs
 from assistant.presentation import Place, Words, back_place, by_line, present
 from assistant.speech.texts import step_speech
 from assistant.web import keys
@@ -146,7 +145,9 @@ async def start(request: web.Request) -> web.Response:
         return await too_many_starts(request)
     ctx = await context(request)
     form = json_form({k: v for k, v in data.items() if k in ("role", "who")})
-    loaded, token = await request.app[keys.CONVERSATIONS].start(respondent_from(form), ctx.prefs)
+    loaded, token = await request.app[keys.CONVERSATIONS].start(
+        respondent_from(form), ctx.prefs.stored()
+    )
     response = web.json_response(step_json(loaded, loaded.state, ctx.translator), status=201)
     set_session(response, request, token)
     return response
@@ -234,7 +235,9 @@ async def review(request: web.Request) -> web.Response:
 async def settings(request: web.Request) -> web.Response:
     data = await _posted(request)
     ctx = await context(request)
-    prefs = clean_prefs({**ctx.prefs, **data}, ctx.prefs["language"])
+    prefs = ctx.prefs.changed(data)
     if ctx.loaded is not None:
-        refresh(request, await request.app[keys.CONVERSATIONS].save_prefs(ctx.loaded, prefs))
-    return web.json_response({"prefs": prefs})
+        refresh(
+            request, await request.app[keys.CONVERSATIONS].save_prefs(ctx.loaded, prefs.stored())
+        )
+    return web.json_response({"prefs": prefs.stored()})

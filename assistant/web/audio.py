@@ -51,7 +51,7 @@ async def step_audio(request: web.Request) -> web.StreamResponse:
         audio = await speech.audio(
             text,
             locale,
-            ctx.prefs["speech_rate"],
+            ctx.prefs.speech_rate,
             cache=not personal,
             session=loaded.id,
             read_back=part in ("answer", "item"),

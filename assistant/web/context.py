@@ -14,7 +14,7 @@ from aiohttp import web
 from assistant.conversations import Loaded
 from assistant.i18n import Translator, locale_for
 from assistant.i18n.languages import codes
-from assistant.prefs import clean_prefs
+from assistant.prefs import Prefs
 from assistant.web import keys
 from assistant.web.cookies import (
     PREFS_COOKIE,
@@ -29,26 +29,26 @@ from assistant.web.urls import url
 PREFS_COOKIE_AGE = 365 * 86400  # seconds
 
 
-def prefs_to_cookie(prefs: dict[str, Any]) -> str:
+def prefs_to_cookie(prefs: Prefs) -> str:
     return ".".join(
         [
-            prefs["language"],
-            "1" if prefs["plain"] else "0",
-            prefs["text_size"],
-            prefs["contrast"],
-            prefs["speech_rate"],
-            "1" if prefs["autoplay"] else "0",
-            prefs["voice"],
+            prefs.language,
+            "1" if prefs.plain else "0",
+            prefs.text_size,
+            prefs.contrast,
+            prefs.speech_rate,
+            "1" if prefs.autoplay else "0",
+            prefs.voice,
         ]
     )
 
 
-def prefs_from_cookie(value: str | None, default_language: str) -> dict[str, Any]:
+def prefs_from_cookie(value: str | None, default_language: str) -> Prefs:
     parts = (value or "").split(".")
     if len(parts) == 6:  # a cookie from before the voice could be chosen
         parts.append("server")
     if len(parts) != 7:
-        return clean_prefs({}, default_language)
+        return Prefs.from_stored({}, default_language)
     language, plain, size, contrast, rate, autoplay, voice = parts
     raw = {
         "language": language,
@@ -59,7 +59,7 @@ def prefs_from_cookie(value: str | None, default_language: str) -> dict[str, Any
         "autoplay": autoplay == "1",
         "voice": voice,
     }
-    return clean_prefs(raw, default_language)
+    return Prefs.from_stored(raw, default_language)
 
 
 def accepted_language(request: web.Request, default: str) -> str:
@@ -75,7 +75,7 @@ def accepted_language(request: web.Request, default: str) -> str:
 @dataclass
 class RequestContext:
     loaded: Loaded | None
-    prefs: dict[str, Any]
+    prefs: Prefs
     translator: Translator
 
     @property
@@ -92,13 +92,11 @@ async def context(request: web.Request) -> RequestContext:
     settings = app[keys.SETTINGS]
     loaded = await app[keys.CONVERSATIONS].load(read_cookie(request, SESSION_COOKIE))
     if loaded is not None:
-        prefs = clean_prefs(loaded.prefs, settings.default_language)
+        prefs = Prefs.from_stored(loaded.prefs, settings.default_language)
     else:
         default = accepted_language(request, settings.default_language)
         prefs = prefs_from_cookie(read_cookie(request, PREFS_COOKIE), default)
-    translator = app[keys.RENDERER].catalogs.translator(
-        locale_for(prefs["language"], prefs["plain"])
-    )
+    translator = app[keys.RENDERER].catalogs.translator(locale_for(prefs.language, prefs.plain))
     ctx = RequestContext(loaded, prefs, translator)
     request[keys.CONTEXT] = ctx
     return ctx
@@ -108,11 +106,9 @@ def without_conversation(request: web.Request, prefs: dict[str, Any]) -> Request
     """The rest of this request has no conversation (it could not be opened), but speaks
     with its display preferences: the page that says why is in the person's language."""
     settings = request.app[keys.SETTINGS]
-    clean = clean_prefs(prefs, settings.default_language)
+    clean = Prefs.from_stored(prefs, settings.default_language)
     catalogs = request.app[keys.RENDERER].catalogs
-    ctx = RequestContext(
-        None, clean, catalogs.translator(locale_for(clean["language"], clean["plain"]))
-    )
+    ctx = RequestContext(None, clean, catalogs.translator(locale_for(clean.language, clean.plain)))
     request[keys.CONTEXT] = ctx
     return ctx
 
@@ -122,15 +118,13 @@ def refresh(request: web.Request, loaded: Loaded | None) -> RequestContext:
     ctx: RequestContext = request[keys.CONTEXT]
     if loaded is not None:
         ctx.loaded = loaded
-        ctx.prefs = clean_prefs(loaded.prefs, ctx.prefs["language"])
+        ctx.prefs = Prefs.from_stored(loaded.prefs, ctx.prefs.language)
     catalogs = request.app[keys.RENDERER].catalogs
-    ctx.translator = catalogs.translator(locale_for(ctx.prefs["language"], ctx.prefs["plain"]))
+    ctx.translator = catalogs.translator(locale_for(ctx.prefs.language, ctx.prefs.plain))
     return ctx
 
 
-def keep_prefs_cookie(
-    response: web.StreamResponse, request: web.Request, prefs: dict[str, Any]
-) -> None:
+def keep_prefs_cookie(response: web.StreamResponse, request: web.Request, prefs: Prefs) -> None:
     """The display settings also in their cookie (no answers in it) while a conversation holds
     them: a page after the session has ended (stopped, idle, closed elsewhere) still speaks
     the person's language. Written only when it differs."""

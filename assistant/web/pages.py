@@ -67,7 +67,7 @@ async def start(request: web.Request) -> web.Response:
     conversations = request.app[keys.CONVERSATIONS]
     if ctx.loaded is not None:  # "start again", as the start page says
         await conversations.leave(ctx.loaded)
-    loaded, token = await conversations.start(respondent, ctx.prefs)
+    loaded, token = await conversations.start(respondent, ctx.prefs.stored())
     response = web.HTTPSeeOther(position_url(loaded.state))
     set_session(response, request, token)
     raise response

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from assistant.i18n import N_, Translator
 from assistant.i18n.languages import languages
-from assistant.prefs import RATES, TEXT_SIZES, clean_prefs
+from assistant.prefs import RATES, TEXT_SIZES, Prefs
 from assistant.web import keys
 from assistant.web.context import (
     PREFS_COOKIE_AGE,
@@ -26,13 +26,13 @@ from assistant.web.urls import Routes
 routes = Routes()
 
 
-def _setting_groups(request: web.Request, prefs: dict[str, Any]) -> list[dict[str, Any]]:
+def _setting_groups(request: web.Request, prefs: Prefs) -> list[dict[str, Any]]:
     t = request[keys.CONTEXT].translator
     speech = request.app.get(keys.SPEECH)
 
     def items(name: str, options: list[tuple[Any, str]]) -> list[dict[str, Any]]:
         return [
-            {"value": str(v).lower(), "text": text, "checked": prefs[name] == v}
+            {"value": str(v).lower(), "text": text, "checked": getattr(prefs, name) == v}
             for v, text in options
         ]
 
@@ -155,13 +155,13 @@ async def settings_page(request: web.Request) -> web.Response:
     )
 
 
-async def _store_prefs(
-    request: web.Request, prefs: dict[str, object], target: str
-) -> web.HTTPSeeOther:
+async def _store_prefs(request: web.Request, prefs: Prefs, target: str) -> web.HTTPSeeOther:
     ctx = await context(request)
     response = web.HTTPSeeOther(safe_next(target))
     if ctx.loaded is not None:
-        refresh(request, await request.app[keys.CONVERSATIONS].save_prefs(ctx.loaded, prefs))
+        refresh(
+            request, await request.app[keys.CONVERSATIONS].save_prefs(ctx.loaded, prefs.stored())
+        )
     else:  # no conversation yet: a cookie with display settings only, no answers
         set_private_cookie(
             response, request, PREFS_COOKIE, prefs_to_cookie(prefs), max_age=PREFS_COOKIE_AGE
@@ -175,17 +175,16 @@ async def settings_post(request: web.Request) -> web.Response:
     ctx = await context(request)
     names = ("language", "text_size", "contrast", "speech_rate", "voice")
     raw = {name: one(form, name) for name in names}
-    merged = dict(ctx.prefs)
-    merged.update({k: v for k, v in raw.items() if v})
+    merged: dict[str, object] = {k: v for k, v in raw.items() if v}
     for flag in ("plain", "autoplay"):
         if one(form, flag):
             merged[flag] = one(form, flag) == "true"
-    raise await _store_prefs(request, clean_prefs(merged, ctx.prefs["language"]), one(form, "next"))
+    raise await _store_prefs(request, ctx.prefs.changed(merged), one(form, "next"))
 
 
 @routes.post_named("language")
 async def language(request: web.Request) -> web.Response:
     form = await posted_form(request)
     ctx = await context(request)
-    prefs = clean_prefs(dict(ctx.prefs, language=one(form, "language")), ctx.prefs["language"])
+    prefs = ctx.prefs.changed({"language": one(form, "language")})
     raise await _store_prefs(request, prefs, one(form, "next"))

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from assistant.i18n import N_, Catalogs, Translator
 from assistant.i18n.languages import all_locales, fallback, languages
-from assistant.prefs import DEFAULT_PREFS
+from assistant.prefs import Prefs
 from assistant.settings import Settings
 from assistant.speech import RATES, voice_and_rate
 from assistant.web import keys
@@ -193,7 +193,7 @@ def _respond(
     request: web.Request,
     locale: str,
     language: str,
-    prefs: dict[str, Any],
+    prefs: Prefs,
     has_conversation: bool,
     template: str,
     status: int,
@@ -211,7 +211,7 @@ def _respond(
         "speech_available": bool(speech is not None and speech.available),
         "tagline": None,  # error pages may not know which conversation it is
         # The device's own voice reads at the rate the server's does (1 = the normal rate).
-        "speech_rate": round(voice_and_rate(locale, prefs["speech_rate"])[1] / RATES["normal"], 2),
+        "speech_rate": round(voice_and_rate(locale, prefs.speech_rate)[1] / RATES["normal"], 2),
         **values,
     }
     html = request.app[keys.RENDERER].render(locale, template, page)
@@ -231,7 +231,7 @@ async def error_response(request: web.Request, status: int, reason: str) -> web.
         )
     except Exception:  # the store itself may be what failed: fall back to defaults
         code = fallback().code
-        locale, language, prefs, has = code, code, dict(DEFAULT_PREFS, language=code), False
+        locale, language, prefs, has = code, code, Prefs(language=code), False
     translator = renderer.catalogs.translator(locale)
     title, advice = error_page_texts(translator, reason)
     if request.path.startswith("/api/"):
