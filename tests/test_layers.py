@@ -40,6 +40,7 @@ def modules(folder: str) -> list[Path]:
                 "assistant.i18n",
                 "sqlite3",
                 "psycopg",
+                "prometheus_client",
             ),
         ),
         # Views never write SQL: they go through Conversations and the store's interface.
