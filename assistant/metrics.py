@@ -19,12 +19,21 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from assistant.dialogue.engine import STEP_ACTIONS
 from assistant.store import Store
 
+CONTENT_TYPE = CONTENT_TYPE_LATEST
 MULTIPROC_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 # Store calls timed, by what they are for: reading a person's conversation, or writing it.
 STORE_OPERATIONS = {
@@ -80,7 +89,9 @@ class Metrics:
         )
 
     def step_answered(self, dialogue: str, action: str) -> None:
-        self.steps.labels(dialogue=dialogue, action=action).inc()
+        """Dialogue ids come from the dialogue files; the engine refuses any other action."""
+        if action in STEP_ACTIONS:
+            self.steps.labels(dialogue=dialogue, action=action).inc()
 
     def error(self, status: int, reason: str) -> None:
         self.errors.labels(status_class=f"{status // 100}xx", reason=reason).inc()

@@ -68,6 +68,14 @@ def test_each_layer_imports_only_what_is_below_it(folder: str, forbidden: tuple[
     assert found == []
 
 
+def test_only_the_metrics_module_imports_prometheus() -> None:
+    assert [
+        str(path.relative_to(ROOT))
+        for path in modules("") + modules("web") + modules("store") + modules("speech")
+        if any(n.startswith("prometheus_client") for n in imported(path))
+    ] == ["metrics.py"]
+
+
 def test_the_presentation_is_below_every_front_end() -> None:
     assert not [
         n

@@ -100,6 +100,28 @@ async def test_an_answered_step_is_counted_without_its_key_or_answer(client: Tes
     assert "oma_wrong_resume_codes_this_hour 0.0" in after
 
 
+async def test_the_api_counts_steps_too_and_a_refused_action_not_at_all(
+    client: TestClient,
+) -> None:
+    series = 'oma_steps_answered_total{action="continue",dialogue="every-kind"}'
+    token = (await client.get(url("start"))).headers["X-CSRF-Token"]
+    started = await client.post(
+        url("api-conversations"), json={"role": "client"}, headers={"X-CSRF-Token": token}
+    )
+    assert started.status == 201
+    headers = {"X-CSRF-Token": started.headers["X-CSRF-Token"]}
+    key = (await started.json())["position"]["key"]
+    done = await client.post(url("api-steps", key=key), json={}, headers=headers)
+    assert done.status == 200
+    invented = await client.post(
+        url("api-steps", key="name"), json={"action": "my-secret-action"}, headers=headers
+    )
+    assert invented.status == 404
+    text = await scrape(client)
+    assert value(text, series) == 1
+    assert "my-secret-action" not in text
+
+
 async def test_errors_are_counted_by_status_class_and_reason(client: TestClient) -> None:
     series = 'oma_errors_total{reason="not-found",status_class="4xx"}'
     before = value(await scrape(client), series)

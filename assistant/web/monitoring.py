@@ -12,8 +12,8 @@ import hmac
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST
 
+from assistant.metrics import CONTENT_TYPE
 from assistant.store import StoreUnavailable
 from assistant.web import keys
 from assistant.web.messages import ERROR_PAGES
@@ -70,4 +70,4 @@ async def metrics(request: web.Request) -> web.Response:
     except (TimeoutError, StoreUnavailable):
         wrong = None
     body = request.app[keys.METRICS].exposition(wrong)
-    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
