@@ -6,15 +6,16 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web, web_response
 from aiohttp.abc import AbstractAccessLogger
 
 from assistant.conversations import Clock, Conversations, utc_now
 from assistant.i18n import Catalogs
+from assistant.metrics import Metrics, TimedStore
 from assistant.settings import Settings
-from assistant.speech import service_for
+from assistant.speech import SpeechService, service_for
 from assistant.store import Store, StoreUnavailable, open_store
 from assistant.web import (
     api,
@@ -23,6 +24,7 @@ from assistant.web import (
     codes,
     draft_views,
     keys,
+    monitoring,
     pages,
     person,
     preferences,
@@ -64,6 +66,7 @@ def create_app(
     app = web.Application(
         # The proxy's word about the client first, so every later step sees the client.
         middlewares=[
+            monitoring.count_errors,  # outermost: it sees every response as it leaves
             client.behind_proxy(settings.trusted_proxies),
             security.security_headers,
             security.errors,
@@ -72,6 +75,7 @@ def create_app(
     )
     app[keys.SETTINGS] = settings
     app[keys.RENDERER] = Renderer(settings, Catalogs(settings.locales_dir))
+    app[keys.METRICS] = Metrics()
     app.cleanup_ctx.append(_storage(settings, store, clock))
     app.cleanup_ctx.append(_speech(settings, speech))
     app.cleanup_ctx.append(_retention)
@@ -83,6 +87,7 @@ def create_app(
     app.add_routes(api.routes)
     app.add_routes(audio.routes)
     app.add_routes(draft_views.routes)
+    app.add_routes(monitoring.routes)
     app.router.add_get(PATHS["healthz"], _health, name="healthz")
     app.router.add_get(PATHS["readyz"], _ready, name="readyz")
     if settings.static_dir.is_dir():
@@ -93,7 +98,8 @@ def create_app(
 def _storage(settings: Settings, given: Store | None, clock: Clock) -> Any:
     async def context(app: web.Application) -> AsyncIterator[None]:
         store = given or await open_store(settings)
-        app[keys.CONVERSATIONS] = Conversations(settings, store, clock)
+        timed = cast(Store, TimedStore(store, app[keys.METRICS]))
+        app[keys.CONVERSATIONS] = Conversations(settings, timed, clock)
         try:
             yield
         finally:
@@ -113,6 +119,8 @@ def _speech(settings: Settings, given: Any) -> Any:
         )
         if service is not None and given is None:
             await service.start()
+        if isinstance(service, SpeechService):
+            service.observer = app[keys.METRICS]
         app[keys.SPEECH] = service
         try:
             yield

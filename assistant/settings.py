@@ -71,6 +71,11 @@ SETTING_CHECKS: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "session_idle_minutes": ("a whole number of minutes, 0 (never) or more", lambda v: v >= 0),
     "read_timeout": ("a number of seconds above 0", lambda v: math.isfinite(v) and v > 0),
     "db_busy_timeout": ("a number of seconds, 0 or more", lambda v: math.isfinite(v) and v >= 0),
+    "metrics_token": (
+        "empty (no /metrics) or at least 16 characters with no spaces, such as the output of"
+        " openssl rand -hex 32",
+        lambda v: v == "" or (len(v) >= 16 and not any(c.isspace() for c in v)),
+    ),
 }
 
 
@@ -155,6 +160,8 @@ class Settings:
     workers: int = 1
     # The region profile (YAML); this version reads its optional price list (`prices:`).
     region_file: str = ""
+    # The Bearer token Prometheus sends for /metrics; empty: /metrics answers 404.
+    metrics_token: str = ""
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

@@ -73,12 +73,19 @@ def serve_workers(settings: Settings) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if settings.metrics_token:
+        # Before any worker starts: each then writes its metrics where any of them can add
+        # up all workers' values for a scrape (prometheus-client's multiprocess mode).
+        from assistant.metrics import prepare_workers
+
+        prepare_workers(settings.data_dir)
     for number in range(settings.workers):
         start(number)
     while not stopping:
         wait([w.sentinel for w in workers.values()], timeout=RESTART_PAUSE)
         for number, worker in list(workers.items()):
             if not stopping and not worker.is_alive():
+                _stopped(settings, worker)
                 log.error(
                     "worker %d stopped (exit status %s); starting it again", number, worker.exitcode
                 )
@@ -90,4 +97,13 @@ def serve_workers(settings: Settings) -> int:
             worker.kill()
             worker.join()
         failed += worker.exitcode not in (0, -signal.SIGTERM)
+        _stopped(settings, worker)
     return 1 if failed else 0
+
+
+def _stopped(settings: Settings, worker: BaseProcess) -> None:
+    """A worker's live values (its speech queue) stop counting in the sum."""
+    if settings.metrics_token and worker.pid is not None:
+        from assistant.metrics import worker_stopped
+
+        worker_stopped(worker.pid)

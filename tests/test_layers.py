@@ -40,6 +40,7 @@ def modules(folder: str) -> list[Path]:
                 "assistant.i18n",
                 "sqlite3",
                 "psycopg",
+                "prometheus_client",
             ),
         ),
         # Views never write SQL: they go through Conversations and the store's interface.
@@ -65,6 +66,14 @@ def test_each_layer_imports_only_what_is_below_it(folder: str, forbidden: tuple[
         if any(name == f or name.startswith(f + ".") for f in forbidden)
     ]
     assert found == []
+
+
+def test_only_the_metrics_module_imports_prometheus() -> None:
+    assert [
+        str(path.relative_to(ROOT))
+        for path in modules("") + modules("web") + modules("store") + modules("speech")
+        if any(n.startswith("prometheus_client") for n in imported(path))
+    ] == ["metrics.py"]
 
 
 def test_the_presentation_is_below_every_front_end() -> None:

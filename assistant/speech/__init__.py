@@ -28,7 +28,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.i18n.languages import language, languages
 from assistant.secret_key import load_secret
@@ -39,7 +39,7 @@ from assistant.speech.worker import REAL_ENGINE, SCRATCH, SpeechFailed, Worker
 if TYPE_CHECKING:
     from assistant.settings import Settings
 
-__all__ = ["Audio", "SpeechBusy", "SpeechFailed", "SpeechService", "service_for"]
+__all__ = ["Audio", "SpeechBusy", "SpeechFailed", "SpeechObserver", "SpeechService", "service_for"]
 log = logging.getLogger("assistant.speech")
 
 RATES = {"slower": 140, "normal": 175, "faster": 215}
@@ -51,6 +51,14 @@ CACHE_VERSION = "espeak-ng-mp3-1"
 class SpeechBusy(Exception):
     """Too many requests waiting, or a newer request from the same person took this one's
     place: answer 503 and let the person try again."""
+
+
+class SpeechObserver(Protocol):
+    """Told of cache hits and misses and of the line's length (the app's metrics)."""
+
+    def cache(self, hit: bool) -> None: ...
+
+    def queue(self, length: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,7 @@ class SpeechService:
         self._anonymous = itertools.count()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="speech")
         self.available = False
+        self.observer: SpeechObserver | None = None
         # Why not, for the log and the terminal (`reason`) and as a stable code that pages turn
         # into plain words (`problem`): "starting", "no-engine", or "" while speech works.
         self.reason = "Speech has not started yet."
@@ -147,6 +156,8 @@ class SpeechService:
         loop = asyncio.get_running_loop()
         # A cache hit is read on a thread too: a slow disk never holds up other people's pages.
         cached = await loop.run_in_executor(None, _read_if_there, path) if path else None
+        if path is not None and self.observer is not None:
+            self.observer.cache(cached is not None)
         if cached is not None:
             return Audio(cached, cached=True)
         key = (session or f"#{next(self._anonymous)}", voice, words_per_minute, text)
@@ -182,6 +193,7 @@ class SpeechService:
                 del self._jobs[pushed.key]
                 pushed.future.set_exception(SpeechBusy())
             self._make_next()
+            self._queued()
         job.listeners += 1
         try:
             return await asyncio.shield(job.future)
@@ -190,10 +202,16 @@ class SpeechService:
             if job.listeners == 0 and self.line.remove(job):  # everyone left: not made
                 del self._jobs[job.key]
                 job.future.cancel()
+                self._queued()
 
     def _make_next(self) -> None:
         if self._making is None and (job := self.line.next()) is not None:
             self._making = asyncio.create_task(self._make(job))
+            self._queued()
+
+    def _queued(self) -> None:
+        if self.observer is not None:
+            self.observer.queue(len(self.line))
 
     async def _make(self, job: _Job) -> None:
         loop = asyncio.get_running_loop()
@@ -229,6 +247,7 @@ class SpeechService:
         self.available, self.reason = False, "The speech service has stopped."
         while (job := self.line.next()) is not None:
             job.future.set_exception(SpeechFailed("the speech service is closing"))
+        self._queued()
         if self._making is not None:
             await self._making
         loop = asyncio.get_running_loop()

@@ -195,6 +195,7 @@ async def answer(request: web.Request) -> web.Response:
         return web.json_response(
             step_json(applied.loaded, state, t, applied.outcome.errors), status=422
         )
+    request.app[keys.METRICS].step_answered(loaded.bundle.dialogue.id, action)
     saved = applied.loaded
     body = step_json(saved, saved.state, t)
     if isinstance(seen, str) and seen != answer_fingerprint(applied.base, key, item_id):

@@ -144,6 +144,7 @@ async def step_post(request: web.Request) -> web.Response:
     if not applied.outcome.ok:
         state = engine.change(applied.base, key, item, returning=returning)
         return await _step_response(request, applied.loaded, state, form, applied.outcome.errors)
+    request.app[keys.METRICS].step_answered(loaded.bundle.dialogue.id, action)
     seen = one(form, "seen")
     elsewhere = bool(seen) and seen != answer_fingerprint(applied.base, key, item)
     notice, state = "replaced" if elsewhere else None, applied.loaded.state

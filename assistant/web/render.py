@@ -234,6 +234,7 @@ async def error_response(request: web.Request, status: int, reason: str) -> web.
         locale, language, prefs, has = code, code, Prefs(language=code), False
     translator = renderer.catalogs.translator(locale)
     title, advice = error_page_texts(translator, reason)
+    request[keys.ERROR_REASON] = reason
     if request.path.startswith("/api/"):
         return web.json_response(
             {"error": reason, "title": title, "message": advice}, status=status

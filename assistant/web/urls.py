@@ -42,6 +42,8 @@ PATHS: dict[str, str] = {
     # For the operator's load balancer.
     "healthz": "/healthz",
     "readyz": "/readyz",
+    # For the operator's Prometheus, only with OMA_METRICS_TOKEN.
+    "metrics": "/metrics",
 }
 
 Query = Mapping[str, str | None]
