@@ -12,13 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from ipaddress import ip_network
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.i18n.languages import codes, fallback
+
+if TYPE_CHECKING:
+    from assistant.region import Region
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 FLAGS = ("host", "port", "data_dir")  # also `serve` options
+OPTIONAL_PATHS = ("region_file",)  # a file, or None when not set
 
 
 class SettingError(ValueError):
@@ -64,6 +68,7 @@ RULES: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "starts_per_address": ("a whole number, 1 or more", lambda v: v >= 1),
     "read_timeout": ("a number of seconds above 0", lambda v: math.isfinite(v) and v > 0),
     "db_busy_timeout": ("a number of seconds, 0 or more", lambda v: math.isfinite(v) and v >= 0),
+    "region_file": ("a region profile (a YAML file) that exists", lambda v: v is None or v.is_file()),
 }
 
 
@@ -88,7 +93,7 @@ def _parse(name: str, raw: str, default: Any) -> Any:
             return float(text)
     except ValueError:
         raise SettingError(name, raw, _expected(name, default)) from None
-    if isinstance(default, Path):
+    if isinstance(default, Path) or name in OPTIONAL_PATHS:
         return Path(text)
     if isinstance(default, tuple):
         return tuple(part.strip() for part in text.split(",") if part.strip())
@@ -133,6 +138,9 @@ class Settings:
     # A request must send its headers and body within this many seconds.
     read_timeout: float = 15.0
     db_busy_timeout: float = 5.0
+    # The region profile (docs/deployment.md): the region's name, the worker's title and a
+    # contact sentence in the dialogues; without one, their generic wording.
+    region_file: Path | None = None
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -156,6 +164,7 @@ class Settings:
             names = [n for n in names if not n.endswith(".testplan")]
             expected = f"one of the dialogues in {self.dialogues_dir}: {', '.join(names)}"
             raise SettingError("default_dialogue", self.default_dialogue, expected)
+        self.region()
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as error:
@@ -163,6 +172,21 @@ class Settings:
             raise SettingError("data_dir", self.data_dir, expected) from None
         if not os.access(self.data_dir, os.W_OK | os.X_OK):
             raise SettingError("data_dir", self.data_dir, "a folder this user can write")
+
+    def region(self) -> Region:
+        """The region profile (empty without OMA_REGION_FILE); raises SettingError naming its
+        first problem (`assistant check` lists them all)."""
+        from assistant.region import RegionInvalid, load
+
+        try:
+            return load(self.region_file)
+        except RegionInvalid as invalid:
+            first = invalid.problems[0]
+            expected = (
+                f"a region profile without errors (line {first.line}: {first.message}; "
+                "assistant check lists every problem)"
+            )
+            raise SettingError("region_file", self.region_file, expected) from None
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
