@@ -8,6 +8,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from assistant.dialogue import duration
 from assistant.dialogue.engine import Engine
 from assistant.dialogue.loader import load_all
 from assistant.dialogue.model import Dialogue
@@ -20,6 +21,11 @@ class Bundle:
     dialogue: Dialogue
     engine: Engine
     views: Views
+
+    @cached_property  # walks the dialogue: once
+    def minutes(self) -> tuple[int, int]:
+        """About how long it takes, (shortest, longest) in minutes (dialogue/duration.py)."""
+        return duration.minutes(self.dialogue)
 
     @cached_property  # fingerprints the dialogue: once
     def reconciler(self) -> Reconciler:
