@@ -213,7 +213,8 @@ def answering_line(respondent: Respondent, translator: Translator) -> str | None
         return translator.gettext("Answering: the client, with help from %(who)s.") % {"who": who}
     if respondent.role == "proxy":
         return translator.gettext(
-            "Answering for the client: %(who)s. Answer as the client would, in their words."
+            "Answering for the client: %(who)s. Write what the client has told or shown you. "
+            "Your own view has questions of its own at the end."
         ) % {"who": who}
     return None
 
