@@ -73,7 +73,11 @@ Reader = Callable[[Node, Callable[[Node, str, str], None]], Any]
 def _by_language(node: Node, problem: Callable[[Node, str, str], None]) -> dict[str, str] | None:
     locales = all_locales()
     if not node.is_mapping or not node.value:
-        problem(node, "needs a text for each language", f"Write one line per language: {', '.join(locales)}.")
+        problem(
+            node,
+            "needs a text for each language",
+            f"Write one line per language: {', '.join(locales)}.",
+        )
         return None
     texts = {}
     for locale, value in node.value.items():
@@ -81,9 +85,17 @@ def _by_language(node: Node, problem: Callable[[Node, str, str], None]) -> dict[
             hint = f"{did_you_mean(locale, list(locales))}Languages: {', '.join(locales)}."
             problem(value, f"'{locale}' is not a language of the assistant", hint)
         elif not isinstance(value.value, str) or not value.value.strip():
-            problem(value, f"the text for {locale} is empty or not text", "Write the words, in quotes if they have a colon.")
+            problem(
+                value,
+                f"the text for {locale} is empty or not text",
+                "Write the words, in quotes if they have a colon.",
+            )
         elif "{" in value.value or "}" in value.value or "|" in value.value:
-            problem(value, f"the text for {locale} has a brace or a |", "Write plain words: they go inside a sentence.")
+            problem(
+                value,
+                f"the text for {locale} has a brace or a |",
+                "Write plain words: they go inside a sentence.",
+            )
         else:
             texts[locale] = value.value.strip()
     return texts
@@ -110,17 +122,39 @@ def check(path: Path) -> tuple[Region | None, list[RegionProblem]]:
     try:
         root = read(path.read_text(encoding="utf-8"))
     except OSError as error:
-        return None, [RegionProblem(str(path), 1, 1, f"cannot read the file ({error.strerror})", "Check OMA_REGION_FILE.")]
+        return None, [
+            RegionProblem(
+                str(path),
+                1,
+                1,
+                f"cannot read the file ({error.strerror})",
+                "Check OMA_REGION_FILE.",
+            )
+        ]
     except (YamlProblem, UnicodeDecodeError) as error:
         line, column = (error.line, error.column) if isinstance(error, YamlProblem) else (1, 1)
-        return None, [RegionProblem(str(path), line, column, f"not YAML: {error}", "Check the indentation and quotes.")]
+        return None, [
+            RegionProblem(
+                str(path), line, column, f"not YAML: {error}", "Check the indentation and quotes."
+            )
+        ]
     if root is None or not root.is_mapping:
         fields = ", ".join(FIELDS)
-        return None, [RegionProblem(str(path), 1, 1, "the profile is empty or not a mapping", f"Write some of: {fields}.")]
+        return None, [
+            RegionProblem(
+                str(path),
+                1,
+                1,
+                "the profile is empty or not a mapping",
+                f"Write some of: {fields}.",
+            )
+        ]
     texts: dict[str, dict[str, str]] = {}
     for key, node in root.value.items():
         if key not in FIELDS:
-            hint = f"{did_you_mean(key, list(FIELDS))}A profile has: " + "; ".join(f"{k}: {what}" for k, (what, _) in FIELDS.items())
+            hint = f"{did_you_mean(key, list(FIELDS))}A profile has: " + "; ".join(
+                f"{k}: {what}" for k, (what, _) in FIELDS.items()
+            )
             line, column = root.key_positions[key]
             problems.append(RegionProblem(str(path), line, column, f"unknown key '{key}'", hint))
             continue

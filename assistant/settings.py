@@ -68,7 +68,10 @@ RULES: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "starts_per_address": ("a whole number, 1 or more", lambda v: v >= 1),
     "read_timeout": ("a number of seconds above 0", lambda v: math.isfinite(v) and v > 0),
     "db_busy_timeout": ("a number of seconds, 0 or more", lambda v: math.isfinite(v) and v >= 0),
-    "region_file": ("a region profile (a YAML file) that exists", lambda v: v is None or v.is_file()),
+    "region_file": (
+        "a region profile (a YAML file) that exists",
+        lambda v: v is None or v.is_file(),
+    ),
 }
 
 

@@ -330,9 +330,14 @@ def test_every_condition_of_the_dialogues_can_be_said_in_enable_when(path: Path)
     questionnaire = fhir_questionnaire.questionnaire(dialogue, ENGLISH)
     conditioned = [i for i in questionnaire["item"] if dialogue.by_key[i["linkId"]].when]
     # Who answers (`answering`) is not an answer in a response: kept as written instead.
-    by_answers = [i for i in conditioned if "answering:" not in written(dialogue.by_key[i["linkId"]])]
+    by_answers = [
+        i for i in conditioned if "answering:" not in written(dialogue.by_key[i["linkId"]])
+    ]
     assert by_answers and all("enableWhen" in i for i in by_answers)
-    assert all("enableWhen" in i or extension(i, fhir_questionnaire.DIALOGUE_CONDITION) for i in conditioned)
+    assert all(
+        "enableWhen" in i or extension(i, fhir_questionnaire.DIALOGUE_CONDITION)
+        for i in conditioned
+    )
 
 
 SHIPPED_DIALOGUE = load(SHIPPED)

@@ -9,9 +9,9 @@ from decimal import Decimal
 from assistant.dialogue import rules
 from assistant.dialogue.conditions import (
     OPERATORS,
+    ROLES,
     All,
     Answered,
-    ROLES,
     Answering,
     AnyOf,
     Between,

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import gettext
 import io
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2

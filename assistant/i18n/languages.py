@@ -33,14 +33,31 @@ class Language:
 
 # The first is the fallback: for a browser that asks for none of them, and an unknown code.
 TABLE: tuple[Language, ...] = (
-    Language("fi", "fi@selko", "fi_FI", "fi-FI", "Suomi", "Suomeksi", "urj/fi", plain_name="Selkosuomi"),
+    Language(
+        "fi", "fi@selko", "fi_FI", "fi-FI", "Suomi", "Suomeksi", "urj/fi", plain_name="Selkosuomi"
+    ),
     # Swedish as written in Finland.
     Language(
-        "sv", "sv@lattlast", "sv_FI", "sv-FI", "Svenska", "På svenska", "gmq/sv",
+        "sv",
+        "sv@lattlast",
+        "sv_FI",
+        "sv-FI",
+        "Svenska",
+        "På svenska",
+        "gmq/sv",
         plain_name="Lättläst svenska",
     ),
     # British English, the source language of every text.
-    Language("en", "en@easy", "en_GB", "en-GB", "English", "In English", "gmw/en", plain_name="Easy English"),
+    Language(
+        "en",
+        "en@easy",
+        "en_GB",
+        "en-GB",
+        "English",
+        "In English",
+        "gmw/en",
+        plain_name="Easy English",
+    ),
 )
 
 
