@@ -214,7 +214,7 @@ def answering_line(respondent: Respondent, translator: Translator) -> str | None
     if respondent.role == "proxy":
         return translator.gettext(
             "Answering for the client: %(who)s. Write what the client has told or shown you. "
-            "Your own view has questions of its own at the end."
+            "At the end you can say what you think yourself."
         ) % {"who": who}
     return None
 
