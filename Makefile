@@ -63,10 +63,12 @@ typecheck: $(STAMPS)/test-packages
 check: $(STAMPS)/venv
 	$(BIN)/assistant check
 
-# Two runs: sync Playwright keeps an event loop running on the main thread for the whole
-# browser session, which the async tests cannot share.
+# Three runs: the tests, then those that run the product on a store again on a throwaway
+# PostgreSQL (tests/postgres.py), then the browser tests (sync Playwright keeps an event loop
+# running on the main thread for the whole browser session, which the async tests cannot share).
 pytest: $(STAMPS)/test-packages
 	$(BIN)/pytest -q --ignore=tests/browser $(PYTEST_ARGS)
+	OMA_TEST_DATABASE=postgres $(BIN)/pytest -q --ignore=tests/browser $(PYTEST_ARGS)
 	$(BIN)/pytest -q tests/browser $(PYTEST_ARGS)
 
 bench: setup

@@ -16,7 +16,7 @@ from assistant.i18n import Catalogs
 from assistant.settings import Settings
 from assistant.speech import service_for
 from assistant.store import Store, StoreUnavailable, open_store
-from assistant.web import account, api, audio, client, draft_views, keys, pages, security
+from assistant.web import account, api, audio, client, draft_views, keys, pages, security, stop
 from assistant.web.forms import MAX_BODY
 from assistant.web.render import Renderer
 from assistant.web.security import logged_path, where
@@ -65,6 +65,7 @@ def create_app(
     app.cleanup_ctx.append(_retention)
     app.add_routes(pages.routes)
     app.add_routes(account.routes)
+    app.add_routes(stop.routes)
     app.add_routes(api.routes)
     app.add_routes(audio.routes)
     app.add_routes(draft_views.routes)
@@ -129,8 +130,18 @@ async def _retention(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _health(request: web.Request) -> web.Response:
-    """Alive: the process answers and can read the store (reads go on beside a locked write)."""
-    return await _store_answers(request, request.app[keys.CONVERSATIONS].store.get(""))
+    """Alive: the process answers and can read the store (reads go on beside a locked write).
+    With it, the wrong resume codes from everyone this hour: a number with no personal data
+    for the operator's monitoring, and whether it is above the alert level."""
+    conversations = request.app[keys.CONVERSATIONS]
+    try:
+        wrong = await asyncio.wait_for(conversations.wrong_codes_this_hour(), HEALTH_TIMEOUT)
+    except (TimeoutError, StoreUnavailable):
+        return web.json_response({"status": "store-unavailable"}, status=503)
+    alert = wrong > request.app[keys.SETTINGS].resume_attempts_global
+    return web.json_response(
+        {"status": "ok", "wrong_codes_this_hour": wrong, "wrong_codes_alert": alert}
+    )
 
 
 async def _ready(request: web.Request) -> web.Response:
@@ -151,11 +162,24 @@ def serve(settings: Settings) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    app = create_app(settings)
+    # The database's address may hold a password: it is not printed.
+    where = "PostgreSQL" if settings.database_url else settings.data_dir
+    workers = f", {settings.workers} workers" if settings.workers > 1 else ""
     print(
-        f"Oma ääni: http://{settings.host}:{settings.port}/  (answers in {settings.data_dir})",
+        f"Oma ääni: http://{settings.host}:{settings.port}/  (answers in {where}{workers})",
         flush=True,
     )
+    if settings.workers > 1:
+        from assistant.workers import serve_workers
+
+        return serve_workers(settings)
+    run_server(settings)
+    return 0
+
+
+def run_server(settings: Settings, reuse_port: bool = False) -> None:
+    """One server process until SIGTERM or SIGINT; reuse_port lets workers share the port."""
+    app = create_app(settings)
     # keepalive_timeout is armed when a connection opens, so a client that has not finished a
     # request by then (a slow-header attack) is dropped: our read deadline. On SIGTERM,
     # requests in flight get shutdown_timeout to finish before the store closes.
@@ -167,5 +191,5 @@ def serve(settings: Settings) -> int:
         print=None,
         shutdown_timeout=10,
         keepalive_timeout=settings.read_timeout,
+        reuse_port=reuse_port or None,
     )
-    return 0

@@ -24,6 +24,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--data-dir", type=Path, help="where answers are stored (default ./data, OMA_DATA_DIR)"
     )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        help="server processes sharing the port and the store (default 1, OMA_WORKERS)",
+    )
 
     check = commands.add_parser(
         "check",
@@ -60,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             host=getattr(args, "host", None),
             port=getattr(args, "port", None),
             data_dir=getattr(args, "data_dir", None),
+            workers=getattr(args, "workers", None),
         )
         if args.command == "serve":
             settings.check_serving()

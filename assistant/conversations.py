@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 import unicodedata
 from collections import OrderedDict
@@ -25,11 +26,13 @@ from assistant.secret_key import load_secret
 from assistant.settings import Settings
 from assistant.store import Conflict, Conversation, Store, StoreUnavailable
 
+log = logging.getLogger("assistant.conversations")
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed by hand is unambiguous.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 12  # 60 random bits
 Clock = Callable[[], datetime]
 ATTEMPT_WINDOW = 3600  # seconds: resume-code limits are per hour
+GLOBAL_WRONG_CODES = "resume:all"  # the counter of wrong codes from everyone
 # How often a change is re-applied when others keep saving the same conversation in between.
 SAVE_TRIES = 8
 # A conversation's stored state may grow to this many characters of JSON. The shipped dialogue
@@ -47,7 +50,7 @@ class StateTooLarge(Exception):
 
 
 class TooManyTries(Exception):
-    """Too many wrong resume codes this hour, from one address or from everyone."""
+    """Too many wrong resume codes this hour from this address (an IPv6 /64)."""
 
 
 class NewerConversation(Exception):
@@ -144,7 +147,7 @@ def format_code(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
-def normalise_code(typed: str) -> str | None:
+def _code_characters(typed: str) -> str:
     """What a person typed, read generously: any case, O for 0, I or L for 1, and anything
     between the characters that is not a letter or a digit left out: spaces of every kind,
     dashes, commas and periods. The saved page spells the code out for screen readers as
@@ -154,7 +157,17 @@ def normalise_code(typed: str) -> str | None:
         for c in unicodedata.normalize("NFKC", typed)  # full-width letters as plain ones
         if unicodedata.category(c)[0] not in "PZC"  # punctuation, separators, controls
     )
-    text = text.upper().translate(str.maketrans("OIL", "011"))
+    return text.upper().translate(str.maketrans("OIL", "011"))
+
+
+def typed_length(typed: str) -> int:
+    """How many letters and numbers a typed code has (a code has CODE_LENGTH): telling a
+    person theirs is too short or too long says nothing about which codes exist."""
+    return len(_code_characters(typed))
+
+
+def normalise_code(typed: str) -> str | None:
+    text = _code_characters(typed)
     if len(text) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in text):
         return None
     return text
@@ -165,8 +178,11 @@ class Conversations:
         self.settings = settings
         self.store = store
         self.clock = clock
-        self.secret = load_secret(settings.data_dir)
+        self.secret = load_secret(settings.data_dir, settings.secret_key_file)
         self.states = DecodedStates()
+        # Hours in which this process saw wrong codes from everyone pass the alert level.
+        self.wrong_code_alerts = 0
+        self._alerted_window = -1
         # Dates are checked against the UTC date: never later than Finland's, so a meeting
         # today is never refused as past.
         self.bundles = load_bundles(settings.dialogues_dir, lambda: self.clock().date())
@@ -261,32 +277,68 @@ class Conversations:
         saved = await self.store.save(loaded.id, text, prefs, self.clock(), loaded.version)
         return self._loaded(saved, loaded.bundle, state)
 
-    async def make_code(self, loaded: Loaded) -> tuple[str, datetime]:
-        """A new resume code (replacing any earlier one) and the date it stops working."""
+    async def make_code(
+        self, loaded: Loaded, only_session: str | None = None
+    ) -> tuple[str, datetime]:
+        """A new resume code (replacing any earlier one) and the date it stops working. With
+        only_session (a session token), every other session of the conversation ends: "also
+        close these answers on other devices"."""
         code = new_code()
         expires = self.clock() + timedelta(days=self.settings.resume_code_days)
         await self.store.set_resume_code(loaded.id, self.hash(code), expires)
+        if only_session is not None:
+            await self.store.end_other_sessions(loaded.id, self.hash(only_session))
         return code, expires
 
+    async def stop(self, token: str) -> None:
+        """ "Stop on this device": the session ends; the answers stay for the code to open."""
+        await self.store.end_session(self.hash(token))
+
     async def resume_from(self, address: str, typed_code: str) -> str | None:
-        """resume() for someone at this address, within the hourly limits on wrong codes per
-        address and for everyone; raises TooManyTries. Only wrong codes count, so the people
-        of a group home sharing one address are never locked out by using their codes. A try
-        is counted before the code is looked up and taken back when the code works, so tries
-        sent all at once cannot pass the limit between a check and a count."""
+        """resume() for someone at this address (an IPv4 address or an IPv6 /64, see
+        web.client.counted_address), within the hourly limit on wrong codes per address;
+        raises TooManyTries. Only wrong codes count, so the people of a group home sharing
+        one address are never locked out by using their codes. A try is counted before the
+        code is looked up and taken back when the code works, so tries sent all at once
+        cannot pass the limit between a check and a count.
+
+        Wrong codes from everyone are counted too, but only to raise an alert: with 60-bit
+        codes a global cap protects nothing, and it let one person with 21 addresses lock
+        everyone out, correct codes included (issue 20)."""
         now = self.clock()
-        limits = {
-            "resume:" + self.hash(address)[:24]: self.settings.resume_attempts_per_address,
-            "resume:all": self.settings.resume_attempts_global,
-        }
-        counts = await self.store.count_attempts(tuple(limits), ATTEMPT_WINDOW, now)
-        allowed = all(count <= limit for count, limit in zip(counts, limits.values(), strict=True))
+        keys = ("resume:" + self.hash(address)[:24], GLOBAL_WRONG_CODES)
+        mine, everyone = await self.store.count_attempts(keys, ATTEMPT_WINDOW, now)
+        allowed = mine <= self.settings.resume_attempts_per_address
         token = await self.resume(typed_code) if allowed else None
         if token is not None or not allowed:
-            await self.store.count_attempts(tuple(limits), ATTEMPT_WINDOW, now, change=-1)
+            await self.store.count_attempts(keys, ATTEMPT_WINDOW, now, change=-1)
+        elif everyone > self.settings.resume_attempts_global:
+            self._alert(now, everyone)
         if not allowed:
             raise TooManyTries
         return token
+
+    def _alert(self, now: datetime, count: int) -> None:
+        """Once an hour per process: a line for the operator, with no address and no code."""
+        window = int(now.timestamp()) // ATTEMPT_WINDOW
+        if window != self._alerted_window:
+            self._alerted_window = window
+            self.wrong_code_alerts += 1
+            log.warning(
+                "alert: %d wrong resume codes this hour from all addresses together (alert"
+                " level OMA_RESUME_ATTEMPTS_GLOBAL=%d); no one is refused for it, each address"
+                " is still limited to %d",
+                count,
+                self.settings.resume_attempts_global,
+                self.settings.resume_attempts_per_address,
+            )
+
+    async def wrong_codes_this_hour(self) -> int:
+        """Wrong resume codes from everyone in this clock hour (all processes on the store)."""
+        [count] = await self.store.attempt_counts(
+            (GLOBAL_WRONG_CODES,), ATTEMPT_WINDOW, self.clock()
+        )
+        return count
 
     async def resume(self, typed_code: str) -> str | None:
         """A new session token for the conversation the code opens, or None."""
@@ -297,6 +349,10 @@ class Conversations:
         if conversation_id is None:
             return None
         return await self._new_session(conversation_id)
+
+    async def has_code(self, loaded: Loaded) -> bool:
+        """Whether a resume code that still works opens this conversation."""
+        return await self.store.has_resume_code(loaded.id, self.clock())
 
     async def leave(self, loaded: Loaded) -> None:
         """This browser starts a new conversation. The one it leaves is deleted unless a code

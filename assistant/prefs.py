@@ -10,6 +10,7 @@ from assistant.i18n.languages import codes, fallback
 TEXT_SIZES = ("normal", "large", "larger")
 CONTRASTS = ("normal", "high")
 RATES = ("slower", "normal", "faster")
+VOICES = ("server", "device")  # who reads aloud: the service, or the device's own voice
 DEFAULT_PREFS: dict[str, Any] = {
     "language": fallback().code,
     "plain": False,
@@ -17,6 +18,7 @@ DEFAULT_PREFS: dict[str, Any] = {
     "contrast": "normal",
     "speech_rate": "normal",
     "autoplay": False,
+    "voice": "server",
 }
 
 
@@ -30,6 +32,7 @@ def clean_prefs(raw: dict[str, Any], default_language: str | None = None) -> dic
         "contrast": CONTRASTS,
         "speech_rate": RATES,
         "autoplay": (True, False),
+        "voice": VOICES,
     }
     for key, values in allowed.items():
         if raw.get(key) in values:

@@ -21,7 +21,7 @@ from assistant.dialogue.engine import Engine
 from assistant.dialogue.model import SOMETHING_ELSE, Kind
 from assistant.dialogue.state import Entry, Respondent, State
 from assistant.dialogue.texts import Text
-from assistant.dialogue.views import StepView, list_words
+from assistant.dialogue.views import ItemView, StepView, list_words
 from assistant.draft.model import provenance
 from assistant.i18n import Translator
 from assistant.i18n.answers import answer_text, where
@@ -35,14 +35,23 @@ OFFERS = ("skip", "dont-know", "talk-in-meeting")
 @dataclass(frozen=True)
 class Words:
     """A dialogue text in the person's language: as HTML (earlier answers escaped) for pages,
-    and plain for the API, the terminal and speech. The same words either way."""
+    and plain for the API, the terminal and speech. The same words either way. A text with no
+    translation is shown as written, in English, and says so: `lang` is then "en" and the HTML
+    is marked with it, so a screen reader and a braille display read it as English."""
 
     html: Markup
     plain: str
+    lang: str | None = None  # set only when it differs from the person's language
 
     @classmethod
     def of(cls, text: Text | None, t: Translator) -> Words | None:
-        return None if text is None else cls(t.text(text), t.plain_text(text))
+        if text is None:
+            return None
+        if t.knows(text):
+            return cls(t.text(text), t.plain_text(text))
+        source = t.in_source_language()
+        html = Markup('<span lang="{}">{}</span>').format(source.language, source.text(text))
+        return cls(html, source.plain_text(text), source.language)
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,7 @@ class Problem:
     field: str  # the input it is about: answer, other, day, month, year, add
     code: str
     message: str
+    lang: str | None = None  # as Words.lang: the message is about a text not translated
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,7 @@ class ListItem:
     id: str
     title: Words
     change_key: str | None  # the item's first question, where "Change" leads
+    spoken: str  # the item in words of its own, to listen to: "Anna. Name: Anna. …"
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,7 @@ class Presentation:
     total: int
     prompt: Words
     answering: str | None  # who answers, unless the client alone
+    proxy: bool  # someone answers for the client: a long note, shown but not said each time
     hint: Words | None
     help: Words | None
     body: Words | None  # an information step's paragraphs
@@ -131,7 +143,9 @@ def present(
     assert prompt is not None
     add_prompt = Words.of(view.add_prompt, t)
     # An error on a list's summary is about its yes/no question, not the list's title.
-    about = add_prompt.plain if step.kind is Kind.LIST and add_prompt else prompt.plain
+    about = add_prompt if step.kind is Kind.LIST and add_prompt else prompt
+    # A message about an untranslated question is wholly in the question's language.
+    said = t.in_source_language() if about.lang else t
     values = _values(view, form, t)
     checked = set(values["answers"]) if step.kind is Kind.MULTIPLE_CHOICE else {values["answer"]}
     entry = view.entry
@@ -146,6 +160,7 @@ def present(
         total=view.progress.total,
         prompt=prompt,
         answering=answering_line(view.respondent, t),
+        proxy=view.respondent.role == "proxy",
         hint=Words.of(view.hint, t),
         help=Words.of(view.help, t),
         body=Words.of(view.text, t),
@@ -159,7 +174,10 @@ def present(
             OtherAnswer(answer_text(a, t), by_line(a.entry.by, t, view.respondent))
             for a in view.other_answers
         ),
-        problems=tuple(Problem(e.field, e.code, field_message(t, e, about)) for e in errors),
+        problems=tuple(
+            Problem(e.field, e.code, field_message(said, e, about.plain), about.lang)
+            for e in errors
+        ),
         offers=tuple(o for o in OFFERS if o == "skip" or o in step.offer)
         if step.kind is not Kind.INFORMATION
         else (),
@@ -168,6 +186,7 @@ def present(
                 item.id,
                 _words(item.title, t),
                 item.rows[0].step.key if item.rows else None,
+                _item_words(item, t),
             )
             for item in view.items
         ),
@@ -187,6 +206,17 @@ def back_place(engine: Engine, state: State) -> Place | None:
     if (back.at, back.item) == (state.at, state.item):
         return None
     return Place(back.at, back.item, back.return_to_review)
+
+
+def _item_words(item: ItemView, t: Translator) -> str:
+    """One item of an "add another" list read by itself: its title, then each question
+    answered for it and the answer ("Anna. Their name? Anna. How do they help? Shopping.")."""
+    parts = [t.plain_text(item.title)]
+    for row in item.rows:
+        answered = [a for a in row.answers if a.entry.status == "answered"]
+        if answered:
+            parts += [t.plain_text(row.question), ", ".join(answer_text(a, t) for a in answered)]
+    return " ".join(p if p.rstrip().endswith((".", "?", "!", ":")) else p + "." for p in parts)
 
 
 def _words(text: Text, t: Translator) -> Words:

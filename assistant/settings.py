@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
-FLAGS = ("host", "port", "data_dir")  # also `serve` options
+FLAGS = ("host", "port", "data_dir", "workers")  # also `serve` options
 OPTIONAL_PATHS = ("region_file",)  # a file, or None when not set
 
 
@@ -66,6 +66,13 @@ RULES: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "resume_attempts_per_address": ("a whole number, 1 or more", lambda v: v >= 1),
     "resume_attempts_global": ("a whole number, 1 or more", lambda v: v >= 1),
     "starts_per_address": ("a whole number, 1 or more", lambda v: v >= 1),
+    "database_url": (
+        "empty (SQLite in the data folder) or a PostgreSQL address, postgresql://user@host/db",
+        lambda v: v == "" or v.startswith(("postgresql://", "postgres://")),
+    ),
+    "workers": ("a whole number of processes, 1 or more", lambda v: v >= 1),
+    "database_pool": ("a whole number of connections, 1 or more", lambda v: v >= 1),
+    "session_idle_minutes": ("a whole number of minutes, 0 (never) or more", lambda v: v >= 0),
     "read_timeout": ("a number of seconds above 0", lambda v: math.isfinite(v) and v > 0),
     "db_busy_timeout": ("a number of seconds, 0 or more", lambda v: math.isfinite(v) and v >= 0),
     "region_file": (
@@ -133,7 +140,8 @@ class Settings:
     speech: bool = True
     speech_timeout: float = 10.0
     speech_queue: int = 64
-    # Wrong resume codes allowed per address and in all, per hour.
+    # Wrong resume codes allowed per address (per /64 for IPv6) per hour; wrong codes from
+    # everyone per hour above which an alert is logged (nobody is refused for others' tries).
     resume_attempts_per_address: int = 10
     resume_attempts_global: int = 200
     # New conversations per client address (per /64 for IPv6) per hour.
@@ -141,6 +149,18 @@ class Settings:
     # A request must send its headers and body within this many seconds.
     read_timeout: float = 15.0
     db_busy_timeout: float = 5.0
+    # A session unused this long ends if a resume code continues the conversation (0: never).
+    # 24 hours: longer than WCAG 2.2.1's 20-hour exception, and the code continues with
+    # nothing lost (2.2.5); see docs/deployment.md.
+    session_idle_minutes: int = 1440
+    # PostgreSQL instead of SQLite, for several instances on one database; its connections.
+    database_url: str = ""
+    database_pool: int = 10
+    # The secret that keys codes, sessions and CSRF tokens; empty: DATA_DIR/secret.key. Every
+    # instance behind one load balancer must use the same one.
+    secret_key_file: str = ""
+    # Server processes sharing the port (SO_REUSEPORT) and the store.
+    workers: int = 1
     # The region profile (docs/deployment.md): the region's name, the worker's title and a
     # contact sentence in the dialogues; without one, their generic wording.
     region_file: Path | None = None
@@ -175,6 +195,15 @@ class Settings:
             raise SettingError("data_dir", self.data_dir, expected) from None
         if not os.access(self.data_dir, os.W_OK | os.X_OK):
             raise SettingError("data_dir", self.data_dir, "a folder this user can write")
+        if self.secret_key_file:
+            try:
+                size = len(Path(self.secret_key_file).read_bytes())
+            except OSError as error:
+                expected = f"a file this user can read ({error.strerror})"
+                raise SettingError("secret_key_file", self.secret_key_file, expected) from None
+            if size < 32:
+                expected = "a file of at least 32 random bytes (head -c 32 /dev/urandom > FILE)"
+                raise SettingError("secret_key_file", self.secret_key_file, expected)
 
     def region(self) -> Region:
         """The region profile (empty without OMA_REGION_FILE); raises SettingError naming its

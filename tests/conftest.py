@@ -3,7 +3,8 @@ and a no-JavaScript browser."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,21 +14,59 @@ from aiohttp.test_utils import TestClient
 from assistant.app import create_app
 from assistant.settings import Settings
 from assistant.speech import SpeechService
+from tests import postgres
 from tests.web.browser import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB_DIALOGUES = ROOT / "tests" / "web"
 
 
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[postgres.Cluster]:
+    """One throwaway PostgreSQL for the whole test run (tests/postgres.py); skips when the
+    binaries are absent."""
+    with postgres.cluster() as made:
+        yield made
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """The test dialogue with every kind of step, in a fresh data folder, speech off."""
-    return Settings.from_env(
+def postgres_url(postgres_cluster: postgres.Cluster) -> str:
+    """A fresh, empty database on the test cluster."""
+    return postgres_cluster.new_database()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    """The test dialogue with every kind of step, in a fresh data folder, speech off. With
+    OMA_TEST_DATABASE=postgres, on a fresh PostgreSQL database instead of SQLite: every test
+    built on this fixture then runs on PostgreSQL (`make pytest` runs them both ways)."""
+    made = Settings.from_env(
         data_dir=tmp_path / "data",
         dialogues_dir=WEB_DIALOGUES,
         default_dialogue="every-kind",
         speech=False,
     )
+    if on_postgres():
+        made = made.with_(database_url=request.getfixturevalue("postgres_url"))
+    return made
+
+
+def on_postgres() -> bool:
+    return os.environ.get("OMA_TEST_DATABASE", "") == "postgres"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL run keeps the tests that run the product on its store (those built on
+    the settings fixture), less those about SQLite itself (its files, its locks); the rest
+    touch no store and ran in the first run."""
+    if not on_postgres():
+        return
+    kept, dropped = [], []
+    for item in items:
+        uses_store = "settings" in getattr(item, "fixturenames", ())
+        (kept if uses_store and not item.get_closest_marker("sqlite") else dropped).append(item)
+    config.hook.pytest_deselected(items=dropped)
+    items[:] = kept
 
 
 @pytest.fixture

@@ -6,14 +6,21 @@ from __future__ import annotations
 import ast
 import gettext
 import re
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from aiohttp.test_utils import TestClient
+
+from assistant.app import create_app
+from assistant.dialogue.engine import Engine
 from assistant.dialogue.loader import check_text, load, load_text
 from assistant.dialogue.model import MARKS
-from assistant.dialogue.views import list_words
-from assistant.i18n import Translator
+from assistant.dialogue.views import Views, list_words
+from assistant.i18n import Catalogs, Translator
 from assistant.i18n.catalogs import extract
-from assistant.settings import PROJECT_ROOT
+from assistant.settings import PROJECT_ROOT, Settings
+from assistant.speech.texts import voice_locale
+from tests.web.browser import Browser
 
 THINGS = """\
 title: My support
@@ -119,3 +126,50 @@ def test_no_words_of_the_shipped_dialogue_in_the_code() -> None:
         markup = re.sub(r"\{#.*?#\}", "", path.read_text(encoding="utf-8"), flags=re.S)
         found += [f"{path.name}: {text!r}" for text in texts if text in markup]
     assert found == [], "\n".join(found)
+
+
+UNTRANSLATED = """\
+title: Hobbies
+sections: [{id: free-time, title: Free time}]
+steps:
+  - {id: hours, kind: number, section: free-time, prompt: "How many hours a week do you play music?", max: 100}
+"""
+
+
+async def test_an_untranslated_dialogue_is_marked_english_and_its_errors_are_all_english(
+    aiohttp_client: Callable[..., Awaitable[TestClient]], tmp_path: Path
+) -> None:
+    folder = tmp_path / "dialogues"
+    folder.mkdir()
+    (folder / "hobbies.yaml").write_text(UNTRANSLATED, encoding="utf-8")
+    settings = Settings.from_env(
+        data_dir=tmp_path / "data", dialogues_dir=folder, default_dialogue="hobbies", speech=False
+    )
+    browser = Browser(await aiohttp_client(create_app(settings)))
+    finnish = {"Accept-Language": "fi"}
+    await browser.read(await browser.client.get("/", headers=finnish))
+    page = await browser.submit({"role": "client"}, action="/start")
+    assert '<html lang="fi"' in page.html
+    question = "How many hours a week do you play music?"
+    assert f'<span lang="en">{question}</span>' in page.html
+    page = await browser.submit({"answer": "lots"})
+    # The whole message in English, marked so: never a Finnish sentence around English words.
+    english = f"Write a number for “{question}”, for example 12 or 12,5."
+    assert f'<span lang="en">{english}</span>' in page.html
+    assert "Kirjoita" not in page.text
+    api = await browser.client.get("/api/v1/step")
+    body = await api.json()
+    assert body["lang"] == "en" and body["prompt"] == question
+
+
+def test_an_untranslated_question_is_read_with_the_english_voice() -> None:
+    dialogue = load_text(UNTRANSLATED, "hobbies")
+    engine = Engine(dialogue)
+    view = Views(engine).step(engine.start())
+    assert view is not None
+    finnish = Catalogs(PROJECT_ROOT / "locales").translator("fi")
+    assert voice_locale(view, finnish) == "en"
+    shipped = load(PROJECT_ROOT / "dialogues" / "wishes-and-needs.yaml")
+    shipped_engine = Engine(shipped)
+    translated = Views(shipped_engine).step(shipped_engine.start())
+    assert translated is not None and voice_locale(translated, finnish) == "fi"

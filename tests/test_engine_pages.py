@@ -67,15 +67,29 @@ async def test_a_guessed_number_and_a_range(browser: Browser) -> None:
     assert "40 hours a week" in (await browser.get("/review")).text
 
 
-async def test_a_date_error_names_the_month_in_the_persons_language(browser: Browser) -> None:
+async def test_a_date_error_names_the_month_in_the_persons_language(
+    make_browser: Callable[..., Awaitable[Browser]], tmp_path: Path
+) -> None:
+    shipped = await make_browser(create_app(Settings.from_env(data_dir=tmp_path, speech=False)))
+    await shipped.read(await shipped.client.get("/", headers={"Accept-Language": "fi"}))
+    await shipped.submit({"role": "client"}, action="/start")
+    await shipped.get("/q/meeting-date")
+    page = await shipped.submit({"day": "31", "month": "2", "year": "2027"})
+    assert page.title.startswith("Virhe:")
+    assert "helmikuu 2027 on 28 päivän mittainen" in page.text
+
+
+async def test_a_date_error_about_an_untranslated_question_is_all_in_english(
+    browser: Browser,
+) -> None:
     await begin(browser)
     await browser.client.post(
         "/language", data={"csrf": csrf(browser), "language": "fi", "next": "/"}
     )
     await browser.get("/q/meeting-date")
     page = await browser.submit({"day": "31", "month": "2", "year": "2027"})
-    assert page.title.startswith("Virhe:")
-    assert "helmikuu 2027 on 28 päivän mittainen" in page.text
+    assert page.title.startswith("Virhe:")  # the page is Finnish; the message, wholly English
+    assert "Check the day for “When is your meeting?”: February 2027 has 28 days." in page.text
 
 
 async def test_back_from_adding_someone_leaves_no_empty_person(browser: Browser) -> None:

@@ -127,6 +127,7 @@ def _page(
             "contrast": "normal",
             "plain": "@" in locale,
             "autoplay": False,
+            "voice": "server",
         },
         "locale": locale,
         "lang": t.language,
@@ -138,6 +139,8 @@ def _page(
         "audio": None,
         "help_audio": None,
         "answer_audio": [],
+        "item_audio": [],
+        "speech_rate": 1,
         **step_page(presented),
     }
     template = "list.html" if presented.kind.value == "list" else "step.html"

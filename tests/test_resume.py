@@ -71,6 +71,23 @@ async def test_a_code_with_a_wrong_character_does_not_work(browser: Browser) -> 
     assert await resumes(browser, shown)
 
 
+@pytest.mark.parametrize(("typed", "count"), [("missing", 11), ("doubled", 13), ("empty", 0)])
+async def test_a_code_too_short_or_too_long_is_told_how_long_a_code_is(
+    browser: Browser, settings: Settings, typed: str, count: int
+) -> None:
+    """A missed or doubled character (or an empty box) is told how long a code is, not that
+    the code "does not work"; it cannot be anyone's code, so it counts no try either."""
+    shown, _spoken = await saved_code(browser)
+    wrong = {"missing": shown[:-1], "doubled": shown + shown[-1], "empty": ""}[typed]
+    for _ in range(settings.resume_attempts_per_address + 1):
+        assert not await resumes(browser, wrong)
+    page = browser.page
+    assert page is not None and page.title.startswith("Virhe:")  # Finnish: the default
+    said = f"Koodissa on 12 kirjainta ja numeroa. Tässä on {count}. Tarkista se ja yritä uudelleen."
+    assert said in page.text
+    assert await resumes(browser, shown)  # no try was counted
+
+
 WRONG = "AAAA-BBBB-CCCC"
 
 
@@ -132,15 +149,40 @@ async def test_forwarded_addresses_from_anyone_else_are_ignored(
     assert await try_code(browser, WRONG, "203.0.113.3") == 429
 
 
-async def test_everyone_together_has_a_limit_too(
+async def test_wrong_codes_from_many_addresses_never_refuse_a_correct_code(
+    make_browser: MakeBrowser, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 20: one person with 21 addresses used up the global cap of 200 wrong codes an
+    hour and locked everyone out, correct codes included. Now the global count only raises an
+    alert (a log line without addresses or codes, and a number in /healthz)."""
+    app = create_app(settings.with_(trusted_proxies=("127.0.0.1",)))
+    browser = await make_browser(app)
+    shown, _spoken = await saved_code(browser)
+    browser.client.session.cookie_jar.clear()
+    await browser.get("/resume")
+    for address in range(1, 22):  # 21 addresses, each at its own limit of 10
+        for _ in range(10):
+            assert await try_code(browser, WRONG, f"203.0.113.{address}") == 200
+        assert await try_code(browser, WRONG, f"203.0.113.{address}") == 429
+    health = await (await browser.client.get("/healthz")).json()
+    assert health == {"status": "ok", "wrong_codes_this_hour": 210, "wrong_codes_alert": True}
+    alerts = [r.getMessage() for r in caplog.records if "wrong resume codes" in r.getMessage()]
+    assert len(alerts) == 1 and "203.0.113" not in alerts[0] and "AAAA" not in alerts[0]
+    # Someone else, from an address of their own, with their right code.
+    assert await try_code(browser, shown, "198.51.100.7") == 303
+
+
+async def test_ipv6_addresses_in_one_64_network_share_a_limit(
     make_browser: MakeBrowser, settings: Settings
 ) -> None:
-    app = create_app(settings.with_(resume_attempts_global=3, trusted_proxies=("127.0.0.1",)))
+    """A home or an office is given a whole /64: one client could otherwise count as 2^64."""
+    app = create_app(settings.with_(resume_attempts_per_address=2, trusted_proxies=("127.0.0.1",)))
     browser = await make_browser(app)
     await browser.get("/resume")
-    for last in (1, 2, 3):
-        assert await try_code(browser, WRONG, f"203.0.113.{last}") == 200
-    assert await try_code(browser, WRONG, "203.0.113.4") == 429
+    assert await try_code(browser, WRONG, "2001:db8:1:2::1") == 200
+    assert await try_code(browser, WRONG, "2001:db8:1:2:ffff:ffff:ffff:ffff") == 200
+    assert await try_code(browser, WRONG, "2001:db8:1:2:abcd::5") == 429
+    assert await try_code(browser, WRONG, "2001:db8:1:3::1") == 200  # the next /64
 
 
 def cookie_flags(response: ClientResponse) -> dict[str, set[str]]:

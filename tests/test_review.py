@@ -30,5 +30,41 @@ async def test_each_person_in_a_list_shows_their_answers_with_change_links(
     form = await browser.get(change)
     assert form.heading.endswith("What does Anna help you with?") and "Shopping" in form.html
     await answer(browser, {"answer": "Shopping and cooking"})
-    review = await browser.get("/review")
-    assert "What does Anna help you with? Shopping and cooking Change" in review.text
+    await answer(browser)  # the engine leads on through Anna's other questions, kept as they were
+    await answer(browser, {"add": "no"})  # and the list of people, then back to the review
+    # Back at the row of the last question answered (the list), which says it was changed and
+    # has focus.
+    review = browser.page
+    assert review is not None and review.path == "/review?changed=team"
+    assert re.search(
+        r'<div class="summary-row changed" id="answer-team" tabindex="-1" autofocus>', review.html
+    )
+    assert "Shopping and cooking" in review.text and "Answer changed Change" in review.text
+    assert review.html.count("autofocus") == 1  # the heading does not take focus this time
+    again = await browser.get("/review")
+    assert "What does Anna help you with? Shopping and cooking Change" in again.text
+
+
+async def test_after_change_the_review_opens_at_that_row_with_focus(browser: Browser) -> None:
+    await begin(browser)
+    await walk_to_review(browser)
+    page = browser.page
+    assert page is not None
+    await browser.get(page.link("Change What would you like us to call you?"))
+    assert browser.page is not None
+    kept = [(n, v) for n, v, kind, _ in browser.page.form().fields if n and n != "answer"]
+    response = await browser.client.post(
+        "/q/name",
+        data=[*kept, ("answer", "Aino V."), ("action", "continue")],
+        allow_redirects=False,
+    )
+    assert response.status == 303
+    assert response.headers["Location"] == "/review?changed=name#answer-name"
+    review = await browser.get(response.headers["Location"])
+    assert re.search(
+        r'<div class="summary-row changed" id="answer-name" tabindex="-1" autofocus>', review.html
+    )
+    assert "What would you like us to call you? Aino V. Answer changed Change" in review.text
+    assert re.search(
+        r'<h1 class="question" id="question" tabindex="-1">', review.html
+    )  # no autofocus

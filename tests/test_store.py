@@ -17,24 +17,36 @@ import pytest
 from assistant.conversations import Conversations
 from assistant.dialogue.state import Respondent
 from assistant.settings import Settings
-from assistant.store import Conflict, Store, StoreUnavailable, open_store
+from assistant.store import Conflict, Store, StoreUnavailable, open_store, sqlite_schema
 from assistant.store import sqlite as sqlite_module
 from assistant.store.memory import MemoryStore
 from assistant.store.sqlite import SQLiteStore
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
+IDLE = timedelta(minutes=60)  # the stores' session idle time in these tests
+MINUTE = timedelta(minutes=1)
 
 
-@pytest.fixture(params=["sqlite", "memory"])
+@pytest.fixture(params=["sqlite", "postgres", "memory"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    settings = Settings.from_env(data_dir=tmp_path, retention_days=30, session_idle_minutes=60)
+    if request.param == "postgres":
+        settings = settings.with_(database_url=request.getfixturevalue("postgres_url"))
     made: Store = (
-        await open_store(Settings.from_env(data_dir=tmp_path, retention_days=30))
-        if request.param == "sqlite"
-        else MemoryStore(retention_days=30)
+        MemoryStore(retention_days=30, session_idle=IDLE)
+        if request.param == "memory"
+        else await open_store(settings)
     )
     yield made
     await made.close()
+
+
+async def settle(store: Store) -> None:
+    """Writes a store leaves to run after the request (a session's last use) have landed."""
+    settled = getattr(store, "settle", None)
+    if settled is not None:
+        await settled()
 
 
 async def test_a_conversation_is_stored_saved_and_its_expiry_moves_on(store: Store) -> None:
@@ -82,6 +94,56 @@ async def test_sessions_open_their_conversation_until_it_expires(store: Store) -
     assert await store.conversation_by_session("session-hash", NOW + 31 * DAY) is None
 
 
+async def test_an_idle_session_ends_when_a_code_continues_the_conversation(
+    store: Store,
+) -> None:
+    made = await store.create("{}", {}, NOW)
+    await store.bind_session("s", made.id, NOW)
+    # Without a code, ending the session would leave the answers reachable by nobody.
+    assert await store.conversation_by_session("s", NOW + 2 * IDLE) is not None
+    await settle(store)
+    await store.set_resume_code(made.id, "code", NOW + 30 * DAY)
+    # Last used when it was read above.
+    assert await store.conversation_by_session("s", NOW + 2 * IDLE + IDLE + MINUTE) is None
+
+
+async def test_using_a_session_keeps_it_open(store: Store) -> None:
+    made = await store.create("{}", {}, NOW)
+    await store.set_resume_code(made.id, "code", NOW + 30 * DAY)
+    await store.bind_session("s", made.id, NOW)
+    for minutes in (50, 100, 150, 200):  # each use within the idle time of the one before
+        assert await store.conversation_by_session("s", NOW + minutes * MINUTE) is not None
+        await settle(store)
+    assert await store.conversation_by_session("s", NOW + 200 * MINUTE + IDLE) is None
+
+
+async def test_stopping_ends_one_session_and_a_new_code_can_end_the_others(
+    store: Store,
+) -> None:
+    made = await store.create("{}", {}, NOW)
+    other = await store.create("{}", {}, NOW)
+    for token, conversation in (("a", made), ("b", made), ("c", made), ("x", other)):
+        await store.bind_session(token, conversation.id, NOW)
+    await store.end_session("a")
+    assert await store.conversation_by_session("a", NOW) is None
+    assert await store.end_other_sessions(made.id, "b") == 1
+    assert await store.conversation_by_session("c", NOW) is None
+    for token in ("b", "x"):
+        assert await store.conversation_by_session(token, NOW) is not None
+    assert await store.get(made.id) is not None  # the answers stay
+
+
+async def test_retention_removes_idle_sessions(store: Store) -> None:
+    made = await store.create("{}", {}, NOW)
+    await store.set_resume_code(made.id, "code", NOW + 30 * DAY)
+    await store.bind_session("idle", made.id, NOW)
+    await store.bind_session("used", made.id, NOW + IDLE)
+    await store.delete_expired(NOW + IDLE + MINUTE)
+    # Asked about a moment when it was still open: the idle row itself is gone.
+    assert await store.conversation_by_session("idle", NOW + MINUTE) is None
+    assert await store.conversation_by_session("used", NOW + IDLE + MINUTE) is not None
+
+
 async def test_a_new_code_replaces_the_old_one_and_codes_expire(store: Store) -> None:
     made = await store.create("{}", {}, NOW)
     assert not await store.has_resume_code(made.id, NOW)
@@ -114,6 +176,9 @@ async def test_attempts_are_counted_per_key_and_window(store: Store) -> None:
     assert await store.count_attempts(("b", "all"), 3600, NOW, change=-1) == [0, 3]
     assert await store.count_attempts(("b",), 3600, NOW, change=-1) == [0]
     assert await store.count_attempts(("a",), 3600, NOW + timedelta(hours=1)) == [1]
+    # Read without counting (health and alerts).
+    assert await store.attempt_counts(("a", "all", "none"), 3600, NOW) == [3, 3, 0]
+    assert await store.attempt_counts(("a",), 3600, NOW) == [3]
 
 
 async def test_retention_deletes_what_expired_and_nothing_else(store: Store) -> None:
@@ -242,18 +307,23 @@ async def test_a_database_of_the_first_schema_is_migrated_with_its_conversations
 ) -> None:
     path = tmp_path / "oma-aani.sqlite3"
     with sqlite3.connect(path) as old:
-        old.executescript(sqlite_module.MIGRATIONS[0] + "PRAGMA user_version = 1;")
+        old.executescript(sqlite_schema.MIGRATIONS[0] + "PRAGMA user_version = 1;")
         old.execute(
             "INSERT INTO conversations VALUES ('c1', '{}', '{}', 1, 1, ?)",
             (int((NOW + DAY).timestamp()),),
         )
+        old.execute("INSERT INTO sessions VALUES ('s1', 'c1', ?)", (int(NOW.timestamp()),))
     # Two processes starting at once apply each migration once.
     first, second = await asyncio.gather(_sqlite(tmp_path), _sqlite(tmp_path))
     kept = await first.get("c1")
     assert kept is not None and kept.version == 0
     saved = await second.save("c1", '{"x": 1}', {}, NOW, 0)
     assert saved.version == 1
+    # A session from before counts as last used when it was made.
+    await second.set_resume_code("c1", "code", NOW + 30 * DAY)
+    assert await second.conversation_by_session("s1", NOW + MINUTE / 2) is not None
+    assert await second.conversation_by_session("s1", NOW + 1441 * MINUTE) is None
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == len(sqlite_module.MIGRATIONS)
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(sqlite_schema.MIGRATIONS)
     await first.close()
     await second.close()

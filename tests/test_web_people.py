@@ -23,9 +23,18 @@ async def test_every_question_says_who_is_answering_when_it_is_not_the_client_al
         "Answering for the client: my son. Write what the client has told or shown you."
         in page.text
     )
-    # Read when focus lands on the question: the heading points to the note.
-    assert re.search(r'<h1[^>]*aria-describedby="caption answering"', page.html)
+    # Read once above the question, not again each time focus lands on it: the heading's
+    # description is the caption alone.
+    assert re.search(r'<h1[^>]*aria-describedby="caption"', page.html)
     assert page.link("Change who is answering") == "/respondent"
+
+
+async def test_a_helper_is_named_each_time_focus_lands_on_the_question(browser: Browser) -> None:
+    await begin(browser, "helped", "my son")
+    await answer(browser)
+    page = browser.page
+    assert page is not None and "Answering: the client, with help from my son." in page.text
+    assert re.search(r'<h1[^>]*aria-describedby="caption answering"', page.html)
 
 
 async def test_the_client_alone_sees_no_note(browser: Browser) -> None:
@@ -56,6 +65,13 @@ async def test_the_review_names_the_client_when_a_relative_reads_it(browser: Bro
 
 
 def conversations_in(settings: Settings) -> int:
+    """How many conversations the store holds, asked of the database itself."""
+    if settings.database_url:
+        import psycopg
+
+        with psycopg.connect(settings.database_url) as pg:
+            row = pg.execute("select count(*) from conversations").fetchone()
+            return int(row[0]) if row else 0
     with sqlite3.connect(settings.data_dir / "oma-aani.sqlite3") as db:
         return int(db.execute("select count(*) from conversations").fetchone()[0])
 

@@ -25,7 +25,7 @@ from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
 from assistant.dialogue.texts import N_, Text, placeholder_parts, substitute
-from assistant.i18n.languages import all_locales, codes, fallback, language
+from assistant.i18n.languages import SOURCE, all_locales, codes, fallback, language
 from assistant.region import Region
 
 __all__ = ["LANGUAGES", "LOCALES", "N_", "Catalogs", "Translator", "locale_for"]
@@ -67,6 +67,25 @@ class Translator:
 
     def pgettext(self, context: str, message: str) -> str:
         return self._t.pgettext(context, message)
+
+    def knows(self, text: Text) -> bool:
+        """Whether this language (or the standard language under its plain variant) has a
+        translation of `text`; without one it is shown in the source language, English."""
+        if self.language == SOURCE:
+            return True
+        key = f"{text.context}\x04{text.source}" if text.context else text.source
+        translations: gettext.NullTranslations | None = self._t
+        while translations is not None:
+            catalog = getattr(translations, "_catalog", {})
+            if key in catalog or (key, 0) in catalog:
+                return True
+            translations = getattr(translations, "_fallback", None)
+        return False
+
+    def in_source_language(self) -> Translator:
+        """The same words in the language texts are written in: for a message about a text
+        that has no translation, so one sentence is never made of two languages."""
+        return Translator(SOURCE, gettext.NullTranslations())
 
     def _template(self, text: Text) -> str:
         source = text.source

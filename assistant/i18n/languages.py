@@ -85,6 +85,10 @@ def all_locales() -> tuple[str, ...]:
     return tuple(locale for language in languages() for locale in language.locales)
 
 
+# The language every text is written in: what a text without a translation is shown in.
+SOURCE = "en"
+
+
 def fallback() -> Language:
     return languages()[0]
 

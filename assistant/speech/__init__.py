@@ -263,7 +263,7 @@ def service_for(settings: Settings, engine: str | None = None) -> SpeechService:
         engine=engine or REAL_ENGINE,
         timeout=settings.speech_timeout,
         queue=settings.speech_queue,
-        key=load_secret(settings.data_dir),
+        key=load_secret(settings.data_dir, settings.secret_key_file),
     )
 
 

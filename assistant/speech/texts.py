@@ -11,17 +11,20 @@ from assistant.dialogue.state import Item
 from assistant.dialogue.texts import placeholders
 from assistant.dialogue.views import StepView
 from assistant.i18n import Catalogs, Translator
-from assistant.presentation import present
+from assistant.presentation import Presentation, present
 
 # Characters of a person's own answer read back at once: about a minute of listening, and
 # about half a second of the speech worker's time that others may wait behind.
 ANSWER_PART = 1000
 
 
-def step_speech(view: StepView, t: Translator) -> tuple[str, bool]:
+def step_speech(
+    view: StepView, t: Translator, presented: Presentation | None = None
+) -> tuple[str, bool]:
     """The question as it is read aloud, and whether it holds a person's own words (then it
-    is synthesised for them only, never cached)."""
-    p = present(view, t)
+    is synthesised for them only, never cached). `presented`: the view's presentation, when the
+    caller has it already (a page asks for every text it offers)."""
+    p = presented or present(view, t)
     spoken = [p.prompt, p.hint, p.body]  # body: an information step's paragraphs
     if p.kind is Kind.LIST:
         spoken += [p.items_summary, *(item.title for item in p.items), p.add_prompt]
@@ -40,6 +43,12 @@ def step_speech(view: StepView, t: Translator) -> tuple[str, bool]:
     return _sentences(words.plain for words in spoken if words), personal
 
 
+def voice_locale(view: StepView, t: Translator) -> str:
+    """The language a step's question is read in: the person's, or the source language's
+    when the question has no translation (never English words in a Finnish voice)."""
+    return t.locale if t.knows(view.prompt) else t.in_source_language().locale
+
+
 def has_own_answer(view: StepView) -> bool:
     """Whether there is an answer of the person's own to read back (not on a list's summary)."""
     entry = view.entry
@@ -47,20 +56,22 @@ def has_own_answer(view: StepView) -> bool:
     return not nothing and view.step.kind is not Kind.LIST
 
 
-def answer_parts(view: StepView, t: Translator) -> list[str]:
+def answer_parts(view: StepView, t: Translator, presented: Presentation | None = None) -> list[str]:
     """The person's own saved answer in the parts it is read back in (none if there is no
     answer). A long answer is read in parts, each its own player on the page: one part of
     5,000 characters took the worker 3 to 5 seconds, which everyone else waited for."""
-    answer = present(view, t).answer
+    answer = (presented or present(view, t)).answer
     if answer is None or not has_own_answer(view):
         return []
     return in_parts(answer, ANSWER_PART)
 
 
-def answer_speech(view: StepView, t: Translator, number: int = 1) -> tuple[str, bool] | None:
+def answer_speech(
+    view: StepView, t: Translator, number: int = 1, presented: Presentation | None = None
+) -> tuple[str, bool] | None:
     """Part `number` of the person's own answer, read back when they ask: always personal
     (never cached). Each part says which it is, so a listener knows how much is left."""
-    parts = answer_parts(view, t)
+    parts = answer_parts(view, t, presented)
     if not 1 <= number <= len(parts):
         return None
     if len(parts) == 1:
@@ -89,8 +100,19 @@ def in_parts(text: str, limit: int) -> list[str]:
     return [*parts, rest] if rest else parts
 
 
-def help_speech(view: StepView, t: Translator) -> tuple[str, bool] | None:
-    words = present(view, t).help
+def item_speech(view: StepView, t: Translator, number: int) -> tuple[str, bool] | None:
+    """Item `number` of an "add another" list by itself (its title and answers): the person's
+    own words, so never cached."""
+    items = present(view, t).items
+    if view.step.kind is not Kind.LIST or not 1 <= number <= len(items):
+        return None
+    return items[number - 1].spoken, True
+
+
+def help_speech(
+    view: StepView, t: Translator, presented: Presentation | None = None
+) -> tuple[str, bool] | None:
+    words = (presented or present(view, t)).help
     if view.help is None or words is None:
         return None
     return words.plain, bool(placeholders(view.help.source))

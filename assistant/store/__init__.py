@@ -8,11 +8,21 @@ tokens and resume codes arrive already hashed: the store never sees them in the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
+
+
+# A session's last use is written at most this often (reading pages stays nearly write-free);
+# an idle timeout is counted from that, so it may run up to this much later than configured.
+SESSION_TOUCH_SECONDS = 60
+
+
+def idle_cutoff(now: datetime, idle: timedelta | None) -> datetime | None:
+    """Sessions last used at or before this moment have ended (None: sessions never idle out)."""
+    return None if idle is None else now - idle
 
 
 @dataclass(frozen=True)
@@ -58,11 +68,20 @@ class Store(Protocol):
         """The conversation and everything derived from it: sessions, resume codes."""
 
     async def bind_session(self, token_hash: str, conversation_id: str, now: datetime) -> None:
-        """A browser session opens this conversation."""
+        """A browser session opens this conversation; it counts as used now."""
 
     async def conversation_by_session(self, token_hash: str, now: datetime) -> Conversation | None:
         """The conversation a session opens, in one read (every page needs it); an expired
-        one is gone even before the hourly retention run deletes it."""
+        one is gone even before the hourly retention run deletes it. A session unused for the
+        store's idle time has ended, but only while a resume code still opens the
+        conversation: without one, ending it would leave the answers reachable by nobody.
+        Opening a session marks it used (written at most every SESSION_TOUCH_SECONDS)."""
+
+    async def end_session(self, token_hash: str) -> None:
+        """This session no longer opens anything ("Stop on this device"); answers stay."""
+
+    async def end_other_sessions(self, conversation_id: str, keep_token_hash: str) -> int:
+        """End every session of the conversation but this one; returns how many ended."""
 
     async def set_resume_code(
         self, conversation_id: str, code_hash: str, expires_at: datetime
@@ -81,8 +100,14 @@ class Store(Protocol):
         """Add change (1, or -1 to take a try back) to each key's count in the fixed window
         holding now, in one transaction; returns the counts, in the order of the keys."""
 
+    async def attempt_counts(
+        self, keys: tuple[str, ...], window_seconds: int, now: datetime
+    ) -> list[int]:
+        """Each key's count in the window holding now, read only (for health and alerts)."""
+
     async def delete_expired(self, now: datetime) -> int:
-        """Retention: delete expired conversations, codes and counters; returns conversations deleted."""
+        """Retention: delete expired conversations, codes, counters and idle sessions;
+        returns conversations deleted."""
 
     async def ready(self) -> None:
         """Return once the store can both read and take a write, or raise StoreUnavailable."""
@@ -92,8 +117,28 @@ class Store(Protocol):
 
 
 async def open_store(settings: Settings) -> Store:
+    """PostgreSQL when OMA_DATABASE_URL names one, else SQLite in the data folder."""
+    if settings.database_url:
+        from assistant.store.postgres import PostgresStore
+
+        return await PostgresStore.open(
+            settings.database_url,
+            settings.retention_days,
+            settings.db_busy_timeout,
+            session_idle(settings),
+            settings.database_pool,
+        )
     from assistant.store.sqlite import SQLiteStore
 
     return await SQLiteStore.open(
-        settings.data_dir / "oma-aani.sqlite3", settings.retention_days, settings.db_busy_timeout
+        settings.data_dir / "oma-aani.sqlite3",
+        settings.retention_days,
+        settings.db_busy_timeout,
+        session_idle(settings),
     )
+
+
+def session_idle(settings: Settings) -> timedelta | None:
+    """OMA_SESSION_IDLE_MINUTES as a duration; 0 means sessions never idle out."""
+    minutes = settings.session_idle_minutes
+    return timedelta(minutes=minutes) if minutes else None

@@ -10,7 +10,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from assistant.store import Conflict, Conversation, StoreUnavailable
+from assistant.store import (
+    SESSION_TOUCH_SECONDS,
+    Conflict,
+    Conversation,
+    StoreUnavailable,
+    idle_cutoff,
+)
 
 
 @dataclass(frozen=True)
@@ -19,11 +25,18 @@ class _Code:
     expires_at: datetime
 
 
+@dataclass(frozen=True)
+class _Session:
+    conversation_id: str
+    last_used_at: datetime
+
+
 class MemoryStore:
-    def __init__(self, retention_days: int = 30) -> None:
+    def __init__(self, retention_days: int = 30, session_idle: timedelta | None = None) -> None:
         self.retention = timedelta(days=retention_days)
+        self.session_idle = session_idle
         self.conversations: dict[str, Conversation] = {}
-        self.sessions: dict[str, str] = {}
+        self.sessions: dict[str, _Session] = {}
         self.codes: dict[str, _Code] = {}
         self.attempts: dict[tuple[str, int], int] = {}
         self.closed = False
@@ -72,17 +85,50 @@ class MemoryStore:
     async def delete(self, conversation_id: str) -> None:
         self._open()
         self.conversations.pop(conversation_id, None)
-        self.sessions = {t: c for t, c in self.sessions.items() if c != conversation_id}
+        self.sessions = {
+            t: s for t, s in self.sessions.items() if s.conversation_id != conversation_id
+        }
         self.codes = {h: c for h, c in self.codes.items() if c.conversation_id != conversation_id}
 
     async def bind_session(self, token_hash: str, conversation_id: str, now: datetime) -> None:
         self._open()
-        self.sessions[token_hash] = conversation_id
+        self.sessions[token_hash] = _Session(conversation_id, _second(now))
+
+    def _idle(self, session: _Session, now: datetime) -> bool:
+        """Unused since the cutoff, with a working code to continue (see Store)."""
+        cutoff = idle_cutoff(now, self.session_idle)
+        return (
+            cutoff is not None
+            and session.last_used_at <= _second(cutoff)
+            and self._has_code(session.conversation_id, now)
+        )
 
     async def conversation_by_session(self, token_hash: str, now: datetime) -> Conversation | None:
         self._open()
-        conversation = self.conversations.get(self.sessions.get(token_hash, ""))
-        return conversation if conversation and conversation.expires_at > now else None
+        session = self.sessions.get(token_hash)
+        if session is None or self._idle(session, now):
+            return None
+        conversation = self.conversations.get(session.conversation_id)
+        if conversation is None or conversation.expires_at <= now:
+            return None
+        if session.last_used_at < _second(now) - timedelta(seconds=SESSION_TOUCH_SECONDS):
+            self.sessions[token_hash] = replace(session, last_used_at=_second(now))
+        return conversation
+
+    async def end_session(self, token_hash: str) -> None:
+        self._open()
+        self.sessions.pop(token_hash, None)
+
+    async def end_other_sessions(self, conversation_id: str, keep_token_hash: str) -> int:
+        self._open()
+        ended = [
+            t
+            for t, s in self.sessions.items()
+            if s.conversation_id == conversation_id and t != keep_token_hash
+        ]
+        for token_hash in ended:
+            del self.sessions[token_hash]
+        return len(ended)
 
     async def set_resume_code(
         self, conversation_id: str, code_hash: str, expires_at: datetime
@@ -98,6 +144,9 @@ class MemoryStore:
 
     async def has_resume_code(self, conversation_id: str, now: datetime) -> bool:
         self._open()
+        return self._has_code(conversation_id, now)
+
+    def _has_code(self, conversation_id: str, now: datetime) -> bool:
         return any(
             c.conversation_id == conversation_id and c.expires_at > now for c in self.codes.values()
         )
@@ -111,11 +160,19 @@ class MemoryStore:
             self.attempts[key, window] = max(self.attempts.get((key, window), 0) + change, 0)
         return [self.attempts[key, window] for key in keys]
 
+    async def attempt_counts(
+        self, keys: tuple[str, ...], window_seconds: int, now: datetime
+    ) -> list[int]:
+        self._open()
+        window = int(now.timestamp()) // window_seconds * window_seconds
+        return [self.attempts.get((key, window), 0) for key in keys]
+
     async def delete_expired(self, now: datetime) -> int:
         self._open()
         expired = [c.id for c in self.conversations.values() if c.expires_at <= now]
         for conversation_id in expired:
             await self.delete(conversation_id)
+        self.sessions = {t: s for t, s in self.sessions.items() if not self._idle(s, now)}
         self.codes = {h: c for h, c in self.codes.items() if c.expires_at > now}
         day_ago = int(now.timestamp()) - 86400
         self.attempts = {k: n for k, n in self.attempts.items() if k[1] >= day_ago}
@@ -126,6 +183,11 @@ class MemoryStore:
 
     async def close(self) -> None:
         self.closed = True
+
+
+def _second(moment: datetime) -> datetime:
+    """Whole seconds, as the SQLite store keeps times."""
+    return moment.replace(microsecond=0)
 
 
 def _copy(settings: dict[str, Any]) -> dict[str, Any]:

@@ -8,90 +8,55 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import secrets
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from assistant.store import Conflict, Conversation, StoreUnavailable
+from assistant.store import (
+    SESSION_TOUCH_SECONDS,
+    Conflict,
+    Conversation,
+    StoreUnavailable,
+    idle_cutoff,
+)
+from assistant.store.sqlite_schema import COLUMNS, migrate
+from assistant.store.sqlite_schema import conversation as _conversation
+from assistant.store.sqlite_schema import epoch as _epoch
+from assistant.store.sqlite_schema import time as _time
 
 T = TypeVar("T")
 # Replaced and deleted answers linger in the -wal file until a checkpoint copies the newer
 # pages home: so many seconds after an edit, a TRUNCATE checkpoint empties that file.
 CHECKPOINT_DELAY = 2.0
-# Numbered schema changes: migration N brings user_version from N-1 to N. Each runs in the
-# transaction that checks the version, so two processes starting at once apply it once.
-MIGRATIONS = (
-    """
-CREATE TABLE IF NOT EXISTS conversations (
-    id TEXT PRIMARY KEY,
-    state TEXT NOT NULL,
-    settings TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS conversations_expiry ON conversations (expires_at);
-CREATE TABLE IF NOT EXISTS sessions (
-    token_hash TEXT PRIMARY KEY,
-    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
-    created_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sessions_conversation ON sessions (conversation_id);
-CREATE TABLE IF NOT EXISTS resume_codes (
-    code_hash TEXT PRIMARY KEY,
-    conversation_id TEXT NOT NULL UNIQUE REFERENCES conversations (id) ON DELETE CASCADE,
-    expires_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS attempts (
-    key TEXT NOT NULL,
-    window_start INTEGER NOT NULL,
-    count INTEGER NOT NULL,
-    PRIMARY KEY (key, window_start)
-);
-""",
-    # 2: a version per conversation, checked on each save (no lost updates between tabs).
-    "ALTER TABLE conversations ADD COLUMN version INTEGER NOT NULL DEFAULT 0;",
+log = logging.getLogger("assistant.store")
+# A session's row joined with its conversation; a session unused since the cutoff is gone if a
+# resume code still opens the conversation (the person continues with that code).
+SESSION_QUERY = (
+    f"SELECT {', '.join('c.' + c for c in COLUMNS.split(', '))}, s.last_used_at"
+    " FROM sessions s JOIN conversations c ON c.id = s.conversation_id"
+    " WHERE s.token_hash = ? AND c.expires_at > ? AND (s.last_used_at > ? OR NOT EXISTS"
+    " (SELECT 1 FROM resume_codes r WHERE r.conversation_id = c.id AND r.expires_at > ?))"
 )
-COLUMNS = "id, state, settings, created_at, updated_at, expires_at, version"
-
-
-def _epoch(moment: datetime) -> int:
-    return int(moment.timestamp())
-
-
-def _time(epoch: int) -> datetime:
-    return datetime.fromtimestamp(epoch, UTC)
-
-
-def _conversation(row: tuple[Any, ...] | None) -> Conversation | None:
-    if row is None:
-        return None
-    settings = json.loads(row[2])
-    return Conversation(
-        row[0], row[1], settings, _time(row[3]), _time(row[4]), _time(row[5]), int(row[6])
-    )
-
-
-def migrate(db: sqlite3.Connection) -> None:
-    """Apply the migrations this database has not had, in one write transaction."""
-    db.execute("BEGIN IMMEDIATE")
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        for statement in (s for s in script.split(";") if s.strip()):
-            db.execute(statement)
-        db.execute(f"PRAGMA user_version = {number}")
-    db.execute("COMMIT")
+NEVER = -(2**62)  # an idle cutoff no session is older than
 
 
 class SQLiteStore:
-    def __init__(self, path: Path, retention_days: int, busy_timeout: float) -> None:
+    def __init__(
+        self,
+        path: Path,
+        retention_days: int,
+        busy_timeout: float,
+        session_idle: timedelta | None = None,
+    ) -> None:
         self.path = path
         self.retention = timedelta(days=retention_days)
+        self.session_idle = session_idle
         self.busy_timeout = busy_timeout
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-write")
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-read")
@@ -99,11 +64,18 @@ class SQLiteStore:
         self._read_db: sqlite3.Connection | None = None
         self._closed = False
         self._checkpoint: asyncio.TimerHandle | None = None
+        # Checkpoints and session touches: written after the request that caused them.
         self._checkpoints: set[asyncio.Future[None]] = set()
 
     @classmethod
-    async def open(cls, path: Path, retention_days: int, busy_timeout: float) -> SQLiteStore:
-        store = cls(path, retention_days, busy_timeout)
+    async def open(
+        cls,
+        path: Path,
+        retention_days: int,
+        busy_timeout: float,
+        session_idle: timedelta | None = None,
+    ) -> SQLiteStore:
+        store = cls(path, retention_days, busy_timeout, session_idle)
         await store._run(store._connect)
         await store._read(store._connect_reader)
         return store
@@ -169,6 +141,13 @@ class SQLiteStore:
                 db.execute("ROLLBACK")
         return result
 
+    async def _transaction(self, statements: Callable[[sqlite3.Connection], T]) -> T:
+        return await self._run(lambda: self._write(statements))
+
+    async def _execute(self, sql: str, *parameters: Any) -> int:
+        """One statement in a transaction of its own; returns how many rows it changed."""
+        return await self._transaction(lambda db: int(db.execute(sql, parameters).rowcount))
+
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
             raise StoreUnavailable("the store is closed")
@@ -199,10 +178,9 @@ class SQLiteStore:
             0,
         )
 
-        def insert(db: sqlite3.Connection) -> None:
-            db.execute(f"INSERT INTO conversations ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", row)
-
-        await self._run(lambda: self._write(insert))
+        await self._execute(
+            f"INSERT INTO conversations ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", *row
+        )
         return Conversation(
             conversation_id, state, settings, _time(row[3]), _time(row[4]), _time(row[5])
         )
@@ -234,7 +212,7 @@ class SQLiteStore:
                 raise Conflict(conversation_id)
             return row
 
-        row = await self._run(lambda: self._write(update))
+        row = await self._transaction(update)
         if row is None:
             raise StoreUnavailable("the conversation no longer exists")
         self._edited()
@@ -249,10 +227,7 @@ class SQLiteStore:
         )
 
     async def delete(self, conversation_id: str) -> None:
-        def remove(db: sqlite3.Connection) -> None:
-            db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
-
-        await self._run(lambda: self._write(remove))
+        await self._execute("DELETE FROM conversations WHERE id = ?", conversation_id)
         await self._run(self._forget)
 
     def _forget(self) -> None:
@@ -273,25 +248,56 @@ class SQLiteStore:
         self._checkpoint = None
         if self._closed:
             return
-        done = asyncio.ensure_future(self._run(self._forget))
+        self._later(self._run(self._forget))
+
+    def _later(self, work: Awaitable[None]) -> None:
+        done = asyncio.ensure_future(work)
         self._checkpoints.add(done)
         done.add_done_callback(self._checkpoints.discard)
+
+    async def settle(self) -> None:
+        """Wait for the writes left to run after their requests (tests)."""
+        await asyncio.gather(*self._checkpoints, return_exceptions=True)
+
+    def _cutoff(self, now: datetime) -> int:
+        cutoff = idle_cutoff(now, self.session_idle)
+        return NEVER if cutoff is None else _epoch(cutoff)
 
     # -- sessions and codes -----------------------------------------------------------------
 
     async def bind_session(self, token_hash: str, conversation_id: str, now: datetime) -> None:
-        def insert(db: sqlite3.Connection) -> None:
-            db.execute(
-                "INSERT OR REPLACE INTO sessions VALUES (?, ?, ?)",
-                (token_hash, conversation_id, _epoch(now)),
-            )
-
-        await self._run(lambda: self._write(insert))
+        await self._execute(
+            "INSERT OR REPLACE INTO sessions (token_hash, conversation_id, created_at,"
+            " last_used_at) VALUES (?, ?, ?, ?)",
+            *(token_hash, conversation_id, _epoch(now), _epoch(now)),
+        )
 
     async def conversation_by_session(self, token_hash: str, now: datetime) -> Conversation | None:
-        columns = ", ".join("c." + c for c in COLUMNS.split(", "))
-        query = f"SELECT {columns} FROM sessions s JOIN conversations c ON c.id = s.conversation_id WHERE s.token_hash = ? AND c.expires_at > ?"
-        return _conversation(await self._read_row(query, token_hash, _epoch(now)))
+        moment = _epoch(now)
+        row = await self._read_row(SESSION_QUERY, token_hash, moment, self._cutoff(now), moment)
+        if row is not None and row[-1] < moment - SESSION_TOUCH_SECONDS:
+            # Marked used after the page, not before it: a page that only reads must not
+            # wait behind a write (a locked database), and a lost touch costs nothing.
+            self._later(self._touch(token_hash, moment))
+        return _conversation(row[:-1] if row else None)
+
+    async def _touch(self, token_hash: str, moment: int) -> None:
+        try:
+            await self._execute(
+                "UPDATE sessions SET last_used_at = ? WHERE token_hash = ? AND last_used_at < ?",
+                *(moment, token_hash, moment),
+            )
+        except StoreUnavailable as error:
+            log.warning("a session's last use was not written: %s", error)
+
+    async def end_session(self, token_hash: str) -> None:
+        await self._execute("DELETE FROM sessions WHERE token_hash = ?", token_hash)
+
+    async def end_other_sessions(self, conversation_id: str, keep_token_hash: str) -> int:
+        return await self._execute(
+            "DELETE FROM sessions WHERE conversation_id = ? AND token_hash != ?",
+            *(conversation_id, keep_token_hash),
+        )
 
     async def set_resume_code(
         self, conversation_id: str, code_hash: str, expires_at: datetime
@@ -303,7 +309,7 @@ class SQLiteStore:
                 (code_hash, conversation_id, _epoch(expires_at)),
             )
 
-        await self._run(lambda: self._write(replace))
+        await self._transaction(replace)
 
     async def conversation_for_code(self, code_hash: str, now: datetime) -> str | None:
         query = "SELECT conversation_id FROM resume_codes WHERE code_hash = ? AND expires_at > ?"
@@ -332,7 +338,18 @@ class SQLiteStore:
                 counts.append(int(row[0]))
             return counts
 
-        return await self._run(lambda: self._write(count))
+        return await self._transaction(count)
+
+    async def attempt_counts(
+        self, keys: tuple[str, ...], window_seconds: int, now: datetime
+    ) -> list[int]:
+        window = _epoch(now) // window_seconds * window_seconds
+        query = "SELECT count FROM attempts WHERE key = ? AND window_start = ?"
+
+        def read() -> list[int]:
+            return [int((self._query(query, (key, window)) or (0,))[0]) for key in keys]
+
+        return await self._read(read)
 
     # -- retention --------------------------------------------------------------------------
 
@@ -343,11 +360,17 @@ class SQLiteStore:
             deleted = db.execute(
                 "DELETE FROM conversations WHERE expires_at <= ?", (moment,)
             ).rowcount
+            # Idle sessions that a working code continues (the same rule as reading them).
+            db.execute(
+                "DELETE FROM sessions WHERE last_used_at <= ? AND conversation_id IN"
+                " (SELECT conversation_id FROM resume_codes WHERE expires_at > ?)",
+                (self._cutoff(now), moment),
+            )
             db.execute("DELETE FROM resume_codes WHERE expires_at <= ?", (moment,))
             db.execute("DELETE FROM attempts WHERE window_start < ?", (moment - 86400,))
             return int(deleted)
 
-        deleted = await self._run(lambda: self._write(purge))
+        deleted = await self._transaction(purge)
         if deleted:
             await self._run(self._forget)
         return deleted
@@ -356,11 +379,7 @@ class SQLiteStore:
         """A read on the reader, and the write lock taken and given back on the writer: a
         database locked by another process makes this raise after busy_timeout."""
         await self._read_row("SELECT count(*) FROM conversations WHERE id = ''")
-
-        def take_lock(db: sqlite3.Connection) -> None:
-            pass
-
-        await self._run(lambda: self._write(take_lock))
+        await self._transaction(lambda db: None)
 
     async def close(self) -> None:
         def finish(connection: str) -> Callable[[], None]:

@@ -7,13 +7,15 @@ from typing import Any
 
 from aiohttp import web
 
-from assistant.conversations import TooManyTries, format_code
+from assistant.conversations import CODE_LENGTH, TooManyTries, format_code, typed_length
 from assistant.dialogue.state import ROLES
 from assistant.i18n import N_, Translator
 from assistant.i18n.languages import languages
 from assistant.prefs import RATES, TEXT_SIZES, clean_prefs
 from assistant.web import keys
+from assistant.web.client import counted_address
 from assistant.web.context import (
+    PREFS_COOKIE_AGE,
     clear_session,
     context,
     forget_session,
@@ -23,7 +25,7 @@ from assistant.web.context import (
     require_conversation,
     set_session,
 )
-from assistant.web.cookies import PREFS_COOKIE, set_private_cookie
+from assistant.web.cookies import PREFS_COOKIE, SESSION_COOKIE, read_cookie, set_private_cookie
 from assistant.web.forms import one, respondent_from, safe_next
 from assistant.web.render import error_response, render
 from assistant.web.security import posted_form
@@ -42,9 +44,11 @@ async def save_page(request: web.Request) -> web.Response:
 @routes.post_named("save")
 async def save(request: web.Request) -> web.Response:
     loaded = await require_conversation(request)
-    await posted_form(request)
+    form = await posted_form(request)
     ctx = await context(request)
-    code, expires = await request.app[keys.CONVERSATIONS].make_code(loaded)
+    # "Also close these answers on other devices": every session but this one ends.
+    only = read_cookie(request, SESSION_COOKIE) if one(form, "others") == "close" else None
+    code, expires = await request.app[keys.CONVERSATIONS].make_code(loaded, only)
     t = ctx.translator
     shown = format_code(code)
     return await render(
@@ -55,6 +59,7 @@ async def save(request: web.Request) -> web.Response:
         expires=t.format_date(expires.date()),
         kept=kept_until(request, loaded, t),
         continue_url=position_url(loaded.state),
+        others_closed=only is not None,
     )
 
 
@@ -68,9 +73,18 @@ async def resume(request: web.Request) -> web.Response:
     form = await posted_form(request)
     conversations = request.app[keys.CONVERSATIONS]
     typed = one(form, "code")[:60]
+    if (length := typed_length(typed)) != CODE_LENGTH:
+        # Too short or too long cannot be anyone's code: say how long a code is, and count
+        # no try against the hourly limit.
+        t = (await context(request)).translator
+        error = t.gettext(
+            "A code has %(length)s letters and numbers. This one has %(count)s. Check it and try again."
+        ) % {"length": CODE_LENGTH, "count": length}
+        return await render(request, "resume.html", error=error, typed=typed)
     try:
         # request.remote is the client's, also behind a trusted proxy (assistant.web.client).
-        token = await conversations.resume_from(request.remote or "unknown", typed)
+        # An IPv6 client counts by its /64, as it does for starting conversations.
+        token = await conversations.resume_from(counted_address(request.remote), typed)
     except TooManyTries:
         return await error_response(request, 429, "too-many-tries")
     if token is None:
@@ -162,6 +176,21 @@ def _setting_groups(request: web.Request, prefs: dict[str, Any]) -> list[dict[st
                 "hint": t.gettext("Needs JavaScript. Nothing plays until you have chosen this."),
                 "items": items("autoplay", [(False, t.gettext("No")), (True, t.gettext("Yes"))]),
             },
+            {
+                # Offered by the script only where the device has a voice for this language.
+                "name": "voice",
+                "id": "device-voice",
+                "needs_script": True,
+                "legend": t.gettext("Use my device's voice"),
+                "hint": t.gettext(
+                    "Your phone or computer reads the questions with its own voice, often a more"
+                    " natural one. Nothing is sent anywhere. Where it cannot, the service's voice"
+                    " reads them."
+                ),
+                "items": items(
+                    "voice", [("server", t.gettext("No")), ("device", t.gettext("Yes"))]
+                ),
+            },
         ]
     for group in groups:
         group.setdefault("hint", None)
@@ -212,7 +241,7 @@ async def _store_prefs(
         refresh(request, await request.app[keys.CONVERSATIONS].save_prefs(ctx.loaded, prefs))
     else:  # no conversation yet: a cookie with display settings only, no answers
         set_private_cookie(
-            response, request, PREFS_COOKIE, prefs_to_cookie(prefs), max_age=365 * 86400
+            response, request, PREFS_COOKIE, prefs_to_cookie(prefs), max_age=PREFS_COOKIE_AGE
         )
     return response
 
@@ -221,7 +250,8 @@ async def _store_prefs(
 async def settings_post(request: web.Request) -> web.Response:
     form = await posted_form(request)
     ctx = await context(request)
-    raw = {name: one(form, name) for name in ("language", "text_size", "contrast", "speech_rate")}
+    names = ("language", "text_size", "contrast", "speech_rate", "voice")
+    raw = {name: one(form, name) for name in names}
     merged = dict(ctx.prefs)
     merged.update({k: v for k, v in raw.items() if v})
     for flag in ("plain", "autoplay"):

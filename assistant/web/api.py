@@ -22,6 +22,7 @@ from assistant.i18n import Translator
 from assistant.i18n.answers import answer_text
 from assistant.prefs import clean_prefs
 from assistant.presentation import Place, Words, back_place, by_line, present
+from assistant.speech.texts import step_speech
 from assistant.web import keys
 from assistant.web.context import context, refresh, set_session
 from assistant.web.forms import BadRequest, json_form, read_json, respondent_from
@@ -77,6 +78,8 @@ def _step_body(
         "seen": answer_fingerprint(state, view.step.key, view.item_id),
         "kind": p.kind.value,
         "prompt": p.prompt.plain,
+        # The language the prompt is in when it has no translation into the person's ("en").
+        "lang": p.prompt.lang,
         "hint": _plain(p.hint),
         "help": _plain(p.help),
         "text": _plain(p.body),
@@ -96,7 +99,16 @@ def _step_body(
         "offer": [o for o in p.offers if o != "skip"],
         "answer": p.entry.to_json() if p.entry else None,
         "answer_text": p.answer,
-        "items": [{"id": i.id, "title": i.title.plain} for i in p.items],
+        "items": [
+            {
+                "id": i.id,
+                "title": i.title.plain,
+                "speech": i.spoken,
+                "audio_url": audio_url(state.at, None, "item", n),
+            }
+            for n, i in enumerate(p.items, 1)
+        ],
+        "speech": step_speech(view, t, p)[0],  # what listening to the question says
         "items_summary": _plain(p.items_summary),
         "progress": {
             "number": p.number,

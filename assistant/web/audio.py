@@ -1,5 +1,5 @@
-"""Listening: the current question (or its help, or the person's own answer, in parts) as
-audio, in the page's language and rate."""
+"""Listening: the current question (or its help, the person's own answer in parts, or one
+item of a list) as audio, in the page's language and rate."""
 
 from __future__ import annotations
 
@@ -10,7 +10,13 @@ from aiohttp import web
 from assistant.dialogue.views import StepView
 from assistant.i18n import Translator
 from assistant.speech import SpeechBusy, SpeechFailed
-from assistant.speech.texts import answer_speech, help_speech, step_speech
+from assistant.speech.texts import (
+    answer_speech,
+    help_speech,
+    item_speech,
+    step_speech,
+    voice_locale,
+)
 from assistant.web import keys
 from assistant.web.byte_ranges import ranged_response
 from assistant.web.context import require_conversation
@@ -38,15 +44,17 @@ async def step_audio(request: web.Request) -> web.StreamResponse:
     if spoken is None:
         raise web.HTTPNotFound()
     text, personal = spoken
+    # The person's own words in their language; the question in the language it is written in.
+    locale = ctx.locale if part == "answer" or view is None else voice_locale(view, ctx.translator)
     try:
         # Texts holding a person's answers are made for them only: never cached, never logged.
         audio = await speech.audio(
             text,
-            ctx.locale,
+            locale,
             ctx.prefs["speech_rate"],
             cache=not personal,
             session=loaded.id,
-            read_back=part == "answer",
+            read_back=part in ("answer", "item"),
         )
     except SpeechBusy:
         busy = await error_response(request, 503, "speech-busy")
@@ -60,10 +68,11 @@ async def step_audio(request: web.Request) -> web.StreamResponse:
 def _spoken(view: StepView, t: Translator, part: str, number: str) -> tuple[str, bool] | None:
     """What this part of the step reads: the question, its help, or part `number` of the
     person's own answer (the only one read in parts). None: nothing to read."""
-    if part == "answer":
-        return (
-            answer_speech(view, t, int(number)) if re.fullmatch(r"[1-9]\d{0,2}", number) else None
-        )
+    if part in ("answer", "item"):
+        if not re.fullmatch(r"[1-9]\d{0,2}", number):
+            return None
+        read = answer_speech if part == "answer" else item_speech
+        return read(view, t, int(number))
     if number != "1":
         return None
     if part == "question":

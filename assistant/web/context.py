@@ -24,6 +24,9 @@ from assistant.web.cookies import (
     read_cookie,
     set_private_cookie,
 )
+from assistant.web.urls import url
+
+PREFS_COOKIE_AGE = 365 * 86400  # seconds
 
 
 def prefs_to_cookie(prefs: dict[str, Any]) -> str:
@@ -35,15 +38,18 @@ def prefs_to_cookie(prefs: dict[str, Any]) -> str:
             prefs["contrast"],
             prefs["speech_rate"],
             "1" if prefs["autoplay"] else "0",
+            prefs["voice"],
         ]
     )
 
 
 def prefs_from_cookie(value: str | None, default_language: str) -> dict[str, Any]:
     parts = (value or "").split(".")
-    if len(parts) != 6:
+    if len(parts) == 6:  # a cookie from before the voice could be chosen
+        parts.append("server")
+    if len(parts) != 7:
         return clean_prefs({}, default_language)
-    language, plain, size, contrast, rate, autoplay = parts
+    language, plain, size, contrast, rate, autoplay, voice = parts
     raw = {
         "language": language,
         "plain": plain == "1",
@@ -51,6 +57,7 @@ def prefs_from_cookie(value: str | None, default_language: str) -> dict[str, Any
         "contrast": contrast,
         "speech_rate": rate,
         "autoplay": autoplay == "1",
+        "voice": voice,
     }
     return clean_prefs(raw, default_language)
 
@@ -121,6 +128,17 @@ def refresh(request: web.Request, loaded: Loaded | None) -> RequestContext:
     return ctx
 
 
+def keep_prefs_cookie(
+    response: web.StreamResponse, request: web.Request, prefs: dict[str, Any]
+) -> None:
+    """The display settings also in their cookie (no answers in it) while a conversation holds
+    them: a page after the session has ended (stopped, idle, closed elsewhere) still speaks
+    the person's language. Written only when it differs."""
+    value = prefs_to_cookie(prefs)
+    if read_cookie(request, PREFS_COOKIE) != value:
+        set_private_cookie(response, request, PREFS_COOKIE, value, max_age=PREFS_COOKIE_AGE)
+
+
 def set_session(response: web.StreamResponse, request: web.Request, token: str) -> None:
     """A new session, and the CSRF token that now goes with it (an API client reads it from
     this response's X-CSRF-Token header)."""
@@ -140,10 +158,19 @@ def clear_session(response: web.StreamResponse, request: web.Request) -> None:
     delete_cookie(response, request, SESSION_COOKIE)
 
 
+# Where a browser whose session has ended lands: the code route, with a notice that says why.
+
+
 async def require_conversation(request: web.Request) -> Loaded:
-    """The person's conversation; without one, the start page."""
+    """The person's conversation; without one, the start page. A browser that still has a
+    session cookie that opens nothing (the session was idle too long, or was closed from
+    another device) is told so in its language, on the page where a code continues."""
     ctx = await context(request)
     if ctx.loaded is None:
+        if read_cookie(request, SESSION_COOKIE):
+            response = web.HTTPSeeOther(url("resume", query={"notice": "ended"}))
+            clear_session(response, request)
+            raise response
         raise web.HTTPSeeOther("/")
     return ctx.loaded
 

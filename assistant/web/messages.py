@@ -70,6 +70,14 @@ NOTICES: dict[str, str] = {
         "The previous question was also answered in another window or on another device after you opened it. Your answer is the one now saved. You can check all answers at the end."
     ),
     "changed": N_("Some questions have changed since you last answered them."),
+    # After "Stop on this device", on the page where a code continues.
+    "stopped": N_(
+        "You stopped on this device. Your answers are saved. To continue, here or on another device, type your code."
+    ),
+    # A session that ended without this browser asking: idle too long, or closed elsewhere.
+    "ended": N_(
+        "Your answers are no longer open on this device. This happens when the device has not been used for a while, or when the answers were closed on another device. Continue with your code."
+    ),
 }
 # Input no page of ours sends reads to a person as "we could not read it".
 for _reason in (

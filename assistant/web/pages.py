@@ -15,19 +15,26 @@ from assistant.conversations import Loaded, StateTooLarge
 from assistant.dialogue.answers import FieldError
 from assistant.dialogue.engine import Outcome, UnknownStep
 from assistant.dialogue.model import Kind
-from assistant.dialogue.state import State, answer_fingerprint
+from assistant.dialogue.state import REVIEW, State, answer_fingerprint
 from assistant.dialogue.texts import Text
 from assistant.dialogue.views import AnswerRow
 from assistant.i18n import Translator
 from assistant.presentation import back_place, present
-from assistant.speech.texts import answer_parts
 from assistant.web import keys
 from assistant.web.context import context, kept_until, require_conversation, set_session
 from assistant.web.forms import Form, one, respondent_from
+from assistant.web.listening import listen_controls
 from assistant.web.render import notice_for, render
 from assistant.web.security import posted_form
 from assistant.web.starts import start_allowed, too_many_starts
-from assistant.web.steps import answers_html, audio_url, position_url, step_page, step_url
+from assistant.web.steps import (
+    answer_anchor,
+    answers_html,
+    changed_url,
+    position_url,
+    step_page,
+    step_url,
+)
 from assistant.web.urls import Routes, url
 
 routes = Routes()
@@ -85,24 +92,17 @@ async def _step_response(
     if view is None:
         raise web.HTTPSeeOther(url("review"))
     back = back_place(loaded.bundle.engine, state)
-    page = step_page(present(view, ctx.translator, errors, form, back))
+    presented = present(view, ctx.translator, errors, form, back)
     template = "list.html" if view.step.kind is Kind.LIST else "step.html"
     speech = request.app[keys.SPEECH]
     listen = speech is not None and speech.available
-    audio = audio_url(view.step.key, view.item_id) if listen else None
-    help_audio = audio_url(view.step.key, view.item_id, "help") if listen and view.help else None
-    # The person's own answer: one player for each part it is read back in.
-    parts = len(answer_parts(view, ctx.translator)) if listen else 0
-    answer_audio = [audio_url(view.step.key, view.item_id, "answer", n + 1) for n in range(parts)]
     return await render(
         request,
         template,
         seen=answer_fingerprint(state, view.step.key, view.item_id),
-        audio=audio,
-        help_audio=help_audio,
-        answer_audio=answer_audio,
         notice=notice_for(request),
-        **page,
+        **listen_controls(view, presented, ctx.translator, listen),
+        **step_page(presented),
     )
 
 
@@ -147,7 +147,10 @@ async def step_post(request: web.Request) -> web.Response:
         return await _step_response(request, applied.loaded, state, form, applied.outcome.errors)
     seen = one(form, "seen")
     elsewhere = bool(seen) and seen != answer_fingerprint(applied.base, key, item)
-    raise web.HTTPSeeOther(position_url(applied.loaded.state, "replaced" if elsewhere else None))
+    notice, state = "replaced" if elsewhere else None, applied.loaded.state
+    if returning and state.at == REVIEW:  # changed from the review: back to that answer's row
+        raise web.HTTPSeeOther(changed_url(key, item, notice))
+    raise web.HTTPSeeOther(position_url(state, notice))
 
 
 @routes.get_named("remove")
@@ -190,6 +193,7 @@ async def review(request: web.Request) -> web.Response:
     ctx = await context(request)
     t = ctx.translator
     rows = loaded.bundle.views.rows(loaded.state)
+    changed = (request.query.get("changed"), request.query.get("item"))
     two_voices = any(a.entry.by.role != "client" for r in rows for a in r.answers)
     sections = []
     for section in loaded.bundle.dialogue.sections:
@@ -205,8 +209,10 @@ async def review(request: web.Request) -> web.Response:
                 {
                     "key": t.text(row.question),
                     "value": value,
-                    "items": _items(row, t),
+                    "items": _items(row, t, changed),
                     "actions": [change],
+                    "id": answer_anchor(row.step.key),
+                    "changed": changed == (row.step.key, None),
                 }
             )
         if section_rows:
@@ -218,6 +224,7 @@ async def review(request: web.Request) -> web.Response:
         sections=sections,
         notice=notice_for(request),
         kept=kept_until(request, loaded, t),
+        changed=changed[0] is not None,
         back_url=step_url(
             loaded.bundle.engine.back(loaded.bundle.engine.go_to_review(loaded.state)).at
         ),
@@ -235,7 +242,9 @@ def _list_value(row: AnswerRow, t: Translator) -> Markup | str:
     return answers_html(row.answers, t, False)
 
 
-def _items(row: AnswerRow, t: Translator) -> list[dict[str, Any]]:
+def _items(
+    row: AnswerRow, t: Translator, changed: tuple[str | None, str | None]
+) -> list[dict[str, Any]]:
     """Each item of a list (each person in "my team") with its answers and their Change links."""
     return [
         {
@@ -245,6 +254,8 @@ def _items(row: AnswerRow, t: Translator) -> list[dict[str, Any]]:
                     "question": t.text(r.question),
                     "answer": answers_html(r.answers, t, False),
                     "change": _change(step_url(r.step.key, item.id, returning=True), r, t),
+                    "id": answer_anchor(r.step.key, item.id),
+                    "changed": changed == (r.step.key, item.id),
                 }
                 for r in item.rows
             ],

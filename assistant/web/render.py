@@ -17,8 +17,9 @@ from assistant.i18n import N_, Catalogs, Translator
 from assistant.i18n.languages import all_locales, fallback, languages
 from assistant.prefs import DEFAULT_PREFS
 from assistant.settings import Settings
+from assistant.speech import RATES, voice_and_rate
 from assistant.web import keys
-from assistant.web.context import RequestContext, context
+from assistant.web.context import RequestContext, context, keep_prefs_cookie
 from assistant.web.forms import safe_next
 from assistant.web.messages import error_page_texts, notice_text
 from assistant.web.urls import route_name, url
@@ -54,6 +55,10 @@ CONVERSATION_WORDS = {
     "failed_to_load": N_("Your answers cannot be shown right now. Try again."),
     "your_answer": N_("Your answer"),
     "add_prompt_items": N_("Added so far:"),
+    "listen": N_("Listen"),
+    # TRANSLATORS: a button that reads one person of a list aloud: "Listen: Anna".
+    "listen_to": N_("Listen: %(item)s"),
+    "stop": N_("Stop listening"),
 }
 log = logging.getLogger("assistant.web")
 
@@ -163,7 +168,7 @@ async def render(
     # The header names the conversation: its dialogue's title, or the service's first one's.
     bundle = ctx.loaded.bundle if ctx.loaded else request.app[keys.CONVERSATIONS].bundle()
     values.setdefault("tagline", ctx.translator.pgettext(bundle.dialogue.id, bundle.dialogue.title))
-    return _respond(
+    response = _respond(
         request,
         ctx.locale,
         ctx.translator.language,
@@ -173,6 +178,9 @@ async def render(
         status,
         values,
     )
+    if ctx.loaded is not None:
+        keep_prefs_cookie(response, request, ctx.prefs)
+    return response
 
 
 def notice_for(request: web.Request) -> str | None:
@@ -204,6 +212,8 @@ def _respond(
         "has_conversation": has_conversation,
         "speech_available": bool(speech is not None and speech.available),
         "tagline": None,  # error pages may not know which conversation it is
+        # The device's own voice reads at the rate the server's does (1 = the normal rate).
+        "speech_rate": round(voice_and_rate(locale, prefs["speech_rate"])[1] / RATES["normal"], 2),
         **values,
     }
     html = request.app[keys.RENDERER].render(locale, template, page)

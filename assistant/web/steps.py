@@ -11,7 +11,7 @@ from assistant.dialogue.state import REVIEW, Respondent, State
 from assistant.dialogue.views import Shown
 from assistant.i18n import Translator
 from assistant.i18n.answers import answer_text
-from assistant.presentation import Presentation, Words, by_line
+from assistant.presentation import Presentation, Problem, Words, by_line
 from assistant.web.urls import url
 
 
@@ -34,6 +34,18 @@ def position_url(state: State, notice: str | None = None) -> str:
     if state.at == REVIEW:
         return url("review", query={"notice": notice})
     return url("step", key=state.at, query={**query, "notice": notice})
+
+
+def answer_anchor(key: str, item: str | None = None) -> str:
+    """The id of a question's row on the review (of an item's row: with the item's id)."""
+    return f"answer-{key}-{item}" if item else f"answer-{key}"
+
+
+def changed_url(key: str, item: str | None, notice: str | None = None) -> str:
+    """Back on the review after "Change": at the row of the answer just changed, which the
+    page confirms ("Answer changed") and gives focus."""
+    query = {"changed": key, "item": item, "notice": notice}
+    return url("review", query=query) + "#" + answer_anchor(key, item)
 
 
 def answer_html(shown: Shown, translator: Translator) -> Markup:
@@ -65,13 +77,19 @@ def answers_html(
 
 def step_page(presented: Presentation) -> dict[str, Any]:
     """The presentation as the step and list templates take it."""
-    messages = {problem.field: problem.message for problem in presented.problems}
+    messages = {problem.field: _marked(problem) for problem in presented.problems}
     return {
         "kind": presented.kind.value,
         "question": presented.prompt.html,
         "question_plain": presented.prompt.plain,
         "caption": presented.caption,
         "answering": presented.answering,
+        # Read with the question each time focus lands on it: where the person is, and who
+        # answers, but not the ~25 words said to someone answering for the client, which they
+        # read once above the question (a screen reader heard them before every question).
+        "heading_describedby": "caption answering"
+        if presented.answering and not presented.proxy
+        else "caption",
         "hint": _html(presented.hint),
         "help": _html(presented.help),
         "body": _html(presented.body),
@@ -119,6 +137,13 @@ def step_page(presented: Presentation) -> dict[str, Any]:
         if presented.back
         else url("start"),
     }
+
+
+def _marked(problem: Problem) -> Markup | str:
+    """An error message, marked with its language when it is not the page's."""
+    if problem.lang is None:
+        return problem.message
+    return Markup('<span lang="{}">{}</span>').format(problem.lang, problem.message)
 
 
 def _html(words: Words | None) -> Markup | None:

@@ -26,6 +26,7 @@ PATHS: dict[str, str] = {
     # Around the conversation: codes, preferences, who answers, deleting, privacy.
     "save": "/save",
     "resume": "/resume",
+    "stop": "/stop",
     "settings": "/settings",
     "language": "/language",
     "respondent": "/respondent",

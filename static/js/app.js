@@ -1,7 +1,13 @@
 // Oma ääni: progressive enhancement only. Every page works without this file.
 //
-// 1. "Read each question aloud": plays the question's audio after each step, only when the
-//    person has chosen that setting (no sound ever plays otherwise).
+// 1. Listening: each native audio player (three Tab stops, its buttons named in the browser's
+//    language) becomes one "Listen" button in our words that plays the same, now hidden, audio
+//    element and stops it when pressed again. "Use my device's voice" (a setting, offered only
+//    where the device has a voice of its own for the page's language): the same words, read by
+//    the device at the same rate. Nothing leaves the device: only voices that run on it
+//    (localService) are used, and where there is none, or it fails, the server's audio plays.
+//    "Read each question aloud": plays the question after each step, only when the person has
+//    chosen that setting (no sound ever plays otherwise).
 // 2. The conversation mode: the same steps as a growing transcript, over the JSON API. Built
 //    for braille and screen readers first: every prompt and answer stays on the page as a list
 //    item the reader can move back to, each with its sender named in text; one polite live
@@ -44,11 +50,85 @@
     return { status: response.status, data };
   }
 
-  // 1. Read each question aloud (chosen in the settings).
-  const autoplay = document.body.dataset.autoplay === "1";
+  // 1. Listening.
+  const body = document.body.dataset;
+  const autoplay = body.autoplay === "1";
+  const speech = body.speech === "1"; // the server's audio works
+  const wantsDevice = body.voice === "device";
+  const rate = Number(body.speechRate) || 1; // the speech rate setting, as the server reads it
+  let playing = null; // what plays now: one sound at a time
+
+  // A voice of the device's own (never one that sends the text to a server) for the page's language.
+  function deviceVoice() {
+    if (!("speechSynthesis" in window)) return null;
+    const lang = document.documentElement.lang.toLowerCase();
+    return window.speechSynthesis.getVoices().find((voice) => voice.localService
+      && voice.lang.toLowerCase().split(/[-_]/)[0] === lang) || null;
+  }
+
+  function onDevice(text, ended, failed) {
+    const voice = wantsDevice && text ? deviceVoice() : null;
+    if (!voice) return null;
+    const synth = window.speechSynthesis;
+    synth.cancel();
+    const utterance = new SpeechSynthesisUtterance(text);
+    Object.assign(utterance, { voice, lang: voice.lang, rate });
+    utterance.onend = ended;
+    utterance.onerror = (event) => (["interrupted", "canceled"].includes(event.error) ? ended() : failed());
+    synth.speak(utterance);
+    return { stop: () => synth.cancel() };
+  }
+
+  function fromServer(audio, ended) {
+    audio.onended = ended;
+    audio.play().catch(ended);
+    return { stop: () => { audio.pause(); audio.currentTime = 0; ended(); } };
+  }
+
+  // Play `audio` (an <audio> element), or read `text` with the device's voice if so chosen.
+  function play(audio, text, ended) {
+    if (playing) playing.stop();
+    let sound = null;
+    const done = () => { if (playing === control) playing = null; ended(); };
+    const control = { stop: () => sound && sound.stop() };
+    sound = onDevice(text, done, () => { sound = fromServer(audio, done); }) || fromServer(audio, done);
+    playing = control;
+    return control;
+  }
+
+  // One button: its label while quiet, "Stop listening" while it plays.
+  function listenButton(button, audio, text) {
+    const label = button.textContent;
+    let sound = null;
+    button.addEventListener("click", () => {
+      if (sound) { sound.stop(); return; }
+      button.textContent = button.dataset.stop || texts.stop;
+      sound = play(audio, text, () => { sound = null; button.textContent = label; });
+    });
+    return button;
+  }
+
+  for (const box of document.querySelectorAll(".listen")) {
+    const button = box.querySelector(".listen-button");
+    const audio = box.querySelector("audio");
+    if (!button || !audio) continue;
+    audio.controls = false; // the native player leaves the page and the Tab order
+    box.querySelector(".listen-label").hidden = true; // the button says it now
+    button.hidden = false;
+    listenButton(button, audio, button.dataset.speak);
+  }
+
+  // "Use my device's voice" is offered only where the device has a voice for this language.
+  const offer = () => {
+    const choice = document.getElementById("device-voice");
+    if (choice && deviceVoice()) choice.hidden = false;
+  };
+  offer();
+  if ("speechSynthesis" in window) window.speechSynthesis.addEventListener("voiceschanged", offer);
+
   if (autoplay && stepForm && sessionStorage.getItem(MODE) !== "conversation") {
-    const audio = document.getElementById("listen");
-    if (audio) audio.play().catch(() => {});
+    const button = document.querySelector("#listen + .listen-button");
+    if (button) button.click();
   }
 
   // 2. The conversation mode.
@@ -63,11 +143,19 @@
 
   let transcript, live, inputArea, plainLink, current;
 
-  function say(sender, words, extra) {
+  function say(sender, words, extra, sound) {
     const item = el("li", { class: "message message-" + (sender === texts.you ? "person" : "assistant") },
-      el("p", { class: "sender", text: sender }), el("p", { class: "words", text: words }), extra);
+      el("p", { class: "sender", text: sender }), el("p", { class: "words", text: words }), extra,
+      sound ? el("p", { class: "message-listen" }, listenTo(sound, texts.listen)) : null);
     transcript.append(item);
     return item;
+  }
+
+  // A Listen button for a message or a list's item: {src, text}; none without the server's audio.
+  function listenTo(sound, label) {
+    if (!speech) return null;
+    const button = el("button", { type: "button", class: "button button-secondary listen-button", text: label });
+    return listenButton(button, new Audio(sound.src), sound.text);
   }
 
   function announce(words) {
@@ -115,20 +203,30 @@
     return [step.prompt, step.hint, step.text].filter(Boolean).join("\n\n");
   }
 
+  function question(step) {
+    return { src: step.audio_url, text: step.speech };
+  }
+
   function show(step) {
     if (step.review) { window.location.assign(step.url || urls.review); return; }
     current = step;
     plainLink.href = step.url; // the plain page of the question now asked
+    // Each person of an "add another" list by themselves: their name, and a Listen of their own.
     const items = step.items && step.items.length
-      ? el("ul", {}, ...step.items.map((i) => el("li", { text: i.title }))) : null;
-    say(texts.assistant, promptWords(step), items);
+      ? el("ul", { class: "message-items" }, ...step.items.map((i, n) => el("li", {}, el("span", { text: i.title }), " ",
+        listenTo({ src: i.audio_url, text: i.speech },
+          texts.listen_to.replace("%(item)s", i.title))))) : null;
+    const message = say(texts.assistant, promptWords(step), items, question(step));
+    // A question with no translation is in English: marked, so it is read as English.
+    if (step.lang) message.querySelector(".words").setAttribute("lang", step.lang);
     announce(step.prompt);
     renderInput(step);
-    if (autoplay) new Audio(step.audio_url).play().catch(() => {});
+    if (autoplay && speech) play(new Audio(step.audio_url), step.speech, () => {});
   }
 
   function repeat() {
-    reply(promptWords(current));
+    say(texts.assistant, promptWords(current), null, question(current));
+    announce(promptWords(current));
   }
 
   function where() {

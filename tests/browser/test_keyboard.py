@@ -7,6 +7,9 @@ from datetime import date
 
 import pytest
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from tests.browser.walk import prepare
 
 pytestmark = pytest.mark.browser
 MAX_TABS = 60
@@ -37,8 +40,20 @@ def continue_button(page: Page) -> None:
         page.keyboard.press("Enter")
 
 
+def focus_lands_on(page: Page, element_id: str) -> bool:
+    """Whether focus arrives on the element: `autofocus` is applied at the next rendering
+    after the page loads, which on a busy machine can be a moment after Playwright sees it."""
+    try:
+        page.wait_for_function(
+            "(id) => document.activeElement.id === id", arg=element_id, timeout=3000
+        )
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
 def assert_on_question(page: Page) -> None:
-    assert focused(page)["id"] == "question", (
+    assert focus_lands_on(page, "question"), (
         f"focus is not on the question on {page.url}: {focused(page)}"
     )
 
@@ -77,7 +92,7 @@ def answer_step(page: Page, kind: str, number: int) -> None:
 
 def test_the_whole_conversation_with_the_keyboard_alone(page: Page) -> None:
     page.goto("/")
-    assert focused(page)["id"] == "question"  # the start page's heading
+    assert_on_question(page)  # the start page's heading
     tab_to(page, {"tag": "button", "type": "submit", "cls": "button"})
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -127,3 +142,19 @@ def test_the_whole_conversation_with_the_keyboard_alone(page: Page) -> None:
     tab_to(page, {"cls": "skip-link"}, backwards=True)
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
+
+
+def test_after_change_focus_returns_to_the_changed_row(page: Page) -> None:
+    """From the review, "Change" and Continue lead back to that row: the address names it, the
+    row says "Answer changed" and has focus, so the next Tab goes on from there."""
+    prepare(page)
+    page.goto("/review")
+    page.locator("#answer-liked-for a").click()
+    page.locator("#answer").fill("Ystävällisyyteni")
+    continue_button(page)
+    assert page.evaluate("location.hash") == "#answer-liked-for"
+    assert focus_lands_on(page, "answer-liked-for"), focused(page)
+    row = page.locator("#answer-liked-for")
+    assert "Ystävällisyyteni" in row.inner_text() and "Vastaus muutettu" in row.inner_text()
+    page.keyboard.press("Tab")  # on to the row's own Change link
+    assert focused(page)["href"] == "/q/liked-for?return=review"
