@@ -16,7 +16,19 @@ from assistant.i18n import Catalogs
 from assistant.settings import Settings
 from assistant.speech import service_for
 from assistant.store import Store, StoreUnavailable, open_store
-from assistant.web import account, api, audio, client, draft_views, keys, pages, security, stop
+from assistant.web import (
+    api,
+    audio,
+    client,
+    codes,
+    draft_views,
+    keys,
+    pages,
+    person,
+    preferences,
+    security,
+    stop,
+)
 from assistant.web.forms import MAX_BODY
 from assistant.web.render import Renderer
 from assistant.web.security import logged_path, where
@@ -64,7 +76,9 @@ def create_app(
     app.cleanup_ctx.append(_speech(settings, speech))
     app.cleanup_ctx.append(_retention)
     app.add_routes(pages.routes)
-    app.add_routes(account.routes)
+    app.add_routes(codes.routes)
+    app.add_routes(preferences.routes)
+    app.add_routes(person.routes)
     app.add_routes(stop.routes)
     app.add_routes(api.routes)
     app.add_routes(audio.routes)

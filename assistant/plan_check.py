@@ -12,7 +12,7 @@ from assistant.dialogue.errors import Problem
 from assistant.dialogue.loader import check
 from assistant.dialogue.model import Dialogue
 from assistant.dialogue.yamlnodes import Node, YamlProblem, read
-from assistant.testplan import ACTIONS, Place, run
+from assistant.testplan import PLAN_ACTIONS, Place, run
 
 SUFFIX = ".testplan.yaml"
 HINT = (
@@ -91,7 +91,7 @@ def _shape(root: Node) -> list[tuple[Node, str]]:
             wrong.append((node, f"{key} must be a mapping of step ids"))
     steps = root.value.get("steps")
     if steps is not None and steps.is_list:
-        actions = ", ".join(ACTIONS)
+        actions = ", ".join(PLAN_ACTIONS)
         wrong.extend(
             (entry, f"each step must be a mapping like {{at: step-id, answer: ...}} ({actions})")
             for entry in steps.value

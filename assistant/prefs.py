@@ -10,7 +10,7 @@ from assistant.i18n.languages import codes, fallback
 TEXT_SIZES = ("normal", "large", "larger")
 CONTRASTS = ("normal", "high")
 RATES = ("slower", "normal", "faster")
-VOICES = ("server", "device")  # who reads aloud: the service, or the device's own voice
+READ_ALOUD_BY = ("server", "device")  # who reads aloud: the service, or the device's own voice
 DEFAULT_PREFS: dict[str, Any] = {
     "language": fallback().code,
     "plain": False,
@@ -32,7 +32,7 @@ def clean_prefs(raw: dict[str, Any], default_language: str | None = None) -> dic
         "contrast": CONTRASTS,
         "speech_rate": RATES,
         "autoplay": (True, False),
-        "voice": VOICES,
+        "voice": READ_ALOUD_BY,
     }
     for key, values in allowed.items():
         if raw.get(key) in values:

@@ -47,7 +47,7 @@ def _is_network(text: str) -> bool:
 
 # What each setting must be, in words for the message, and the test of it. Settings not named
 # here may hold any value of their type.
-RULES: dict[str, tuple[str, Callable[[Any], bool]]] = {
+SETTING_CHECKS: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "host": ("an address to listen on, such as 127.0.0.1", lambda v: bool(v.strip())),
     "port": ("a whole number from 1 to 65535", lambda v: 1 <= v <= 65535),
     "default_dialogue": ("a dialogue's file name without .yaml", lambda v: v.strip() == v != ""),
@@ -83,8 +83,8 @@ RULES: dict[str, tuple[str, Callable[[Any], bool]]] = {
 
 
 def _expected(name: str, default: Any) -> str:
-    if name in RULES:
-        return RULES[name][0]
+    if name in SETTING_CHECKS:
+        return SETTING_CHECKS[name][0]
     if isinstance(default, bool):
         return "1 or 0 (or true or false, yes or no, on or off)"
     return {int: "a whole number", float: "a number"}.get(type(default), "text")
@@ -111,7 +111,7 @@ def _parse(name: str, raw: str, default: Any) -> Any:
 
 
 def _checked(name: str, value: Any, default: Any) -> Any:
-    rule = RULES.get(name)
+    rule = SETTING_CHECKS.get(name)
     if rule is not None and not rule[1](value):
         shown = ",".join(value) if isinstance(value, tuple) else value
         raise SettingError(name, shown, rule[0])

@@ -19,7 +19,7 @@ from assistant.dialogue.state import REVIEW, ROLES, Entry, Respondent, State
 from assistant.dialogue.views import AnswerRow, Views
 from assistant.i18n import Translator
 
-ACTIONS = (
+PLAN_ACTIONS = (
     "answer",
     "skip",
     "dont-know",
@@ -137,7 +137,7 @@ def _act(engine: Engine, state: State, entry: dict[str, Any]) -> tuple[State, st
             (a for a in ("skip", "dont-know", "talk-in-meeting", "continue") if entry.get(a)), None
         )
         if action is None:
-            return state, f"no action: write one of {', '.join(ACTIONS)}"
+            return state, f"no action: write one of {', '.join(PLAN_ACTIONS)}"
         outcome = engine.submit(state, action, {})
     if not outcome.ok:
         return state, "the answer was not accepted: " + ", ".join(e.code for e in outcome.errors)

@@ -129,7 +129,7 @@ async def test_a_removed_step_and_a_removed_choice(service: Service) -> None:
     assert page.status == 200 and CHANGED in page.text
     assert "Baking" not in page.text and "What do you like to do?" not in page.text
     assert "I walk" in page.text and "By taxi" not in page.text
-    assert "Not answered" in page.text  # hours: not yet reached, and no error anywhere
+    assert "Not asked yet" in page.text  # hours: not yet reached, and no error anywhere
     page = await browser.get("/")
     await browser.get(page.link("Continue"))
     await walk(browser, ("hours", {"answer": "10"}), ("more", {"answer": "No"}))

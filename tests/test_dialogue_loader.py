@@ -17,7 +17,7 @@ import yaml
 
 from assistant.dialogue.babel_extract import extract_dialogue
 from assistant.dialogue.loader import check, check_text, dialogue_files, load_text
-from assistant.dialogue.rules import RULES, Rule, Severity
+from assistant.dialogue.rules import CHECK_RULES, Rule, Severity
 from assistant.plan_check import check_plans
 from assistant.testplan import run
 
@@ -41,10 +41,10 @@ def expectation(path: Path) -> tuple[str, int, Path]:
 def test_every_rule_has_an_example_named_after_it() -> None:
     for severity, examples in ((Severity.ERROR, INVALID), (Severity.WARNING, WARNINGS)):
         covered = {p.name.split("-", 1)[0] for p in examples}
-        assert covered == {code for code, rule in RULES.items() if rule.severity is severity}
+        assert covered == {code for code, rule in CHECK_RULES.items() if rule.severity is severity}
         for path in examples:
             code, name = path.stem.split("-", 1)
-            assert RULES[code].name == name, f"{path.name} is named after the wrong rule"
+            assert CHECK_RULES[code].name == name, f"{path.name} is named after the wrong rule"
 
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
@@ -120,7 +120,9 @@ def test_every_example_in_the_format_document_loads() -> None:
 
 def test_the_format_document_lists_every_rule_as_the_checker_has_it() -> None:
     rows = re.findall(r"^\| DLG\d{3} \|.*\|$", DOC, re.M)
-    assert rows == [markdown_row(rule) for rule in sorted(RULES.values(), key=lambda r: r.code)]
+    assert rows == [
+        markdown_row(rule) for rule in sorted(CHECK_RULES.values(), key=lambda r: r.code)
+    ]
 
 
 def markdown_row(rule: Rule) -> str:

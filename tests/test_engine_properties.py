@@ -16,12 +16,10 @@ from assistant.dialogue.loader import load
 from assistant.dialogue.model import Kind
 from assistant.dialogue.state import REVIEW, State
 from assistant.dialogue.views import Views
+from tests.every_dialogue import DIALOGUE_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
-ENGINES = [
-    Engine(load(ROOT / "tests" / "web" / "every-kind.yaml")),
-    Engine(load(ROOT / "dialogues" / "wishes-and-needs.yaml")),
-]
+ENGINES = [Engine(load(path)) for path in DIALOGUE_FILES]
 text = st.text(max_size=60)
 action = st.one_of(
     st.tuples(st.just("answer"), st.integers(0, 50), text),
@@ -92,7 +90,7 @@ def act(engine: Engine, state: State, name: str, pick: int, words: str) -> State
 @settings(
     max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
-@given(which=st.integers(0, 1), actions=st.lists(action, max_size=40))
+@given(which=st.integers(0, len(ENGINES) - 1), actions=st.lists(action, max_size=40))
 def test_random_conversations_never_break(which: int, actions: list[tuple[str, int, str]]) -> None:
     engine = ENGINES[which]
     state = engine.start()

@@ -23,7 +23,7 @@ from assistant.dialogue.conditions import (
     possible_answers,
 )
 from assistant.dialogue.errors import Problem
-from assistant.dialogue.model import MARKS, Dialogue, Kind, Step
+from assistant.dialogue.model import SINGLE_MARKS, Dialogue, Kind, Step
 from assistant.dialogue.reader import did_you_mean
 from assistant.dialogue.rules import Rule
 from assistant.dialogue.texts import REGION_PLACEHOLDERS, placeholder_parts
@@ -116,7 +116,7 @@ def cross_check(dialogue: Dialogue, positions: Positions) -> list[Problem]:
 
 def _check_marks(steps: list[Step], error: Report) -> None:
     """Each mark on one step at most: the draft has one meeting date."""
-    for mark in MARKS:
+    for mark in SINGLE_MARKS:
         marked = [step for step in steps if mark in step.marks]
         for step in marked[1:]:
             error(

@@ -15,7 +15,7 @@ from assistant.dialogue.conditions import Answer
 from assistant.dialogue.model import Dialogue, Kind, Step
 from assistant.dialogue.state import REVIEW, Entry, Item, Respondent, State, Status, voice
 
-ACTIONS = ("continue", "skip", "dont-know", "talk-in-meeting")
+STEP_ACTIONS = ("continue", "skip", "dont-know", "talk-in-meeting")
 
 
 class UnknownStep(LookupError):
@@ -32,7 +32,7 @@ class Outcome:
         return not self.errors
 
 
-VOICES = ("client", "proxy")
+ANSWER_VOICES = ("client", "proxy")
 # The errors that mean nothing was given at all (a date with all three boxes empty included).
 NOTHING_GIVEN = frozenset({"empty", "choose", "choose-any"})
 
@@ -50,7 +50,7 @@ class Facts:
         voice: str = "client",
     ) -> None:
         self.dialogue, self.state, self.applies, self.item = dialogue, state, applies, item
-        self.voices = (voice, *(v for v in VOICES if v != voice))
+        self.voices = (voice, *(v for v in ANSWER_VOICES if v != voice))
         self._roles: frozenset[str] | None = None
 
     def roles(self) -> frozenset[str]:
@@ -122,7 +122,9 @@ class Engine:
         is ignored, so a follow-up the relative's answer opens is asked too. Where no question
         has two answers, both views are the same and one is enough (most conversations)."""
         two = any(len(by_voice) > 1 for by_voice in state.answers.values())
-        return tuple(Facts(self.dialogue, state, applies, item, v) for v in VOICES[: 1 + two])
+        return tuple(
+            Facts(self.dialogue, state, applies, item, v) for v in ANSWER_VOICES[: 1 + two]
+        )
 
     def facts(
         self,
@@ -166,7 +168,7 @@ class Engine:
 
     def submit(self, state: State, action: str, form: Form) -> Outcome:
         """The person pressed a button on the current step: continue, skip, dont-know, talk-in-meeting."""
-        if action not in ACTIONS:
+        if action not in STEP_ACTIONS:
             raise UnknownStep(action)
         step, item = self.current(state)
         if step is None:

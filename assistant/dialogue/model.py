@@ -13,9 +13,13 @@ if TYPE_CHECKING:
 
 OFFERS: tuple[str, ...] = ("dont-know", "talk-in-meeting")
 # What a step may say it means, for what the draft treats specially (`marks:` in the file).
-MARKS: tuple[str, ...] = ("meeting-date",)
-# The kind each mark needs.
+# meeting-date: the draft's meeting date; arrange-before-meeting and own-questions: the first
+# parts of the draft, what the caseworker arranges before the meeting and the client's questions.
+MARKS: tuple[str, ...] = ("meeting-date", "arrange-before-meeting", "own-questions")
+# The kind a mark needs, where it needs one.
 MARK_KINDS: dict[str, str] = {"meeting-date": "date"}
+# Marks one step at most may carry: the draft has one meeting date.
+SINGLE_MARKS: tuple[str, ...] = ("meeting-date",)
 SOMETHING_ELSE = "something-else"
 YES_NO_VALUES: tuple[str, ...] = ("yes", "no", "not-sure")
 

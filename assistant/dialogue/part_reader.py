@@ -63,7 +63,7 @@ class PartReader(Reader):
                     f"'{mark}' is not a mark",
                     f"{did_you_mean(mark, MARKS)}Marks: {', '.join(MARKS)}.",
                 )
-            elif MARK_KINDS[mark] != kind.value:
+            elif MARK_KINDS.get(mark, kind.value) != kind.value:
                 self.at(
                     item,
                     rules.BAD_MARK,

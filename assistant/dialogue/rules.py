@@ -29,13 +29,13 @@ class Rule:
     severity: Severity = Severity.ERROR
 
 
-RULES: dict[str, Rule] = {}  # code -> rule, in code order
+CHECK_RULES: dict[str, Rule] = {}  # code -> rule, in code order
 
 
 def _rule(code: str, name: str, what: str, fix: str, severity: Severity = Severity.ERROR) -> Rule:
-    assert code not in RULES, f"{code} is used twice"
-    RULES[code] = Rule(code, name, what, fix, severity)
-    return RULES[code]
+    assert code not in CHECK_RULES, f"{code} is used twice"
+    CHECK_RULES[code] = Rule(code, name, what, fix, severity)
+    return CHECK_RULES[code]
 
 
 YAML_SYNTAX = _rule(
@@ -180,7 +180,7 @@ PLACEHOLDER_FALLBACK = _rule(
 BAD_MARK = _rule(
     "DLG027",
     "bad-mark",
-    "`marks` names no mark, marks a step of the wrong kind, or two steps have the same mark.",
+    "`marks` names no mark, marks a step of the wrong kind, or two steps have `meeting-date`.",
     "`marks: meeting-date` on the one date step that asks for the meeting's date",
 )
 SECTION_CODE = _rule(

@@ -3,7 +3,7 @@
 The document's properties say what it is and nothing about who: its title, its language, the
 draft's dates and "Oma ääni" as its author and application. python-docx's template also brings a thumbnail
 and 2013 dates of its own; both are replaced or removed. Only text is added: no fields, links
-or pictures, so nothing a person typed can become one.
+or pictures, so nothing a person typed can become one; the one field is the footer's page number.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from assistant.draft.model import Draft, Item
@@ -38,18 +39,19 @@ def clean(text: str) -> str:
 
 
 def _said(document: Any, text: str, by: str, style: str | None = None) -> None:
-    """A paragraph of what was said, then who said it, in italics."""
+    """A paragraph of what was said, then who said it (if not who said most), in italics."""
     paragraph = document.add_paragraph(clean(text), style=style)
-    paragraph.add_run(f" ({clean(by)})").italic = True
+    if by:
+        paragraph.add_run(f" ({clean(by)})").italic = True
 
 
-def _item(document: Any, item: Item) -> None:
+def _item(document: Any, item: Item, draft: Draft) -> None:
     if item.heading:
         document.add_heading(clean(item.question), level=3)
     for answer in item.answers:
-        _said(document, answer.text, answer.by)
+        _said(document, answer.text, answer.by if draft.says_by(answer) else "")
     for member in item.members:
-        _said(document, member.title, member.by, "List Bullet")
+        _said(document, member.title, member.by if draft.says_by(member) else "", "List Bullet")
         for detail in member.details:
             for answer in detail.answers:
                 text = clean(f"{detail.question} {answer.text}")
@@ -89,20 +91,51 @@ def render(draft: Draft, t: Translator) -> bytes:
     for label, value in draft.facts:
         document.add_paragraph(clean(f"{label}: {value}"))
     document.add_paragraph(clean(draft.note))
-    if not draft.answered:
-        document.add_paragraph(t.gettext("Nothing has been answered yet."))
-    if draft.agenda:
-        document.add_heading(t.gettext("To talk about in the meeting"), level=2)
-        for item in draft.agenda:
-            document.add_paragraph(clean(item.question), style="List Bullet")
+    for notice in draft.notices:
+        document.add_paragraph(clean(notice))
+    _blank_fields(document, draft)
+    for part in draft.parts:
+        document.add_heading(clean(part.title), level=2)
+        for item in part.items:
+            if part.questions_only:
+                document.add_paragraph(clean(item.question), style="List Bullet")
+            else:
+                _item(document, item, draft)
     for section in draft.sections:
         document.add_heading(clean(section.title), level=2)
         for item in section.items:
-            _item(document, item)
+            _item(document, item, draft)
         if section.not_answered:
             document.add_paragraph(
                 clean(t.gettext("Not answered:") + " " + "; ".join(section.not_answered))
             )
+    _page_numbers(document)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _blank_fields(document: Any, draft: Draft) -> None:
+    """A table of labels with empty cells, for the caseworker to fill in."""
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label in draft.blank_fields:
+        cells = table.add_row().cells
+        cells[0].text = clean(label)
+
+
+def _page_numbers(document: Any) -> None:
+    """The page number at the foot of every page: Word's PAGE field, the only field we
+    write (nothing a person typed ever becomes one)."""
+    paragraph = document.sections[0].footer.paragraphs[0]
+    paragraph.alignment = 2  # right
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, " PAGE "), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)

@@ -45,6 +45,7 @@ def render(draft: Draft) -> dict[str, Any]:
         "updated": draft.updated.isoformat(),
         "meeting_date": draft.meeting_date.isoformat() if draft.meeting_date else None,
         "status": "completed" if draft.completed else "in-progress",
+        "not_reached": list(draft.not_reached),
         "note": draft.note,
         "for_meeting": [_item(i) for i in draft.agenda],
         "code_system": draft.code_system,

@@ -10,6 +10,8 @@ same question, the client comes first. Every text is cleaned as the answers were
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -25,6 +27,22 @@ from assistant.i18n.answers import answer_text
 SCHEMA_VERSION = 3
 SCHEMA = f"https://oma-aani.fi/schemas/draft/{SCHEMA_VERSION}"
 SHOWN = ("answered", "dont-know", "talk-in-meeting")
+# Said when the voices are mixed: who gave the answers that do not say.
+UNSAID_SENTENCES = {
+    "client": N_("An answer that does not say who gave it is the client's own."),
+    "helped": N_(
+        "An answer that does not say who gave it was given by the client with help from %(who)s."
+    ),
+    "proxy": N_("An answer that does not say who gave it was given for the client by %(who)s."),
+}
+# What a caseworker fills in by hand, on paper or in the DOCX.
+BLANK_FIELDS = (
+    N_("Client's name"),
+    N_("Date of birth or client ID"),
+    N_("Caseworker"),
+    N_("Place and time of the meeting"),
+    N_("Notes"),
+)
 VOICE_SENTENCES = {
     # (every answer is of this kind, some are)
     "client": (N_("All answers are the client's own."), N_("Some answers are the client's own.")),
@@ -86,6 +104,17 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A part the caseworker reads before the sections: what to arrange before the meeting,
+    the client's own questions, the topics to talk about."""
+
+    id: str
+    title: str
+    items: tuple[Item, ...]
+    questions_only: bool = False  # the topics: each question once, not its answers
+
+
+@dataclass(frozen=True)
 class Draft:
     title: str
     locale: str
@@ -102,6 +131,18 @@ class Draft:
     # Shown under the title, label and value: the meeting's date if given, the draft's language.
     facts: tuple[tuple[str, str], ...] = ()
     meeting_date: date | None = None
+    # Said at the top when it applies: nothing answered yet; not finished, and where.
+    notices: tuple[str, ...] = ()
+    not_reached: tuple[str, ...] = ()  # ids of sections with questions not asked yet
+    parts: tuple[Part, ...] = ()  # before the sections, for the caseworker
+    # Who gave most answers, in the caseworker's words: an answer says who gave it only where
+    # that differs ("(The client's own answer)" 36 times told nothing).
+    default_by: str = ""
+    # Blank lines a caseworker fills in on paper or in the DOCX (not in the text or JSON).
+    blank_fields: tuple[str, ...] = ()
+
+    def says_by(self, answer: Answer | Member) -> bool:
+        return answer.by != self.default_by
 
     @property
     def answered(self) -> bool:
@@ -175,21 +216,68 @@ def _item(row: AnswerRow, t: Translator, section_title: str = "") -> Item:
     return Item(row.step.key, question, row.step.kind.value, none_added, False, members, heading)
 
 
-def _agenda(rows: list[AnswerRow], t: Translator) -> tuple[Item, ...]:
-    """Every topic flagged for the meeting, in dialogue order, also those about one person of a
-    list, named with the person's title: "Anna: What does Anna help you with?"."""
-    agenda = []
+def _gathered(
+    rows: list[AnswerRow], t: Translator, keep: Callable[[AnswerRow], bool]
+) -> tuple[Item, ...]:
+    """The questions `keep` picks, in dialogue order, also those about one item of a list,
+    named with the item's title: "Anna: What does Anna help you with?"."""
+    gathered = []
     for row in rows:
-        if row.for_meeting:
-            agenda.append(_item(row, t))
+        if keep(row):
+            gathered.append(_item(row, t))
         for item in row.items:
             title = _plain(item.title, t)
-            agenda += [
-                _detail(r, t, f"{title}: {_plain(r.question, t)}")
-                for r in item.rows
-                if r.for_meeting
+            gathered += [
+                _detail(r, t, f"{title}: {_plain(r.question, t)}") for r in item.rows if keep(r)
             ]
-    return tuple(agenda)
+    return tuple(gathered)
+
+
+def _parts(rows: list[AnswerRow], t: Translator) -> tuple[Part, ...]:
+    """What a caseworker wants first: what to arrange before the meeting (an interpreter,
+    who is invited), the client's own questions, then the topics marked for the meeting."""
+
+    def marked(mark: str) -> Callable[[AnswerRow], bool]:
+        return lambda row: mark in row.step.marks and bool(_answers(row.answers, t))
+
+    parts = (
+        Part(
+            "arrange",
+            t.gettext("To arrange before the meeting"),
+            _gathered(rows, t, marked("arrange-before-meeting")),
+        ),
+        Part(
+            "questions",
+            t.gettext("The client's own questions"),
+            _gathered(rows, t, marked("own-questions")),
+        ),
+        Part(
+            "agenda",
+            t.gettext("To talk about in the meeting"),
+            _gathered(rows, t, lambda r: r.for_meeting),
+            True,
+        ),
+    )
+    return tuple(part for part in parts if part.items)
+
+
+def _not_reached(dialogue: Dialogue, rows: list[AnswerRow], t: Translator) -> tuple[Section, ...]:
+    """The sections with questions not asked yet (never answered, skipped or listed)."""
+    waiting = {dialogue.section_of(r.step).id for r in rows if not r.answers and not r.items}
+    return tuple(
+        Section(s.id, clean_text(t.pgettext(s.context, s.title)), ())
+        for s in dialogue.sections
+        if s.id in waiting
+    )
+
+
+def _notices(answered: bool, waiting: tuple[Section, ...], t: Translator) -> tuple[str, ...]:
+    if not answered:
+        return (t.gettext("Nothing has been answered yet."),)
+    if not waiting:
+        return ()
+    parts = t.format_list([s.title for s in waiting])
+    return (t.gettext("This draft is not finished. Not asked yet: %(parts)s.") % {"parts": parts},)
 
 
 def _voices(rows: list[AnswerRow]) -> list[Respondent]:
@@ -211,13 +299,24 @@ def _note(voices: list[Respondent], t: Translator) -> str:
             who = {clean_text(v.who) or t.gettext("someone") for v in voices if v.role == role}
             words = t.gettext(every if roles == {role} else some)
             sentences.append(words % {"who": t.format_list(sorted(who))})
+    default = _default_voice(voices)
+    distinct = {(v.role, clean_text(v.who)) for v in voices}
+    if len(distinct) > 1 and default is not None:
+        named = clean_text(default.who) or t.gettext("someone")
+        sentences.append(t.gettext(UNSAID_SENTENCES[default.role]) % {"who": named})
     sentences.append(
-        t.gettext(
-            "Each answer says who gave it. Nothing has been added or changed. "
-            "The client decides who sees it."
-        )
+        t.gettext("Nothing has been added or changed. The client decides who sees it.")
     )
     return " ".join(sentences)
+
+
+def _default_voice(voices: list[Respondent]) -> Respondent | None:
+    """Whoever gave the most answers: the one an answer need not name."""
+    counted = Counter((v.role, clean_text(v.who)) for v in voices)
+    if not counted:
+        return None
+    (role, who), _count = counted.most_common(1)[0]
+    return Respondent(role, who)
 
 
 def _meeting_date(dialogue: Dialogue, rows: list[AnswerRow]) -> date | None:
@@ -265,6 +364,8 @@ def build(
         if items or skipped:
             sections.append(Section(section.id, title, items, skipped, section.code))
     meeting = _meeting_date(dialogue, rows)
+    waiting = _not_reached(dialogue, rows, t)
+    default = _default_voice(_voices(rows))
     facts = [(t.gettext("Language of the draft"), t.language_name())]
     if meeting is not None:
         facts.insert(0, (t.gettext("Meeting date"), t.format_date(meeting)))
@@ -274,8 +375,8 @@ def build(
         language=t.language,
         created=created,
         updated=updated,
-        completed=all(r.answers or r.items for r in rows),
-        agenda=_agenda(rows, t),
+        completed=not waiting,
+        agenda=_gathered(rows, t, lambda r: r.for_meeting),
         sections=tuple(sections),
         note=_note(_voices(rows), t),
         dialogue_id=dialogue.id,
@@ -283,4 +384,9 @@ def build(
         dated=_dated(created, updated, t),
         facts=tuple(facts),
         meeting_date=meeting,
+        notices=_notices(bool(sections), waiting, t),
+        not_reached=tuple(s.id for s in waiting),
+        parts=_parts(rows, t),
+        default_by=provenance(default, t) if default else "",
+        blank_fields=tuple(t.gettext(label) for label in BLANK_FIELDS),
     )

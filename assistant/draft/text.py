@@ -1,43 +1,39 @@
 """Plain text, clean to paste into a client information system: no markup, no tabs, headings
-underlined, every answer followed by who gave it.
+underlined, an answer followed by who gave it where that is not who gave most. A paragraph is
+one line, never wrapped: the system it is pasted into has its own width.
 
 Not a spreadsheet format (no delimiters; we offer no CSV), so the person's words are left as
 typed, also when they begin with "=", "+", "-" or "@": see docs/draft.md, "Safety"."""
 
 from __future__ import annotations
 
-import textwrap
-
 from assistant.draft.model import Draft, Item
 from assistant.i18n import Translator
 
-WIDTH = 78
-
 
 def _wrap(text: str, indent: str) -> list[str]:
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        lines.extend(
-            textwrap.wrap(paragraph, WIDTH, initial_indent=indent, subsequent_indent=indent)
-            or [indent.rstrip()]
-        )
-    return lines
+    """Each paragraph of `text` as one line, indented (the person's own line breaks kept)."""
+    return [
+        indent + paragraph if paragraph else indent.rstrip()
+        for paragraph in text.splitlines() or [""]
+    ]
 
 
 def _heading(text: str, underline: str) -> list[str]:
     return ["", text, underline * len(text)]
 
 
-def _item(item: Item, t: Translator) -> list[str]:
+def _item(item: Item, draft: Draft) -> list[str]:
     lines = ["", *_wrap(item.question, "")] if item.heading else [""]
     for answer in item.answers:
-        lines += [*_wrap(answer.text, "  "), f"  ({answer.by})"]
+        lines += _wrap(answer.text, "  ")
+        lines += [f"  ({answer.by})"] if draft.says_by(answer) else []
     for member in item.members:
         lines += ["", f"  * {member.title}"] if lines[-1] else [f"  * {member.title}"]
         for detail in member.details:
             for answer in detail.answers:
                 lines += _wrap(f"{detail.question} {answer.text}", "    ")
-        lines.append(f"    ({member.by})")
+        lines += [f"    ({member.by})"] if draft.says_by(member) else []
     return lines
 
 
@@ -46,16 +42,16 @@ def render(draft: Draft, t: Translator) -> str:
     for label, value in draft.facts:
         lines += _wrap(f"{label}: {value}", "")
     lines += ["", *_wrap(draft.note, "")]
-    if not draft.answered:
-        lines += ["", *_wrap(t.gettext("Nothing has been answered yet."), "")]
-    if draft.agenda:
-        lines += _heading(t.gettext("To talk about in the meeting"), "-")
-        for item in draft.agenda:
-            lines += _wrap(item.question, "- ")
+    for notice in draft.notices:
+        lines += ["", *_wrap(notice, "")]
+    for part in draft.parts:
+        lines += _heading(part.title, "-")
+        for item in part.items:
+            lines += _wrap(item.question, "- ") if part.questions_only else _item(item, draft)
     for section in draft.sections:
         lines += _heading(section.title, "-")
         for item in section.items:
-            lines += _item(item, t)
+            lines += _item(item, draft)
         if section.not_answered:
             lines += [
                 "",

@@ -24,7 +24,9 @@ def step_url(key: str, item: str | None = None, returning: bool = False) -> str:
 
 def audio_url(key: str, item: str | None, part: str = "question", number: int = 1) -> str:
     """A step's audio: its question, help, or part `number` of the answer given."""
-    query = {"item": item, "part": part, "n": str(number) if number > 1 else None}
+    # An item's audio always names its item's number; an answer's only from its second part.
+    n = str(number) if number > 1 or part == "item" else None
+    query = {"item": item, "part": part, "n": n}
     return url("audio", key=key, query=query)
 
 
@@ -60,7 +62,8 @@ def answers_html(
     reader: Respondent | None = None,
 ) -> Markup:
     if not answers:
-        return escape(translator.gettext("Not answered"))
+        # Never reached (it comes later in the conversation), unlike a skipped question.
+        return escape(translator.gettext("Not asked yet"))
     if not with_by:
         return answer_html(answers[0], translator)
     # Who gave an answer is said for answers only: "Not answered" has no author.

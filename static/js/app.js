@@ -118,6 +118,12 @@
     listenButton(button, audio, button.dataset.speak);
   }
 
+  // The draft's Print button: only with a script, which can open the Print dialog.
+  for (const button of document.querySelectorAll(".print-button")) {
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  }
+
   // "Use my device's voice" is offered only where the device has a voice for this language.
   const offer = () => {
     const choice = document.getElementById("device-voice");

@@ -1,5 +1,5 @@
-"""Save and return, resume, settings, who is answering, delete. None of these touch answers
-except delete, which removes everything after a confirmation page."""
+"""A person's display and speech preferences: the settings page and the header's language
+links. Kept with the conversation, or before there is one in a cookie without answers."""
 
 from __future__ import annotations
 
@@ -7,100 +7,23 @@ from typing import Any
 
 from aiohttp import web
 
-from assistant.conversations import CODE_LENGTH, TooManyTries, format_code, typed_length
-from assistant.dialogue.state import ROLES
 from assistant.i18n import N_, Translator
 from assistant.i18n.languages import languages
 from assistant.prefs import RATES, TEXT_SIZES, clean_prefs
 from assistant.web import keys
-from assistant.web.client import counted_address
 from assistant.web.context import (
     PREFS_COOKIE_AGE,
-    clear_session,
     context,
-    forget_session,
-    kept_until,
     prefs_to_cookie,
     refresh,
-    require_conversation,
-    set_session,
 )
-from assistant.web.cookies import PREFS_COOKIE, SESSION_COOKIE, read_cookie, set_private_cookie
-from assistant.web.forms import one, respondent_from, safe_next
-from assistant.web.render import error_response, render
+from assistant.web.cookies import PREFS_COOKIE, set_private_cookie
+from assistant.web.forms import one, safe_next
+from assistant.web.render import render
 from assistant.web.security import posted_form
-from assistant.web.steps import position_url
 from assistant.web.urls import Routes
 
 routes = Routes()
-
-
-@routes.get_named("save")
-async def save_page(request: web.Request) -> web.Response:
-    loaded = await require_conversation(request)
-    return await render(request, "save.html", back_url=position_url(loaded.state))
-
-
-@routes.post_named("save")
-async def save(request: web.Request) -> web.Response:
-    loaded = await require_conversation(request)
-    form = await posted_form(request)
-    ctx = await context(request)
-    # "Also close these answers on other devices": every session but this one ends.
-    only = read_cookie(request, SESSION_COOKIE) if one(form, "others") == "close" else None
-    code, expires = await request.app[keys.CONVERSATIONS].make_code(loaded, only)
-    t = ctx.translator
-    shown = format_code(code)
-    return await render(
-        request,
-        "saved.html",
-        code=shown,
-        spelled=", ".join(" ".join(group) for group in shown.split("-")),
-        expires=t.format_date(expires.date()),
-        kept=kept_until(request, loaded, t),
-        continue_url=position_url(loaded.state),
-        others_closed=only is not None,
-    )
-
-
-@routes.get_named("resume")
-async def resume_page(request: web.Request) -> web.Response:
-    return await render(request, "resume.html", error=None, typed="")
-
-
-@routes.post_named("resume")
-async def resume(request: web.Request) -> web.Response:
-    form = await posted_form(request)
-    conversations = request.app[keys.CONVERSATIONS]
-    typed = one(form, "code")[:60]
-    if (length := typed_length(typed)) != CODE_LENGTH:
-        # Too short or too long cannot be anyone's code: say how long a code is, and count
-        # no try against the hourly limit.
-        t = (await context(request)).translator
-        error = t.gettext(
-            "A code has %(length)s letters and numbers. This one has %(count)s. Check it and try again."
-        ) % {"length": CODE_LENGTH, "count": length}
-        return await render(request, "resume.html", error=error, typed=typed)
-    try:
-        # request.remote is the client's, also behind a trusted proxy (assistant.web.client).
-        # An IPv6 client counts by its /64, as it does for starting conversations.
-        token = await conversations.resume_from(counted_address(request.remote), typed)
-    except TooManyTries:
-        return await error_response(request, 429, "too-many-tries")
-    if token is None:
-        ctx = await context(request)
-        # One message for every wrong code: it must not tell what exists.
-        error = ctx.translator.gettext(
-            "This code does not work. Check it and try again, or start again."
-        )
-        return await render(request, "resume.html", error=error, typed=typed)
-    loaded = await conversations.load(token)
-    left = (await context(request)).loaded
-    if left is not None and loaded is not None and left.id != loaded.id:
-        await conversations.leave(left)  # as the page said: unless a code still opens it
-    response = web.HTTPSeeOther(position_url(loaded.state) if loaded else "/")
-    set_session(response, request, token)  # a new session: the old cookie is replaced
-    raise response
 
 
 def _setting_groups(request: web.Request, prefs: dict[str, Any]) -> list[dict[str, Any]]:
@@ -266,61 +189,3 @@ async def language(request: web.Request) -> web.Response:
     ctx = await context(request)
     prefs = clean_prefs(dict(ctx.prefs, language=one(form, "language")), ctx.prefs["language"])
     raise await _store_prefs(request, prefs, one(form, "next"))
-
-
-@routes.get_named("respondent")
-async def respondent_page(request: web.Request) -> web.Response:
-    loaded = await require_conversation(request)
-    t = request[keys.CONTEXT].translator
-    labels = {
-        "client": t.gettext("The client, alone"),
-        "helped": t.gettext("The client, with help from someone"),
-        "proxy": t.gettext("Someone answering for the client"),
-    }
-    current = loaded.state.respondent
-    roles = [{"value": r, "text": labels[r], "checked": r == current.role} for r in ROLES]
-    return await render(
-        request,
-        "respondent.html",
-        roles=roles,
-        who=current.who,
-        back_url=position_url(loaded.state),
-    )
-
-
-@routes.post_named("respondent")
-async def respondent_post(request: web.Request) -> web.Response:
-    loaded = await require_conversation(request)
-    form = await posted_form(request)
-    respondent, engine = respondent_from(form), loaded.bundle.engine
-    applied = await request.app[keys.CONVERSATIONS].apply(
-        loaded, lambda state: engine.set_respondent(state, respondent)
-    )
-    raise web.HTTPSeeOther(position_url(applied.loaded.state))
-
-
-@routes.get_named("delete")
-async def delete_page(request: web.Request) -> web.Response:
-    loaded = await require_conversation(request)
-    return await render(request, "delete.html", back_url=position_url(loaded.state))
-
-
-@routes.post_named("delete")
-async def delete(request: web.Request) -> web.Response:
-    loaded = await require_conversation(request)
-    await posted_form(request)
-    await request.app[keys.CONVERSATIONS].delete(loaded)
-    speech = request.app[keys.SPEECH]
-    if speech is not None:
-        speech.forget(loaded.id)  # their answers read back, kept a few minutes in memory
-    forget_session(request)
-    response = await render(request, "deleted.html")
-    clear_session(response, request)
-    return response
-
-
-@routes.get_named("privacy")
-async def privacy(request: web.Request) -> web.Response:
-    return await render(
-        request, "privacy.html", retention_days=request.app[keys.SETTINGS].retention_days
-    )
