@@ -74,7 +74,7 @@ def create_app(
         client_max_size=MAX_BODY,
     )
     app[keys.SETTINGS] = settings
-    app[keys.RENDERER] = Renderer(settings, Catalogs(settings.locales_dir))
+    app[keys.RENDERER] = Renderer(settings, Catalogs(settings.locales_dir, settings.region()))
     app[keys.METRICS] = Metrics()
     app.cleanup_ctx.append(_storage(settings, store, clock))
     app.cleanup_ctx.append(_speech(settings, speech))

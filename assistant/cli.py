@@ -92,12 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     return run_catalogs(args.action, settings)
 
 
-def check(paths: list[Path], region_file: str = "") -> int:
-    """Every problem of every file, and of the test plans beside each file that loads; exit
-    status 1 if any is an error. A warning is printed but passes: the dialogue loads and
-    works, maybe not as meant."""
+def check(paths: list[Path], region_file: Path | None = None) -> int:
+    """Every problem of every file, and of the test plans beside each file that loads, and of
+    the region profile (OMA_REGION_FILE) when there is one; exit status 1 if any is an error.
+    A warning is printed but passes: the dialogue loads and works, maybe not as meant."""
     from assistant.dialogue.loader import dialogue_files
     from assistant.plan_check import SUFFIX, check_with_plans, dialogue_of
+    from assistant.region import check as check_region
 
     # A plan named on the command line means its dialogue, with every plan beside it.
     named = [dialogue_of(p) if p.name.endswith(SUFFIX) else p for p in paths]
@@ -106,15 +107,11 @@ def check(paths: list[Path], region_file: str = "") -> int:
         print("No dialogue files found in: " + ", ".join(map(str, paths)), file=sys.stderr)
         return 1
     errors = warnings = plans = 0
-    if region_file:  # OMA_REGION_FILE: its price list, for the estimates
-        from assistant.prices import PricesInvalid, load_region_prices
-
-        try:
-            load_region_prices(region_file)
-        except PricesInvalid as invalid:
-            for line in invalid.problems:
-                print(f"{region_file}: {line}")
-            errors += len(invalid.problems)
+    if region_file is not None:
+        _region, region_problems = check_region(region_file)
+        for region_problem in region_problems:
+            print(region_problem)
+        errors += len(region_problems)
     for path in files:
         _dialogue, problems, run = check_with_plans(path)
         plans += run
@@ -122,8 +119,9 @@ def check(paths: list[Path], region_file: str = "") -> int:
             print(problem)
             errors += problem.is_error
             warnings += not problem.is_error
+    region = ", the region profile" if region_file is not None else ""
     summary = (
-        f"{len(files)} file(s) checked, {plans} test plan(s) run, "
+        f"{len(files)} file(s){region} checked, {plans} test plan(s) run, "
         f"{errors} error(s), {warnings} warning(s)."
     )
     if warnings and not errors:

@@ -22,7 +22,6 @@ from typing import Any
 from assistant.dialogue.bundle import Bundle, load_bundles
 from assistant.dialogue.engine import Outcome
 from assistant.dialogue.state import NewerState, Respondent, State
-from assistant.prices import load_region_prices
 from assistant.secret_key import load_secret
 from assistant.settings import Settings
 from assistant.store import Conflict, Conversation, Store, StoreUnavailable
@@ -186,7 +185,7 @@ class Conversations:
         self._alerted_window = -1
         # Dates are checked against the UTC date: never later than Finland's, so a meeting
         # today is never refused as past.
-        prices = load_region_prices(settings.region_file) if settings.region_file else None
+        prices = settings.region().prices
         self.bundles = load_bundles(settings.dialogues_dir, lambda: self.clock().date(), prices)
 
     def bundle(self, name: str | None = None) -> Bundle:

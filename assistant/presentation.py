@@ -253,7 +253,8 @@ def answering_line(respondent: Respondent, translator: Translator) -> str | None
         return translator.gettext("Answering: the client, with help from %(who)s.") % {"who": who}
     if respondent.role == "proxy":
         return translator.gettext(
-            "Answering for the client: %(who)s. Answer as the client would, in their words."
+            "Answering for the client: %(who)s. Write what the client has told or shown you. "
+            "At the end you can say what you think yourself."
         ) % {"who": who}
     return None
 

@@ -21,10 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 UNITS = ("hour", "day", "time", "month")
 
@@ -111,16 +108,3 @@ def _price(name: str, entry: Any, defaults: dict[str, Any], problems: list[str])
     if unit not in UNITS or not isinstance(source, str) or not isinstance(set_on, date):
         return None
     return Price(name, unit, amount, source.strip(), set_on)
-
-
-def load_region_prices(path: Path | str) -> PriceList | None:
-    """The price list of the region profile at `path` (None: the profile has no `prices:`).
-    The minimum this branch needs of OMA_REGION_FILE; the region profile's own loader (issue
-    16) calls read_prices with the same part. Raises PricesInvalid."""
-    try:
-        profile = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise PricesInvalid([f"{path}: cannot read the region profile: {error}"]) from None
-    if not isinstance(profile, dict) or "prices" not in profile:
-        return None
-    return read_prices(profile["prices"])

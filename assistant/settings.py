@@ -12,13 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from ipaddress import ip_network
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.i18n.languages import codes, fallback
+
+if TYPE_CHECKING:
+    from assistant.region import Region
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 FLAGS = ("host", "port", "data_dir", "workers")  # also `serve` options
+OPTIONAL_PATHS = ("region_file",)  # a file, or None when not set
 
 
 class SettingError(ValueError):
@@ -76,6 +80,10 @@ SETTING_CHECKS: dict[str, tuple[str, Callable[[Any], bool]]] = {
         " openssl rand -hex 32",
         lambda v: v == "" or (len(v) >= 16 and not any(c.isspace() for c in v)),
     ),
+    "region_file": (
+        "a region profile (a YAML file) that exists",
+        lambda v: v is None or v.is_file(),
+    ),
 }
 
 
@@ -100,7 +108,7 @@ def _parse(name: str, raw: str, default: Any) -> Any:
             return float(text)
     except ValueError:
         raise SettingError(name, raw, _expected(name, default)) from None
-    if isinstance(default, Path):
+    if isinstance(default, Path) or name in OPTIONAL_PATHS:
         return Path(text)
     if isinstance(default, tuple):
         return tuple(part.strip() for part in text.split(",") if part.strip())
@@ -158,8 +166,10 @@ class Settings:
     secret_key_file: str = ""
     # Server processes sharing the port (SO_REUSEPORT) and the store.
     workers: int = 1
-    # The region profile (YAML); this version reads its optional price list (`prices:`).
-    region_file: str = ""
+    # The region profile (docs/deployment.md): the region's name, the worker's title and a
+    # contact sentence in the dialogues, and its optional price list; without one, generic
+    # wording and no estimates.
+    region_file: Path | None = None
     # The Bearer token Prometheus sends for /metrics; empty: /metrics answers 404.
     metrics_token: str = ""
 
@@ -185,6 +195,7 @@ class Settings:
             names = [n for n in names if not n.endswith(".testplan")]
             expected = f"one of the dialogues in {self.dialogues_dir}: {', '.join(names)}"
             raise SettingError("default_dialogue", self.default_dialogue, expected)
+        self.region()
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as error:
@@ -202,14 +213,20 @@ class Settings:
                 expected = "a file of at least 32 random bytes (head -c 32 /dev/urandom > FILE)"
                 raise SettingError("secret_key_file", self.secret_key_file, expected)
 
-        if self.region_file:
-            from assistant.prices import PricesInvalid, load_region_prices
+    def region(self) -> Region:
+        """The region profile (empty without OMA_REGION_FILE); raises SettingError naming its
+        first problem (`assistant check` lists them all)."""
+        from assistant.region import RegionInvalid, load
 
-            try:
-                load_region_prices(self.region_file)
-            except PricesInvalid as error:
-                expected = "a region profile whose prices can be read: " + "; ".join(error.problems)
-                raise SettingError("region_file", self.region_file, expected) from None
+        try:
+            return load(self.region_file)
+        except RegionInvalid as invalid:
+            first = invalid.problems[0]
+            expected = (
+                f"a region profile without errors (line {first.line}: {first.message}; "
+                "assistant check lists every problem)"
+            )
+            raise SettingError("region_file", self.region_file, expected) from None
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)

@@ -340,7 +340,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     base = language.split("@")[0]
     locale = locale_for(base if base in LANGUAGES else "fi", "@" in language)
-    translator = Catalogs(settings.locales_dir).translator(locale)
+    translator = Catalogs(settings.locales_dir, settings.region()).translator(locale)
     speaker: Speaker = Silent() if args.no_speech or not settings.speech else LocalSpeaker(settings)
     store = await open_store(settings)
     try:

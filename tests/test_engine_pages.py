@@ -44,7 +44,7 @@ async def test_words_typed_under_something_else_are_kept(browser: Browser) -> No
 async def test_none_of_these_is_chosen_alone(shipped: Browser) -> None:
     page = await shipped.get("/q/occupation")
     # "or" stands between the other choices and the one made alone, in reading order.
-    assert "I go to day activities or None of these now" in page.text
+    assert "I go to day activities or work activities or None of these now" in page.text
     page = await shipped.submit({"answer": ["work", "none"]})
     assert page.title.startswith("Error:")
     told = "choose “None of these now” or the other answers, not both."

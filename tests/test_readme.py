@@ -18,6 +18,8 @@ README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 
 def documented_default(value: Any) -> str:
     """A default as the README's table writes it."""
+    if value is None:
+        return "none"
     if isinstance(value, bool):
         return "`1`" if value else "`0`"
     if isinstance(value, tuple):

@@ -89,13 +89,13 @@ def test_a_second_plan_and_a_review_that_differs_are_found_at_their_lines(
 ) -> None:
     second = writers_copy.with_name("wishes-and-needs.two-voices.testplan.yaml")
     lines = second.read_text(encoding="utf-8").splitlines()
-    line = lines.index("  need-home: every-day") + 1
-    lines[line - 1] = "  need-home: every-week"
+    line = lines.index("  need-moving: [every-week]") + 1
+    lines[line - 1] = "  need-moving: [every-day]"
     second.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = check_command(writers_copy)
     assert result.returncode == 1
     assert result.stdout.startswith(
-        f"{second}:{line}:3: DLG030 review: 'need-home' shows 'every-day', expected 'every-week'"
+        f"{second}:{line}:3: DLG030 review: 'need-moving' shows ['every-week'], expected ['every-day']"
     )
 
 

@@ -158,6 +158,71 @@ def test_plain_language_rules(locale: str) -> None:
     assert problems == [], f"{locale}: {len(problems)} problems, e.g.\n" + "\n".join(problems[:12])
 
 
+# Terms a plain variant may use only where it also explains them once: (the term, the
+# explanation some message of the variant gives). None: never use it, say it in plain words.
+TERMS: dict[str, list[tuple[str, str | None]]] = {
+    "fi@selko": [
+        (r"\bluonno(?:s|ksen|ksesi|kseen|ksella|ksesta)\b", r"\bLuonnos on\b"),
+        (r"\bomatyöntekijä\w*", r"\bnimike on\b"),
+        (r"\beväst\w*", r"\bEväste on\b"),
+        (r"\bkirjoitustul\w*", r"\bkirjoittaa, mitä\b"),
+        (r"\bedunvalvoja\w*", r"\bEdunvalvoja on\b"),
+        (r"\bhenkilökohtai\w+ budjetoin\w*", r"\bHenkilökohtainen budjetointi on\b"),
+        (r"\besteet\w*", None),
+    ],
+    "sv@lattlast": [
+        (r"\butkast\w*", r"\bEtt utkast är\b"),
+        (r"\bkontaktperson\w*", r"\bKontaktpersonen är\b"),
+        (r"\bkak(?:a|an|or|orna)\b", r"\bKakor är\b"),
+        (r"\bskrivtolk\w*", r"\bskriver ner vad\b"),
+        (r"\bintressebevakar\w*", r"\bEn intressebevakare är\b"),
+        (r"\bpersonlig budgetering\b", r"\bPersonlig budgetering är\b"),
+        (r"\btillgänglig\w*", None),
+    ],
+    "en@easy": [
+        (r"\bdrafts?\b", r"\bA draft is\b"),
+        (r"\bworker\b", r"\bYour worker is\b"),
+        (r"\bcookies?\b", r"\bA cookie is\b"),
+        (r"\bspeech-to-text\b", r"\bwrites down what\b"),
+        (r"\bguardian\b", r"\bA guardian is\b"),
+        (r"\bpersonal budgeting\b", r"\bPersonal budgeting is\b"),
+        (r"\baccessib\w*", None),
+    ],
+}
+# One voice: each plain variant speaks of the service one way ("Palvelu poistaa…",
+# "Tjänsten sparar…", "We keep…"), never in the other.
+OTHER_VOICE = {
+    "fi@selko": re.compile(r"\b(?:me|meidän|meille|meiltä|meitä|emme|\w+mme)\b", re.I),
+    "sv@lattlast": re.compile(r"\b(?:vi|oss|vår|vårt|våra)\b", re.I),
+    "en@easy": re.compile(r"\b(?:the|this) service (?:\w+s|has|is)\b", re.I),
+}
+# One term: the interface calls the client one thing (in dialogue texts, "this person" may be
+# someone in the client's team).
+OTHER_TERM = {
+    "fi@selko": re.compile(r"\bhenkilö(?:n|ä|llä)?\b", re.I),
+    "sv@lattlast": re.compile(r"\bperson(?:en|ens)\b", re.I),
+    "en@easy": re.compile(r"\bthe person(?:'s)?\b", re.I),
+}
+
+
+@pytest.mark.parametrize("locale", PLAIN)
+def test_plain_terms_are_explained_and_voice_is_one(locale: str) -> None:
+    found = messages(locale)
+    problems = []
+    for term, explanation in TERMS[locale]:
+        using = [text for _c, _i, text in found if re.search(term, text, re.I)]
+        if using and explanation is None:
+            problems.append(f"'{term}' is not plain: say it in plain words, e.g. in: {using[0]}")
+        elif using and not any(re.search(explanation, text) for _c, _i, text in found):
+            problems.append(f"'{term}' is never explained ('{explanation}'), e.g. in: {using[0]}")
+    for context, _i, text in found:
+        if match := OTHER_VOICE[locale].search(text):
+            problems.append(f"another voice '{match.group(0)}' in: {text}")
+        if context is None and (match := OTHER_TERM[locale].search(text)):
+            problems.append(f"another word for the client '{match.group(0)}' in: {text}")
+    assert problems == [], f"{locale}: {len(problems)} problems:\n" + "\n".join(problems[:20])
+
+
 @pytest.mark.parametrize(
     ("locale", "long_date", "number"),
     [

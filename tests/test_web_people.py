@@ -19,7 +19,10 @@ async def test_every_question_says_who_is_answering_when_it_is_not_the_client_al
     await answer(browser)
     page = browser.page
     assert page is not None
-    assert "Answering for the client: my son. Answer as the client would" in page.text
+    assert (
+        "Answering for the client: my son. Write what the client has told or shown you."
+        in page.text
+    )
     # Read once above the question, not again each time focus lands on it: the heading's
     # description is the caption alone.
     assert re.search(r'<h1[^>]*aria-describedby="caption"', page.html)

@@ -8,6 +8,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from assistant.dialogue import duration
 from assistant.dialogue.calc import Calculator, Prices
 from assistant.dialogue.engine import Engine
 from assistant.dialogue.loader import load_all
@@ -27,6 +28,11 @@ class Bundle:
     @cached_property
     def calculator(self) -> Calculator:
         return Calculator(self.engine, self.prices)
+
+    @cached_property  # walks the dialogue: once
+    def minutes(self) -> tuple[int, int]:
+        """About how long it takes, (shortest, longest) in minutes (dialogue/duration.py)."""
+        return duration.minutes(self.dialogue)
 
     @cached_property  # fingerprints the dialogue: once
     def reconciler(self) -> Reconciler:

@@ -26,7 +26,7 @@ from assistant.dialogue.errors import Problem
 from assistant.dialogue.model import SINGLE_MARKS, Dialogue, Kind, Step
 from assistant.dialogue.reader import did_you_mean
 from assistant.dialogue.rules import Rule
-from assistant.dialogue.texts import placeholder_parts
+from assistant.dialogue.texts import REGION_PLACEHOLDERS, placeholder_parts
 
 Positions = dict[tuple[str, object], tuple[int, int]]
 # report(step, where in the step, rule, message, hint)
@@ -235,7 +235,9 @@ def _check_texts(step: Step, allowed: dict[str, Step], error: Report) -> None:
         usable = {**allowed, **own_items} if where == "item-title" else allowed
         for name, fallback in placeholder_parts(text):
             target = usable.get(name)
-            if target is None or target.kind is Kind.LIST:
+            if target is None and name in REGION_PLACEHOLDERS:
+                pass  # the region profile's text, or the words after |
+            elif target is None or target.kind is Kind.LIST:
                 reason = (
                     "a list (name one of its questions, like {team.name})"
                     if target

@@ -9,8 +9,10 @@ from decimal import Decimal
 from assistant.dialogue import rules
 from assistant.dialogue.conditions import (
     OPERATORS,
+    ROLES,
     All,
     Answered,
+    Answering,
     AnyOf,
     Between,
     Condition,
@@ -53,6 +55,8 @@ class ConditionReader(Reader):
                 return None
             self.positions[(key, Answered(step))] = (argument.line, argument.column)
             return Answered(step)
+        if operator == "answering":
+            return self.answering(argument)
         if operator == "not":
             inner = self.condition(argument, key)
             return Not(inner) if inner else None
@@ -108,6 +112,19 @@ class ConditionReader(Reader):
         if operator == "between":
             return self.between(step, value)
         return self.count(step, value)
+
+    def answering(self, node: Node) -> Condition | None:
+        """`answering: [helped, proxy]`: the roles of who answers (client, helped, proxy)."""
+        roles = node.value if node.is_list else None
+        if not roles or any(r.value not in ROLES for r in roles):
+            self.at(
+                node,
+                rules.CONDITION_SYNTAX,
+                "answering needs a list of who answers: " + ", ".join(ROLES),
+                "Write answering: [helped, proxy] for questions only a relative or a support person is asked.",
+            )
+            return None
+        return Answering(tuple(r.value for r in roles))
 
     def threshold(self, node: Node, operator: str, step: str) -> Decimal | None:
         """The number an `at-least`, `at-most` or `between` compares with."""

@@ -21,6 +21,8 @@ class Facts(Protocol):
 
     def count(self, key: str) -> int: ...
 
+    def roles(self) -> frozenset[str]: ...
+
 
 @dataclass(frozen=True)
 class Answered:
@@ -91,6 +93,18 @@ class Between:
 
 
 @dataclass(frozen=True)
+class Answering:
+    """`answering: [helped, proxy]`: someone in one of these roles is answering now, or gave
+    an answer in this conversation (client, helped or proxy). For questions meant only for a
+    relative or a support person; their answers stay once given, whoever continues."""
+
+    roles: tuple[str, ...]
+
+    def holds(self, facts: Facts) -> bool:
+        return not facts.roles().isdisjoint(self.roles)
+
+
+@dataclass(frozen=True)
 class Not:
     condition: Condition
 
@@ -114,7 +128,7 @@ class AnyOf:
         return any(c.holds(facts) for c in self.conditions)
 
 
-Condition = Answered | Equals | In | Count | Between | Not | All | AnyOf
+Condition = Answered | Equals | In | Count | Between | Answering | Not | All | AnyOf
 Leaf = Answered | Equals | In | Count | Between
 OPERATORS = (
     "answered",
@@ -124,11 +138,15 @@ OPERATORS = (
     "at-least",
     "at-most",
     "between",
+    "answering",
     "not",
     "all",
     "any",
 )
 NUMBER_OPERATORS = ("at-least", "at-most", "between")
+ROLES = ("client", "helped", "proxy")
+# What `answering` can see, for the satisfiability check: the client alone, or everyone.
+ROLE_SETS = (frozenset({"client"}), frozenset(ROLES))
 
 
 def _matches(answer: Answer, value: str) -> bool:
@@ -145,7 +163,10 @@ def _matches(answer: Answer, value: str) -> bool:
 
 
 def leaves(condition: Condition) -> Iterator[Leaf]:
-    """Every comparison in the tree (for reference checks)."""
+    """Every comparison of answers in the tree (for reference checks); `answering` looks at
+    no step and is not one."""
+    if isinstance(condition, Answering):
+        return
     if isinstance(condition, Not):
         yield from leaves(condition.condition)
     elif isinstance(condition, All | AnyOf):
@@ -172,15 +193,20 @@ def possible_answers(
     if total > MAX_COMBINATIONS:
         return None
     for combination in itertools.product(*domains):
-        facts = _Assumed(dict(zip(steps, combination, strict=True)))
-        if condition.holds(facts):
-            return True
+        for roles in ROLE_SETS:
+            facts = _Assumed(dict(zip(steps, combination, strict=True)), roles)
+            if condition.holds(facts):
+                return True
     return False
 
 
 @dataclass
 class _Assumed:
     answers: Mapping[str, Answer | int]
+    who: frozenset[str] = frozenset({"client"})
+
+    def roles(self) -> frozenset[str]:
+        return self.who
 
     def answer(self, key: str) -> Answer:
         value = self.answers.get(key)

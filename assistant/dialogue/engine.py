@@ -51,6 +51,19 @@ class Facts:
     ) -> None:
         self.dialogue, self.state, self.applies, self.item = dialogue, state, applies, item
         self.voices = (voice, *(v for v in ANSWER_VOICES if v != voice))
+        self._roles: frozenset[str] | None = None
+
+    def roles(self) -> frozenset[str]:
+        """Who is answering now, and who gave any answer in this conversation (`answering:`)."""
+        if self._roles is None:
+            found = {self.state.respondent.role}
+            for by_voice in self.state.answers.values():
+                found.update(entry.by.role for entry in by_voice.values())
+            for items in self.state.items.values():
+                for item in items:
+                    found.update(entry.by.role for entry in item.answers.values())
+            self._roles = frozenset(found)
+        return self._roles
 
     def entry(self, key: str) -> Entry | None:
         if key not in self.applies:

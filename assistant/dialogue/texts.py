@@ -18,6 +18,9 @@ PLACEHOLDER = re.compile(
     r"\{([a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)?)(?:\|([^{}|]*[^{}|\s][^{}|]*))?\}"
 )
 MISSING = "—"
+# Placeholders no step fills: the region profile's texts (assistant/region.py), or the words
+# after | without one. A dialogue does not name a list `region`.
+REGION_PLACEHOLDERS = frozenset({"region.name", "region.worker", "region.contact"})
 
 
 class PlaceholderSyntax(ValueError):

@@ -25,6 +25,7 @@ from typing import Any
 from assistant.dialogue.conditions import (
     All,
     Answered,
+    Answering,
     AnyOf,
     Between,
     Condition,
@@ -122,8 +123,8 @@ def _rules(
         parts = [_rules(dialogue, at, c, t, negated) for c in condition.conditions]
         joins_all = isinstance(condition, All) != negated
         return _join(parts, "all" if joins_all else "any")
-    if isinstance(condition, Count):
-        raise Inexpressible
+    if isinstance(condition, Count | Answering):
+        raise Inexpressible  # Answering: who answers is not an answer in the response
     step = dialogue.by_key[condition.step]
     # A list has no answer to compare; a question of a list item is seen only from that item.
     if step.kind is Kind.LIST or (step.parent is not None and step.parent != at.parent):
@@ -177,6 +178,8 @@ def written(condition: Condition) -> str:
             return f"{{between: {{{condition.step}: {span}}}}}"
         bound = condition.at_most if condition.at_least is None else condition.at_least
         return f"{{{condition.operator}: {{{condition.step}: {bound}}}}}"
+    if isinstance(condition, Answering):
+        return f"{{answering: [{', '.join(condition.roles)}]}}"
     if isinstance(condition, Not):
         return f"{{not: {written(condition.condition)}}}"
     name = "all" if isinstance(condition, All) else "any"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gettext
 import io
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +26,7 @@ from markupsafe import Markup, escape
 
 from assistant.dialogue.texts import N_, Text, placeholder_parts, substitute
 from assistant.i18n.languages import SOURCE, all_locales, codes, fallback, language
+from assistant.region import Region
 
 __all__ = ["LANGUAGES", "LOCALES", "N_", "Catalogs", "Translator", "locale_for"]
 
@@ -42,8 +44,15 @@ def locale_for(code: str, plain: bool) -> str:
 
 
 class Translator:
-    def __init__(self, locale: str, translations: gettext.NullTranslations) -> None:
+    def __init__(
+        self,
+        locale: str,
+        translations: gettext.NullTranslations,
+        region: Mapping[str, str] | None = None,
+    ) -> None:
         self.locale = locale
+        # The region profile's texts for this catalog ({region.worker|...}); none: generic words.
+        self.region: Mapping[str, str] = region or {}
         self.language = locale.split("@")[0]
         self.plain = "@" in locale
         self._t = translations
@@ -115,12 +124,14 @@ class Translator:
     def text(self, text: Text) -> Markup:
         """A dialogue text in this language, with earlier answers filled in and escaped."""
         template = str(escape(self._template(text)))
-        values = {name: self._value(v, html=True) for name, v in text.values.items()}
+        values = {name: str(escape(v)) for name, v in self.region.items()}
+        values.update((name, self._value(v, html=True)) for name, v in text.values.items())
         return Markup(substitute(template, values))
 
     def plain_text(self, text: Text) -> str:
         """The same, unescaped: for speech, plain-text and DOCX drafts, and the JSON API."""
-        values = {name: self._value(v, html=False) for name, v in text.values.items()}
+        values = dict(self.region)
+        values.update((name, self._value(v, html=False)) for name, v in text.values.items())
         return substitute(self._template(text), values)
 
     def format_date(self, value: date, format: str | None = None) -> str:
@@ -145,8 +156,12 @@ class Translator:
         return format_list(values, locale=self._babel)
 
     def language_name(self) -> str:
-        """This language's name in itself: "suomi", "svenska", "English"."""
-        return Locale.parse(self._babel).get_language_name() or self.language
+        """This variant's name in itself: "suomi", "selkosuomi", "svenska", "Easy English"."""
+        name = Locale.parse(self._babel).get_language_name() or self.language
+        plain = self._language.plain_name
+        if self.plain and plain:  # cased as the language writes its names: "selkosuomi"
+            return plain[0].lower() + plain[1:] if name[:1].islower() else plain
+        return name
 
 
 def _shape(template: str) -> list[tuple[str, bool]]:
@@ -174,7 +189,9 @@ def load_translations(path: Path) -> gettext.NullTranslations | None:
 class Catalogs:
     """Every catalog, loaded once at start."""
 
-    def __init__(self, locales_dir: Path) -> None:
+    def __init__(self, locales_dir: Path, region: Region | None = None) -> None:
+        """`region`: the region profile whose texts fill {region.*} placeholders."""
+        self.region = region or Region()
         self.translators: dict[str, Translator] = {}
         for locale in all_locales():
             standard = load_translations(locales_dir / locale.split("@")[0])
@@ -185,7 +202,7 @@ class Catalogs:
                     plain.add_fallback(standard)
                 chain = plain or standard
             chain = chain or gettext.NullTranslations()
-            self.translators[locale] = Translator(locale, chain)
+            self.translators[locale] = Translator(locale, chain, self.region.values(locale))
 
     def translator(self, locale: str) -> Translator:
         return self.translators.get(locale) or self.translators[fallback().code]

@@ -23,7 +23,7 @@ FIELD_MESSAGES: dict[str, str] = {
     ),
     "exclusive": N_("For “%(question)s”, choose “%(choice)s” or the other answers, not both."),
     "date-incomplete": N_("The date for “%(question)s” needs a day, a month and a year."),
-    "date-invalid": N_("Write the date for “%(question)s” in numbers, for example 27 3 2027."),
+    "date-invalid": N_("Write the date for “%(question)s” in numbers, for example 27.3.2027."),
     "date-day": N_("The day for “%(question)s” must be a number from 1 to 31."),
     "date-month": N_("The month for “%(question)s” must be a number from 1 to 12."),
     "date-day-of-month": N_("Check the day for “%(question)s”: %(month)s has %(days)s days."),

@@ -24,6 +24,7 @@ class Language:
     switch: str  # "Suomeksi": the header's link to it, in itself ("In English")
     voice: str  # "urj/fi": the espeak-ng voice; the plain variant uses it too, slower
     date_format: str = "long"  # Babel's format name or pattern: "1. maaliskuuta 2027"
+    plain_name: str = ""  # "Selkosuomi": the plain variant named in itself (the draft's menu)
 
     @property
     def locales(self) -> tuple[str, str]:
@@ -32,11 +33,31 @@ class Language:
 
 # The first is the fallback: for a browser that asks for none of them, and an unknown code.
 TABLE: tuple[Language, ...] = (
-    Language("fi", "fi@selko", "fi_FI", "fi-FI", "Suomi", "Suomeksi", "urj/fi"),
+    Language(
+        "fi", "fi@selko", "fi_FI", "fi-FI", "Suomi", "Suomeksi", "urj/fi", plain_name="Selkosuomi"
+    ),
     # Swedish as written in Finland.
-    Language("sv", "sv@lattlast", "sv_FI", "sv-FI", "Svenska", "På svenska", "gmq/sv"),
+    Language(
+        "sv",
+        "sv@lattlast",
+        "sv_FI",
+        "sv-FI",
+        "Svenska",
+        "På svenska",
+        "gmq/sv",
+        plain_name="Lättläst svenska",
+    ),
     # British English, the source language of every text.
-    Language("en", "en@easy", "en_GB", "en-GB", "English", "In English", "gmw/en"),
+    Language(
+        "en",
+        "en@easy",
+        "en_GB",
+        "en-GB",
+        "English",
+        "In English",
+        "gmw/en",
+        plain_name="Easy English",
+    ),
 )
 
 
@@ -47,6 +68,16 @@ def languages() -> tuple[Language, ...]:
 
 def codes() -> tuple[str, ...]:
     return tuple(language.code for language in languages())
+
+
+def named_locales() -> tuple[tuple[str, str, str], ...]:
+    """(catalog, its name in itself, its language code) of every variant, each language then
+    its plain variant: the draft's language menu."""
+    return tuple(
+        (locale, name or entry.name, entry.code)
+        for entry in languages()
+        for locale, name in ((entry.code, entry.name), (entry.plain, entry.plain_name))
+    )
 
 
 def all_locales() -> tuple[str, ...]:

@@ -42,7 +42,7 @@ def _bar(done: int, total: int, width: int = 30) -> str:
 
 
 async def _warm(settings: Settings, rate: str) -> int:
-    catalogs = Catalogs(settings.locales_dir)
+    catalogs = Catalogs(settings.locales_dir, settings.region())
     items: list[tuple[str, str]] = []
     for bundle in load_bundles(settings.dialogues_dir).values():
         items.extend(every_text(bundle, catalogs, LOCALES))

@@ -1,7 +1,9 @@
 """The draft: a page the client reads first, and downloads they share by their own action.
 
-The draft's language is chosen apart from the conversation's (?lang=fi|sv|en): GET changes
-nothing stored. Nothing is sent anywhere from here. Each download is a format of the registry
+The draft's language is chosen apart from the conversation's (?lang=fi|fi@selko|sv|...): it
+starts in the person's own variant, plain language included, so a lättläst client reads their
+own draft in lättläst, and the caseworker's copy can be downloaded in the standard language.
+GET changes nothing stored. Nothing is sent anywhere from here. Each download is a format of the registry
 in assistant/draft/formats.py, at `/draft.<extension>`.
 """
 
@@ -20,7 +22,7 @@ from assistant.draft import fhir_questionnaire, formats
 from assistant.draft.formats import Source, as_json
 from assistant.draft.model import Draft, build
 from assistant.i18n import Translator
-from assistant.i18n.languages import codes, fallback, languages
+from assistant.i18n.languages import all_locales, codes, fallback, named_locales
 from assistant.web import keys
 from assistant.web.context import context, kept_until, require_conversation
 from assistant.web.render import render
@@ -45,8 +47,8 @@ async def _draft(request: web.Request) -> tuple[Loaded, Source, Translator]:
     loaded = await require_conversation(request)
     ctx = await context(request)
     language = request.query.get("lang")
-    if language not in codes():
-        language = ctx.translator.language  # the standard language of the conversation
+    if language not in all_locales():
+        language = ctx.translator.locale  # the conversation's own variant
     t = request.app[keys.RENDERER].catalogs.translator(language)
     bundle = loaded.bundle
     draft = await _off_loop(
@@ -69,10 +71,10 @@ async def draft_page(request: web.Request) -> web.Response:
     loaded, source, t = await _draft(request)
     draft = source.draft
     ctx = await context(request)
-    query = {"lang": draft.language}
+    query = {"lang": t.locale}
     draft_languages = [
-        {"code": entry.code, "name": entry.name, "current": entry.code == draft.language}
-        for entry in languages()
+        {"value": locale, "code": code, "name": name, "current": locale == t.locale}
+        for locale, name, code in named_locales()
     ]
     downloads: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
     for f in formats.FORMATS.values():

@@ -50,6 +50,7 @@ async def start_page(request: web.Request) -> web.Response:
         request,
         "start.html",
         dialogue=dialogue,
+        minutes=bundle.minutes,
         dialogue_title=Text(dialogue.title, dialogue.id),
         dialogue_description=description,
         continue_url=position_url(ctx.loaded.state) if ctx.loaded else None,

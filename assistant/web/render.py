@@ -30,7 +30,9 @@ CONVERSATION_WORDS = {
     "show": N_("Show as a conversation"),
     "plain": N_("Show as a page"),
     "conversation": N_("Conversation"),
-    "assistant": N_("Assistant:"),
+    # The program's messages are labelled with its name: "Assistant" would read as the
+    # client's own personal assistant, a person.
+    "assistant": N_("Oma ääni:"),
     "you": N_("You:"),
     "send": N_("Send"),
     "skip": N_("Skip this question"),
