@@ -29,7 +29,9 @@ from assistant.i18n.figures import ESTIMATE_NOTICE, LEFT_OUT, SOURCE, value_text
 TITLE = N_("Support plan sketch")
 NOT_KNOWN = N_("Not known")  # a value that could not be worked out: an amount not given
 NO_PRICE = N_("No price")
-NOT_ANSWERED = N_("Not answered")  # a question of the table skipped, or not asked  # an estimate for an arrangement the price list has no price for
+NOT_ANSWERED = N_(
+    "Not answered"
+)  # a question of the table skipped, or not asked  # an estimate for an arrangement the price list has no price for
 
 
 @dataclass(frozen=True)
