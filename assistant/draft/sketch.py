@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from assistant.dialogue.answers import clean_text
-from assistant.dialogue.calc import Figure, Figures
+from assistant.dialogue.calc import Calculation, Figure, Figures
 from assistant.dialogue.model import Dialogue, Kind, Step
 from assistant.dialogue.state import State
 from assistant.dialogue.texts import Text
@@ -103,10 +103,15 @@ def _shows(figure_unit: bool, priced: bool) -> bool:
     return priced or not figure_unit
 
 
+def _title(calc: Calculation, t: Translator) -> str:
+    """A calculation's heading (`title:`) in the draft's language (only those with one)."""
+    return _plain(Text(calc.title or calc.id, calc.context), t)
+
+
 def _cell(figure: Figure | None, t: Translator) -> Cell:
     if figure is None or figure.value is None:
-        reason = figure.reason if figure is not None else "amount"
-        return Cell(t.gettext(NO_PRICE if reason == "price" else NOT_KNOWN))
+        no_price = figure is not None and figure.reason == "price"
+        return Cell(t.gettext(NO_PRICE) if no_price else t.gettext(NOT_KNOWN))
     return Cell(value_text(figure, t), figure.shown)
 
 
@@ -128,10 +133,7 @@ def build_sketch(dialogue: Dialogue, views: Views, state: State, t: Translator) 
     ]
     own = [_sub(list_step, step_id) for step_id in list_step.table]
     columns = [Column(s.id, _plain(Text(s.title or s.prompt, s.context), t), False) for s in own]
-    columns += [
-        Column(c.id, clean_text(t.pgettext(c.context, c.title or "")), True, str(c.unit))
-        for c in per_item
-    ]
+    columns += [Column(c.id, _title(c, t), True, str(c.unit)) for c in per_item]
     rows = []
     for item in items:
         by_step = {r.step.id: r for r in item.rows}
@@ -174,8 +176,7 @@ def _finished(
     for calc in top:
         figure = figures.top[calc.id]
         cell = _cell(figure, t)
-        title = clean_text(t.pgettext(calc.context, calc.title or ""))
-        totals.append(Total(calc.id, title, cell.text, figure.shown, str(calc.unit)))
+        totals.append(Total(calc.id, _title(calc, t), cell.text, figure.shown, str(calc.unit)))
     gaps: dict[tuple[str, str], Gap] = {}
     for view in views.figures(state, tuple(c.id for c in top)):
         for gap in view.figure.missing:
