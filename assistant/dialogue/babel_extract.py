@@ -85,6 +85,7 @@ def _step_messages(dialogue: Dialogue, step: Step) -> Iterator[Message]:
             step.prompt,
             f"The question of {where}." if step.kind.is_question else f"The heading of {where}.",
         ),
+        (step.title, f"A short heading for the answers of {where}: a column of the draft's table."),
         (step.hint, f"Hint under the question of {where}."),
         (step.help, f"Longer help behind 'More help with this question', {where}."),
         (step.text, f"The text of the information page {where}. Blank lines separate paragraphs."),

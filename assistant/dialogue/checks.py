@@ -222,6 +222,7 @@ def _check_texts(step: Step, allowed: dict[str, Step], error: Report) -> None:
         "prompt": step.prompt,
         "hint": step.hint,
         "help": step.help,
+        "title": step.title,
         "text": step.text,
         "unit": step.unit,
         "item-title": step.item_title,

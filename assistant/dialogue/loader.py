@@ -23,8 +23,18 @@ from assistant.dialogue.part_reader import PartReader
 from assistant.dialogue.reader import ID_PATTERN, did_you_mean
 from assistant.dialogue.yamlnodes import Node, YamlProblem, read
 
-TEXT_KEYS = ("prompt", "hint", "help", "text", "unit", "item-title", "add-prompt", "untitled-item")
-COMMON_KEYS = ("id", "kind", "section", "prompt", "hint", "help", "when", "marks", "offer")
+TEXT_KEYS = (
+    "prompt",
+    "hint",
+    "help",
+    "text",
+    "unit",
+    "item-title",
+    "add-prompt",
+    "untitled-item",
+    "title",
+)
+COMMON_KEYS = ("id", "kind", "section", "prompt", "title", "hint", "help", "when", "marks", "offer")
 KIND_KEYS: dict[Kind, tuple[str, ...]] = {
     Kind.INFORMATION: ("text", "show"),
     Kind.SHORT_TEXT: ("max-length",),
@@ -280,6 +290,7 @@ class _Reader(CalcReader, PartReader):
                 self.positions[(key, text_key)] = (values[text_key].line, values[text_key].column)
         fields: dict[str, Any] = {
             "hint": self.text(values.get("hint"), "hint"),
+            "title": self.text(values.get("title"), "title"),
             "help": self.text(values.get("help"), "help"),
             "marks": self.marks(values.get("marks"), kind),
             "offer": () if kind is Kind.INFORMATION else self.offer(values.get("offer"), offer),

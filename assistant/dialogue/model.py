@@ -88,6 +88,9 @@ class Step:
     hint: str | None = None
     help: str | None = None
     text: str | None = None
+    # A short heading for the question where its answers are a column of a list's table in the
+    # draft ("What for"); without it the prompt is the heading.
+    title: str | None = None
     when: Condition | None = None
     marks: tuple[str, ...] = ()
     offer: tuple[str, ...] = ()

@@ -19,6 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from assistant.draft.model import Draft, Item
+from assistant.draft.sketch import Sketch
 from assistant.i18n import Translator
 from assistant.i18n.languages import language
 
@@ -101,6 +102,8 @@ def render(draft: Draft, t: Translator) -> bytes:
                 document.add_paragraph(clean(item.question), style="List Bullet")
             else:
                 _item(document, item, draft)
+    if draft.sketch is not None:
+        _sketch(document, draft.sketch)
     for section in draft.sections:
         document.add_heading(clean(section.title), level=2)
         for item in section.items:
@@ -113,6 +116,35 @@ def render(draft: Draft, t: Translator) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _sketch(document: Any, sketch: Sketch) -> None:
+    """A real table: a caption (Word's Caption style, before it), a header row repeated on
+    every page and marked as one, so screen readers announce the headings; then the totals,
+    what they left out and the estimate notice as paragraphs."""
+    document.add_heading(clean(sketch.title), level=2)
+    document.add_paragraph(clean(sketch.caption), style="Caption")
+    table = document.add_table(rows=1, cols=len(sketch.columns))
+    table.style = "Table Grid"
+    header = table.rows[0]
+    properties = header._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    properties.append(repeat)
+    for cell, column in zip(header.cells, sketch.columns, strict=True):
+        cell.text = clean(column.title)
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in sketch.rows:
+        cells = table.add_row().cells
+        for cell, value, column in zip(cells, row.cells, sketch.columns, strict=True):
+            cell.text = clean(value.text)
+            if column.calculated:
+                cell.paragraphs[0].alignment = 2  # right: numbers line up
+    for total in sketch.totals:
+        document.add_paragraph(clean(f"{total.title}: {total.text}"))
+    for sentence in (*sketch.missing, *([sketch.notice] if sketch.notice else []), *sketch.sources):
+        document.add_paragraph(clean(sentence))
 
 
 def _blank_fields(document: Any, draft: Draft) -> None:

@@ -27,6 +27,7 @@ from assistant.dialogue.answers import clean_text
 from assistant.dialogue.model import SOMETHING_ELSE, Choice, Dialogue, Kind, Step
 from assistant.dialogue.state import Respondent, State
 from assistant.dialogue.views import AnswerRow, Shown, Views
+from assistant.draft.sketch import Sketch
 from assistant.i18n import Translator
 
 BASE = "https://oma-aani.fi/fhir"
@@ -41,6 +42,10 @@ PROXY_ANSWER = EXTENSION + "proxy-answer"
 GIVEN_WITH_STATUS = EXTENSION + "given-with-status"
 CLIENT = "#client"
 STATUSES = ("dont-know", "talk-in-meeting")
+# A calculated value's item: "calculated.hours-a-week" (step ids have no dots at the top level
+# and never start a key with "calculated.").
+CALCULATED = "calculated."
+CURRENCY_SYSTEM = "urn:iso:std:iso:4217"
 
 
 def canonical(dialogue: Dialogue) -> str:
@@ -192,11 +197,50 @@ def _item(row: AnswerRow, people: _People, t: Translator) -> dict[str, Any] | No
     return item
 
 
-def _groups(row: AnswerRow, people: _People, t: Translator) -> list[dict[str, Any]]:
-    """An "add another" list: one group per item, named by who added it."""
+def _number(value: Decimal, unit: str) -> dict[str, Any]:
+    """A calculated value: euros as a Quantity in EUR (ISO 4217), others as valueDecimal."""
+    if unit.split("/")[0] == "euro":
+        amount = decimal_value(str(value))
+        return {
+            "valueQuantity": {
+                "value": amount,
+                "unit": "EUR",
+                "system": CURRENCY_SYSTEM,
+                "code": "EUR",
+            }
+        }
+    return {"valueDecimal": decimal_value(str(value))}
+
+
+def _calculated(sketch: Sketch | None, item_id: str | None) -> list[dict[str, Any]]:
+    """The sketch's calculated values with a value: an item's (item_id) or the totals (None).
+    A value not known has no item, as a question not answered has none."""
+    if sketch is None:
+        return []
+    found: list[tuple[str, str, Decimal | str | list[str] | None, str]]
+    if item_id is None:
+        found = [(total.id, total.title, total.value, total.unit) for total in sketch.totals]
+    else:
+        row = next((r for r in sketch.rows if r.item_id == item_id), None)
+        cells = zip(sketch.columns, row.cells, strict=True) if row is not None else iter(())
+        found = [(c.id, c.title, cell.value, c.unit or "") for c, cell in cells if c.calculated]
+    return [
+        {"linkId": CALCULATED + calc_id, "text": title, "answer": [_number(value, unit)]}
+        for calc_id, title, value, unit in found
+        if isinstance(value, Decimal)
+    ]
+
+
+def _groups(
+    row: AnswerRow, people: _People, t: Translator, sketch: Sketch | None = None
+) -> list[dict[str, Any]]:
+    """An "add another" list: one group per item, named by who added it, with the values
+    calculated for the item where the draft has a sketch of this list."""
     groups = []
+    ours = sketch if sketch is not None and sketch.list_id == row.step.key else None
     for view in row.items:
         inner = [i for i in (_item(r, people, t) for r in view.rows) if i]
+        inner += _calculated(ours, view.id) if inner else []
         if inner:
             group = {
                 "linkId": row.step.key,
@@ -215,14 +259,16 @@ def questionnaire_response(
     t: Translator,
     updated: datetime,
     completed: bool,
+    sketch: Sketch | None = None,
 ) -> dict[str, Any]:
     people = _People()
     items: list[dict[str, Any]] = []
     for row in views.rows(state):
         if row.step.kind is Kind.LIST:
-            items += _groups(row, people, t)
+            items += _groups(row, people, t, sketch)
         elif answered := _item(row, people, t):
             items.append(answered)
+    items += _calculated(sketch, None)  # the totals, after the answers they add up
     response: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
         "language": t.language,

@@ -66,7 +66,13 @@ def _json(source: Source, t: Translator) -> bytes:
 def _fhir(source: Source, t: Translator) -> bytes:
     draft = source.draft
     response = fhir.questionnaire_response(
-        source.dialogue, source.views, source.state, t, draft.updated, draft.completed
+        source.dialogue,
+        source.views,
+        source.state,
+        t,
+        draft.updated,
+        draft.completed,
+        draft.sketch,
     )
     return as_json(response)
 

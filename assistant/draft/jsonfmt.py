@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from assistant.draft.model import SCHEMA, SCHEMA_VERSION, Answer, Draft, Item, Member
+from assistant.draft.sketch import Sketch
 
 
 def _by(said: Answer | Member) -> dict[str, str]:
@@ -34,8 +36,56 @@ def _item(item: Item) -> dict[str, Any]:
     return data
 
 
-def render(draft: Draft) -> dict[str, Any]:
+def number(value: Decimal) -> int | float:
+    """A JSON number: whole numbers exact, others (a tenth, a cent) as the nearest double,
+    which prints as the same digits."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _value(value: Decimal | str | list[str] | None) -> Any:
+    return number(value) if isinstance(value, Decimal) else value
+
+
+def sketch(found: Sketch) -> dict[str, Any]:
     return {
+        "title": found.title,
+        "caption": found.caption,
+        "list": found.list_id,
+        "columns": [
+            {"id": c.id, "title": c.title, "calculated": c.calculated, "unit": c.unit}
+            for c in found.columns
+        ],
+        "rows": [
+            {
+                "item_id": row.item_id,
+                "title": row.title,
+                "cells": [{"text": c.text, "value": _value(c.value)} for c in row.cells],
+            }
+            for row in found.rows
+        ],
+        "totals": [
+            {
+                "id": total.id,
+                "title": total.title,
+                "text": total.text,
+                "value": None if total.value is None else number(total.value),
+                "unit": total.unit,
+            }
+            for total in found.totals
+        ],
+        "missing": [
+            {"item_id": g.item_id, "title": g.title, "reason": g.reason} for g in found.gaps
+        ],
+        "missing_text": list(found.missing),
+        "notice": found.notice,
+        "price_sources": [
+            {"source": source, "set_on": day.isoformat()} for source, day in found.price_sources
+        ],
+    }
+
+
+def render(draft: Draft) -> dict[str, Any]:
+    data: dict[str, Any] = {
         "$schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
         "dialogue": draft.dialogue_id,
@@ -60,3 +110,6 @@ def render(draft: Draft) -> dict[str, Any]:
             for s in draft.sections
         ],
     }
+    if draft.sketch is not None:
+        data["sketch"] = sketch(draft.sketch)
+    return data

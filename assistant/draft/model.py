@@ -21,6 +21,7 @@ from assistant.dialogue.model import Dialogue, Kind
 from assistant.dialogue.state import Respondent, State
 from assistant.dialogue.texts import Text, placeholders
 from assistant.dialogue.views import AnswerRow, ItemView, Shown, Views
+from assistant.draft.sketch import Sketch, build_sketch
 from assistant.i18n import N_, Translator
 from assistant.i18n.answers import answer_text
 
@@ -140,6 +141,8 @@ class Draft:
     default_by: str = ""
     # Blank lines a caseworker fills in on paper or in the DOCX (not in the text or JSON).
     blank_fields: tuple[str, ...] = ()
+    # The "Support plan sketch" part: a list's table, totals and estimate (or None).
+    sketch: Sketch | None = None
 
     def says_by(self, answer: Answer | Member) -> bool:
         return answer.by != self.default_by
@@ -389,4 +392,5 @@ def build(
         parts=_parts(rows, t),
         default_by=provenance(default, t) if default else "",
         blank_fields=tuple(t.gettext(label) for label in BLANK_FIELDS),
+        sketch=build_sketch(dialogue, views, state, t),
     )

@@ -8,6 +8,7 @@ typed, also when they begin with "=", "+", "-" or "@": see docs/draft.md, "Safet
 from __future__ import annotations
 
 from assistant.draft.model import Draft, Item
+from assistant.draft.sketch import Sketch
 from assistant.i18n import Translator
 
 
@@ -37,6 +38,25 @@ def _item(item: Item, draft: Draft) -> list[str]:
     return lines
 
 
+def _labelled(title: str, value: str) -> str:
+    """ "Hours a week: 13,8"; a heading that is a question keeps its question mark."""
+    return f"{title} {value}" if title.endswith(("?", ":")) else f"{title}: {value}"
+
+
+def _sketch(sketch: Sketch) -> list[str]:
+    """The table line by line, one item a line, each value after its heading (readable on a
+    braille display and by a screen reader; no ASCII art), then the totals one a line."""
+    lines = [*_heading(sketch.title, "-"), *_wrap(sketch.caption, "")]
+    for row in sketch.rows:
+        cells = zip(sketch.columns, row.cells, strict=True)
+        lines += _wrap(", ".join(_labelled(c.title, cell.text) for c, cell in cells), "- ")
+    lines.append("")
+    lines += [_labelled(total.title, total.text) for total in sketch.totals]
+    for sentence in (*sketch.missing, *([sketch.notice] if sketch.notice else []), *sketch.sources):
+        lines += ["", *_wrap(sentence, "")]
+    return lines
+
+
 def render(draft: Draft, t: Translator) -> str:
     lines = [draft.title, "=" * len(draft.title), *_wrap(draft.dated, "")]
     for label, value in draft.facts:
@@ -48,6 +68,8 @@ def render(draft: Draft, t: Translator) -> str:
         lines += _heading(part.title, "-")
         for item in part.items:
             lines += _wrap(item.question, "- ") if part.questions_only else _item(item, draft)
+    if draft.sketch is not None:
+        lines += _sketch(draft.sketch)
     for section in draft.sections:
         lines += _heading(section.title, "-")
         for item in section.items:
