@@ -175,6 +175,7 @@ def test_a_date_that_may_not_be_past() -> None:
         (PLAIN_HOME, {"answer": ["own"], "other": ["My van"]}, "own"),  # no box to type in
         (NEEDS, {}, FieldError("answer", "choose-any")),
         (NEEDS, {"answer": "b"}, ["b"]),
+        (NEEDS, {"answer": "none"}, ["none"]),  # one value, as a JSON body sends it
         (NEEDS, {"answer": ["b", "a", "b"]}, ["a", "b"]),
         (NEEDS, {"answer": ["none"]}, ["none"]),
         (NEEDS, {"other": ["Dogs"]}, ([SOMETHING_ELSE], "Dogs")),
@@ -200,20 +201,21 @@ def test_texts_and_choices(step: Step, form: Form, expected: object) -> None:
 
 
 @pytest.mark.parametrize(
-    ("step", "form"),
+    ("step", "form", "why"),  # why: what a test plan's failure says
     [
-        (HOME, {"answer": ["castle"]}),
-        (PLAIN_HOME, {"answer": [SOMETHING_ELSE]}),
-        (NEEDS, {"answer": ["a", "castle"]}),
-        (NAME, {"answer": ["a", "b"]}),
-        (HOME, {"answer": ["own"], "other": ["a", "b"]}),
-        (Step("welcome", Kind.INFORMATION, "s", "Hello"), {}),
-        (Step("team", Kind.LIST, "s", "People"), {"add": ["yes"]}),
+        (HOME, {"answer": ["castle"]}, "unknown choice"),
+        (PLAIN_HOME, {"answer": [SOMETHING_ELSE]}, "unknown choice"),
+        (NEEDS, {"answer": ["a", "castle"]}, "unknown choice"),
+        (NAME, {"answer": ["a", "b"]}, "answer sent more than once"),
+        (HOME, {"answer": ["own"], "other": ["a", "b"]}, "other sent more than once"),
+        (Step("welcome", Kind.INFORMATION, "s", "Hello"), {}, "a information step takes no answer"),
+        (Step("team", Kind.LIST, "s", "People"), {"add": ["yes"]}, "a list step takes no answer"),
     ],
 )
-def test_what_no_form_of_ours_sends_is_bad_input(step: Step, form: Form) -> None:
-    with pytest.raises(BadInput):
+def test_what_no_form_of_ours_sends_is_bad_input(step: Step, form: Form, why: str) -> None:
+    with pytest.raises(BadInput) as raised:
         parse(step, form)
+    assert str(raised.value) == why
 
 
 def test_an_invalid_answer_lists_its_codes() -> None:

@@ -53,6 +53,9 @@ steps:
 )
 
 
+SON = Respondent("proxy", "my son")
+
+
 @pytest.fixture
 def engine() -> Engine:
     return Engine(LISTS)
@@ -110,6 +113,7 @@ def test_changing_an_items_answer_opens_or_closes_its_question(engine: Engine) -
     state = engine.change(state, "team.drives", "i1")
     state = go(engine, state, ("continue", {"answer": ["yes"]}))
     assert (state.at, state.item) == ("team.car", "i1")
+    assert engine.change(state, "team.car", "i1").at == "team.car"  # asked of a driver
     # A question the item does not ask leads to the item's first question.
     state = engine.change(
         go(engine, engine.change(state, "team.drives", "i1"), ("continue", {"answer": ["no"]})),
@@ -139,17 +143,19 @@ def test_the_lists_own_question(engine: Engine) -> None:
     full = engine.submit(state, "continue", {"add": "yes"})
     assert full.errors == (FieldError("add", "list-full", {"max": 2}),)
     done = go(engine, state, ("continue", {"add": "no"}))
-    assert done.at == "last"
+    assert (done.at, done.item) == ("last", None)
     assert done.answers["team"] == {"client": Entry("answered", Respondent())}
-    with pytest.raises(UnknownStep):
+    for_him = go(engine, engine.set_respondent(state, SON), ("continue", {"add": ["no"]}))
+    assert for_him.answers["team"] == {"proxy": Entry("answered", SON)}
+    with pytest.raises(UnknownStep, match=r"^dont-know$"):
         engine.submit(state, "dont-know", {})
 
 
 def test_a_list_can_be_skipped_and_says_so(engine: Engine) -> None:
-    proxy = engine.set_respondent(at_list(engine), Respondent("proxy", "my son"))
+    proxy = engine.set_respondent(at_list(engine), SON)
     state = go(engine, proxy, ("skip", {}))
     assert state.at == "last"
-    assert state.answers["team"] == {"proxy": Entry("skipped", Respondent("proxy", "my son"))}
+    assert state.answers["team"] == {"proxy": Entry("skipped", SON)}
     assert state.items["team"] == []
 
 
@@ -165,7 +171,7 @@ def test_removing_the_item_the_person_is_in(engine: Engine) -> None:
     other = engine.remove_item(inside_ben, "team", "i1")
     assert (other.at, other.item) == ("team.car", "i2")
     assert [i.id for i in other.items["team"]] == ["i2"]
-    with pytest.raises(UnknownStep):
+    with pytest.raises(UnknownStep, match=r"^i9$"):
         engine.remove_item(inside_ben, "team", "i9")
 
 
@@ -177,6 +183,13 @@ def test_back_while_changing_an_answer_from_the_review(engine: Engine) -> None:
     assert changing.return_to_review and changing.review_path == ["intro", "team", "last"]
     back = engine.back(changing)
     assert (back.at, back.return_to_review, back.review_path) == (REVIEW, False, [])
+    left = engine.go_to_review(changing)  # "Check your answers" from the step: the change ends
+    assert (left.at, left.item, left.return_to_review, left.review_path) == (
+        REVIEW,
+        None,
+        False,
+        [],
+    )
     # A change not from the review goes back along the path.
     assert engine.back(engine.change(state, "last", returning=False)).at == "team"
     assert engine.change(state, "last", returning=False).review_path == []
@@ -200,29 +213,31 @@ def test_a_change_from_the_review_returns_there(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize(
-    ("key", "item"),
+    ("key", "item", "unknown"),  # unknown: what the error names (a test plan's failure shows it)
     [
-        ("nothing-here", None),
-        ("team.nothing", "i1"),
-        ("team.who", None),  # a question of an item, without the item
-        ("team.who", "i9"),
-        ("team", "i9"),
+        ("nothing-here", None, "nothing-here"),
+        ("team.nothing", "i1", "team.nothing"),
+        ("team.who", None, "team.who"),  # a question of an item, without the item
+        ("team.who", "i9", "i9"),
+        ("team", "i9", "i9"),
     ],
 )
 def test_a_change_to_what_does_not_exist_is_unknown(
-    engine: Engine, key: str, item: str | None
+    engine: Engine, key: str, item: str | None, unknown: str
 ) -> None:
     state = add(engine, at_list(engine), "Anna", "no")
-    with pytest.raises(UnknownStep):
+    with pytest.raises(UnknownStep) as raised:
         engine.change(state, key, item)
+    assert raised.value.args == (unknown,)
 
 
 def test_a_state_at_a_step_that_does_not_exist(engine: Engine) -> None:
     state = engine.start()
+    assert (state.dialogue, state.at, state.item) == ("lists", "intro", None)
     state.at = "gone"
-    with pytest.raises(UnknownStep):
+    with pytest.raises(UnknownStep, match=r"^gone$"):
         engine.submit(state, "continue", {})
-    with pytest.raises(UnknownStep):
+    with pytest.raises(UnknownStep, match=r"^shout$"):
         engine.submit(engine.start(), "shout", {})
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.dialogue.engine import Engine
+from assistant.dialogue.engine import Engine, UnknownStep
 from assistant.dialogue.loader import load_text
 from assistant.dialogue.state import Entry, Respondent, State
 
@@ -133,6 +133,15 @@ def test_what_each_button_records_on_a_choice_question(
     assert outcome.state.answers["needs"] == {"client": entry}
 
 
+def test_an_answer_flagged_for_the_meeting_opens_nothing() -> None:
+    """ "Talk about this in the meeting" with "yes" typed is not an answer "yes" yet."""
+    engine = Engine(VOICES)
+    state = engine.submit(engine.start(), "talk-in-meeting", {"answer": ["yes"]}).state
+    assert state.answers["works"]["client"] == Entry("talk-in-meeting", Respondent(), "yes")
+    assert state.at == "needs"
+    assert engine.facts(state).answer("works") is None
+
+
 def test_an_answer_with_a_mistake_is_not_flagged_for_the_meeting_either() -> None:
     engine = Engine(VOICES)
     state = engine.change(engine.start(), "last", returning=False)
@@ -150,6 +159,8 @@ def test_an_information_step_is_seen() -> None:
             "info",
         )
     )
+    with pytest.raises(UnknownStep, match=r"^dont-know$"):
+        engine.submit(engine.start(), "dont-know", {})  # not offered: nothing to know
     state = engine.submit(engine.start(), "continue", {"answer": ["x"]}).state
     assert state.answers["hello"] == {"client": Entry("seen", Respondent())}
     assert state.at == "name"
