@@ -10,11 +10,12 @@ from datetime import UTC, date, datetime
 import pytest
 
 from assistant.dialogue.engine import Engine
-from assistant.dialogue.loader import load_text
+from assistant.dialogue.loader import load, load_text
 from assistant.dialogue.state import Respondent, State
 from assistant.dialogue.views import Views
 from assistant.draft.model import Answer, Draft, Item, Person, Section, build, provenance
-from assistant.i18n import Translator
+from assistant.i18n import Catalogs, Translator
+from assistant.settings import PROJECT_ROOT
 
 SMALL = load_text(
     """
@@ -201,3 +202,55 @@ def test_the_note_says_whose_answers_the_draft_holds() -> None:
     ]
     only_own = draft(named(ENGINE.start())).note
     assert only_own.split(". ")[1] == "All answers are the client's own"
+
+
+def test_a_helper_with_no_name_is_someone() -> None:
+    helped = ENGINE.set_respondent(ENGINE.start(), Respondent("helped", " "))
+    assert draft(named(helped)).note.split(". ")[1] == (
+        "All answers were given by the client with help from someone"
+    )
+
+
+def test_a_skip_inside_a_persons_answers_is_no_ones_voice() -> None:
+    state = go(
+        named(ENGINE.start()),
+        ("continue", {"add": ["yes"]}),
+        ("continue", {"answer": ["Anna"]}),
+    )
+    state = ENGINE.set_respondent(ENGINE.change(state, "team.helps", "i1"), SON)
+    state = go(state, ("skip", {}))
+    assert state.items["team"][0].answers["helps"].by == SON
+    assert draft(state).note.split(". ")[1] == "All answers are the client's own"
+
+
+def test_only_the_meeting_sections_date_is_the_meeting_date() -> None:
+    born = load_text(
+        """
+title: Born
+description: A date that is not the meeting's.
+minutes: 1
+sections:
+  - {id: me, title: About me, draft: about-me}
+steps:
+  - id: born
+    kind: date
+    section: me
+    prompt: When were you born?
+""",
+        "born",
+    )
+    engine = Engine(born)
+    state = engine.submit(
+        engine.start(), "continue", {"day": ["3"], "month": ["2"], "year": ["1990"]}
+    ).state
+    made = build(born, Views(engine), state, ENGLISH, MADE, MADE)
+    assert made.sections[0].items[0].answers[0].value == "1990-02-03"
+    assert made.meeting_date is None
+    assert made.facts == (("Language of the draft", "English"),)
+
+
+def test_a_draft_in_finnish_has_the_conversations_finnish_title() -> None:
+    shipped = load(PROJECT_ROOT / "dialogues" / "wishes-and-needs.yaml")
+    finnish = Catalogs(PROJECT_ROOT / "locales").translator("fi")
+    made = build(shipped, Views(Engine(shipped)), Engine(shipped).start(), finnish, MADE, MADE)
+    assert (made.title, made.language) == ("Toiveeni ja tarpeeni", "fi")

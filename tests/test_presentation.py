@@ -12,6 +12,7 @@ import pytest
 
 from assistant.dialogue.answers import FieldError
 from assistant.dialogue.engine import Engine
+from assistant.dialogue.loader import load
 from assistant.dialogue.model import SOMETHING_ELSE
 from assistant.dialogue.state import REVIEW, Respondent, State
 from assistant.dialogue.views import Views
@@ -219,3 +220,10 @@ def test_back_leads_to_the_step_before_or_nowhere() -> None:
     assert back_place(ENGINE, inside) == Place("team.who", "i1", False)
     page = shown(ENGINE.change(review, "name"), back=Place(REVIEW, None, False))
     assert page.returning and page.back == Place(REVIEW, None, False)
+
+
+def test_the_section_is_named_in_the_persons_language() -> None:
+    shipped = Engine(load(PROJECT_ROOT / "dialogues" / "wishes-and-needs.yaml"))
+    view = Views(shipped).step(shipped.start())
+    assert view is not None and view.progress.section.id == "about-me"
+    assert present(view, FINNISH).section == "Minusta"

@@ -176,6 +176,11 @@ def test_a_fingerprint_changes_with_the_answer_and_only_with_it() -> None:
     anna = answer_fingerprint(state, "who", "i1")
     assert anna != answer_fingerprint(state, "who", "i2") != answer_fingerprint(state, "who")
     assert answer_fingerprint(state, "who", "i7") == answer_fingerprint(state, "gone", "i1")
+    # Words as they are, not as \u escapes: the digest of the same text stays the same.
+    nordic = State(
+        "w", REVIEW, answers={"name": {"client": Entry("answered", Respondent(), "Åke")}}
+    )
+    assert answer_fingerprint(nordic, "name") == "2a059917f00ae9c8"
     renamed = state.copy()
     renamed.items["team"][0].answers["who"] = Entry("answered", SON, "Anni")
     assert answer_fingerprint(renamed, "who", "i1") != anna
