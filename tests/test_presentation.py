@@ -29,6 +29,7 @@ from assistant.presentation import (
 )
 from assistant.settings import PROJECT_ROOT
 from tests.test_engine import DIALOGUE
+from tests.test_engine_changes import GATED_QUESTION
 
 ENGINE = Engine(DIALOGUE)
 VIEWS = Views(ENGINE)
@@ -227,3 +228,42 @@ def test_the_section_is_named_in_the_persons_language() -> None:
     view = Views(shipped).step(shipped.start())
     assert view is not None and view.progress.section.id == "about-me"
     assert present(view, FINNISH).section == "Minusta"
+
+
+def test_the_choices_with_their_hints_something_else_last() -> None:
+    page = shown(at("moving"))
+    assert [
+        (c.value, c.label.plain, c.hint.plain if c.hint else None, c.exclusive, c.something_else)
+        for c in page.choices
+    ] == [
+        ("walk", "I walk", None, False, False),
+        ("wheelchair", "I use a wheelchair", None, False, False),
+        ("taxi", "By taxi", "For example a disability transport taxi", False, False),
+        (SOMETHING_ELSE, "Something else", None, False, True),
+    ]
+
+
+def test_words_typed_under_something_else_come_back_with_the_error() -> None:
+    form = {"answer": ["walk"], "other": ["x" * 501]}
+    error = FieldError("other", "too-long", {"max": 500, "count": 501})
+    page = shown(at("moving"), errors=[error], form=form)
+    assert (page.values["answers"], page.values["other"]) == (["walk"], "x" * 501)
+    empty = shown(at("moving"), errors=[FieldError("answer", "choose-any")], form={})
+    assert (empty.values["answer"], empty.values["answers"], empty.values["other"]) == ("", [], "")
+
+
+def test_the_other_voices_choice_in_words() -> None:
+    state = ENGINE.set_respondent(answered("works", {"answer": ["yes"]}), SON)
+    assert shown(state).other_answers == (OtherAnswer("Yes", "The client's own answer"),)
+
+
+def test_a_person_whose_questions_all_closed_has_nowhere_to_change() -> None:
+    engine = Engine(GATED_QUESTION)
+    state = engine.start()
+    for form in ({"answer": ["yes"]}, {"add": ["yes"]}, {"answer": ["Anna"]}):
+        state = engine.submit(state, "continue", form).state
+    state = engine.submit(engine.change(state, "gate"), "continue", {"answer": ["no"]}).state
+    view = Views(engine).step(engine.change(state, "team", returning=False))
+    assert view is not None
+    (anna,) = present(view, ENGLISH).items
+    assert (anna.id, anna.title.plain, anna.change_key) == ("i1", "A person", None)
