@@ -29,7 +29,7 @@ title: Conditions
 description: Every kind of answer a condition can look at.
 minutes: 1
 sections:
-  - {id: s, title: Me, draft: about-me}
+  - {id: s, title: Me}
 offer: [dont-know, talk-in-meeting]
 steps:
   - id: needs

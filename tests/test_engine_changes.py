@@ -15,7 +15,7 @@ title: Changes
 description: A gate, a list and a last question.
 minutes: 1
 sections:
-  - {id: s, title: Me, draft: about-me}
+  - {id: s, title: Me}
 steps:
   - id: gate
     kind: yes-no

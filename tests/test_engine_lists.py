@@ -18,7 +18,7 @@ title: Lists
 description: A list whose items ask one question only of people who drive.
 minutes: 1
 sections:
-  - {id: s, title: Me, draft: about-me}
+  - {id: s, title: Me}
 offer: [dont-know, talk-in-meeting]
 steps:
   - id: intro

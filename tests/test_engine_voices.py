@@ -16,7 +16,7 @@ title: Voices
 description: A question and the follow-up one answer opens.
 minutes: 1
 sections:
-  - {id: s, title: Me, draft: about-me}
+  - {id: s, title: Me}
 offer: [dont-know, talk-in-meeting]
 steps:
   - id: works
