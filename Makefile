@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 DATA_DIR ?= ./data
 
-.PHONY: run test check lint typecheck pytest catalogs extract update-catalogs setup test-setup bench clean
+.PHONY: run test check lint typecheck pytest catalogs extract update-catalogs setup test-setup bench clean mutation
 
 run: setup
 	$(BIN)/assistant serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
@@ -71,8 +71,18 @@ pytest: $(STAMPS)/test-packages
 	OMA_TEST_DATABASE=postgres $(BIN)/pytest -q --ignore=tests/browser $(PYTEST_ARGS)
 	$(BIN)/pytest -q tests/browser $(PYTEST_ARGS)
 
+# Mutation testing of the engine, the draft and the presentation (docs/testing.md); not part of
+# `make test`: it takes long. One module: make mutation MUTATE=assistant.dialogue.conditions
+MUTATE ?= assistant.dialogue.conditions assistant.dialogue.answers assistant.dialogue.engine \
+	assistant.dialogue.state assistant.draft.model assistant.presentation
+MUTATION_CHILDREN ?= 2
+mutation: $(STAMPS)/test-packages catalogs
+	rm -rf mutants
+	nice -n 19 $(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) $(foreach m,$(MUTATE),'$(m).*')
+	$(BIN)/python scripts/mutation-score
+
 bench: setup
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) $(STAMPS) node_modules test-artifacts
+	rm -rf $(VENV) $(STAMPS) node_modules test-artifacts mutants

@@ -210,8 +210,8 @@ class _Assumed:
 
     def answer(self, key: str) -> Answer:
         value = self.answers.get(key)
-        if isinstance(value, int):
-            return "item" if value else None
+        if isinstance(value, int):  # a list: answered as the engine answers it, "items"
+            return "items" if value else None
         return value
 
     def count(self, key: str) -> int:
