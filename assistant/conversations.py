@@ -194,9 +194,17 @@ class Conversations:
     def hash(self, secret_value: str) -> str:
         return hmac.new(self.secret, secret_value.encode(), hashlib.sha256).hexdigest()
 
-    async def start(self, respondent: Respondent, prefs: dict[str, Any]) -> tuple[Loaded, str]:
-        """A new conversation and the session token that opens it."""
-        bundle = self.bundle()
+    def offered(self) -> list[Bundle]:
+        """The dialogues a person may choose between: the default first, then the others."""
+        default = self.bundle()
+        return [default, *(b for name, b in sorted(self.bundles.items()) if b is not default)]
+
+    async def start(
+        self, respondent: Respondent, prefs: dict[str, Any], dialogue: str | None = None
+    ) -> tuple[Loaded, str]:
+        """A new conversation of `dialogue` (an unknown one: the default) and the session
+        token that opens it."""
+        bundle = self.bundles.get(dialogue or "") or self.bundle()
         state = bundle.reconciler.stamp(bundle.engine.start(respondent))
         conversation = await self.store.create(self.states.encode(state), prefs, self.clock())
         token = await self._new_session(conversation.id)

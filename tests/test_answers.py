@@ -168,7 +168,9 @@ def test_a_date_that_may_not_be_past() -> None:
         (
             HOME,
             {"answer": ["own"], "other": ["My van"]},
-            FieldError("other", "other-and-choice", {"other": Text("Somewhere else", "home")}),
+            FieldError(
+                "other", "other-and-choice", {"other": Text("Somewhere else", HOME.context)}
+            ),
         ),
         (HOME, {"other": ["x" * 500]}, (SOMETHING_ELSE, "x" * 500)),
         (HOME, {"other": ["x" * 501]}, FieldError("other", "too-long", {"max": 500, "count": 501})),
@@ -187,12 +189,12 @@ def test_a_date_that_may_not_be_past() -> None:
         (
             NEEDS,
             {"answer": ["a", "none"]},
-            FieldError("answer", "exclusive", {"choice": Text("None of these", "needs")}),
+            FieldError("answer", "exclusive", {"choice": Text("None of these", NEEDS.context)}),
         ),
         (
             NEEDS,
             {"answer": ["none"], "other": ["Dogs"]},
-            FieldError("answer", "exclusive", {"choice": Text("None of these", "needs")}),
+            FieldError("answer", "exclusive", {"choice": Text("None of these", NEEDS.context)}),
         ),
     ],
 )

@@ -13,7 +13,7 @@ from assistant.dialogue.engine import Engine
 from assistant.dialogue.loader import load, load_text
 from assistant.dialogue.state import Respondent, State
 from assistant.dialogue.views import Views
-from assistant.draft.model import Answer, Draft, Item, Person, Section, build, provenance
+from assistant.draft.model import Answer, Draft, Item, Member, Section, build, provenance
 from assistant.i18n import Catalogs, Translator
 from assistant.settings import PROJECT_ROOT
 
@@ -23,9 +23,9 @@ title: Small
 description: A name, a team and a meeting date.
 minutes: 1
 sections:
-  - {id: me, title: About me, draft: about-me}
-  - {id: team, title: My team, draft: my-team}
-  - {id: meeting, title: The meeting, draft: meeting}
+  - {id: me, title: About me}
+  - {id: team, title: My team}
+  - {id: meeting, title: The meeting}
 offer: [dont-know, talk-in-meeting]
 steps:
   - id: name
@@ -48,6 +48,7 @@ steps:
   - id: meeting-date
     kind: date
     section: meeting
+    marks: meeting-date
     prompt: When is the meeting?
 """,
     "small",
@@ -79,7 +80,7 @@ def test_a_list_answered_add_no_one_says_none_added() -> None:
     state = go(named(ENGINE.start()), ("continue", {"add": ["no"]}))
     (about, team) = draft(state).sections
     assert team == Section(
-        "my-team",
+        "team",
         "My team",
         (
             Item(
@@ -96,10 +97,10 @@ def test_a_list_answered_add_no_one_says_none_added() -> None:
 
 def test_a_skipped_list_is_not_answered_and_one_not_reached_is_left_out() -> None:
     reached = draft(named(ENGINE.start()))
-    assert [s.id for s in reached.sections] == ["about-me"]
+    assert [s.id for s in reached.sections] == ["me"]
     assert not reached.completed
     skipped = draft(go(named(ENGINE.start()), ("skip", {})))
-    assert skipped.sections[1] == Section("my-team", "My team", (), ("My team",))
+    assert skipped.sections[1] == Section("team", "My team", (), ("My team",))
     assert not skipped.completed  # the meeting's date is not reached yet
     done = draft(go(named(ENGINE.start()), ("skip", {}), ("skip", {})))
     assert done.completed and done.answered
@@ -110,7 +111,7 @@ def test_an_empty_draft() -> None:
     empty = draft(ENGINE.start())
     assert (empty.sections, empty.agenda, empty.completed, empty.answered) == ((), (), False, False)
     assert empty.note == (
-        "This draft was made with Oma ääni before the meeting. Each answer says who gave it. "
+        "This draft was made with Oma ääni before the meeting. "
         "Nothing has been added or changed. The client decides who sees it."
     )
     assert empty.facts == (("Language of the draft", "English"),)
@@ -145,9 +146,9 @@ def test_people_of_a_list_with_who_added_them() -> None:
         for_meeting=True,
         item_id="i1",
     )
-    anna = Person("i1", "Anna", (helps,), by_son, "proxy", "my son")
+    anna = Member("i1", "Anna", (helps,), by_son, "proxy", "my son")
     assert made.sections[1].items == (
-        Item("team", "My team", "list", (), people=(anna,), heading=False),
+        Item("team", "My team", "list", (), members=(anna,), heading=False),
     )
     assert made.agenda == (Item(**{**helps.__dict__, "question": "Anna: How does Anna help?"}),)
     assert made.note.split(". ")[1:3] == [
@@ -230,7 +231,7 @@ title: Born
 description: A date that is not the meeting's.
 minutes: 1
 sections:
-  - {id: me, title: About me, draft: about-me}
+  - {id: me, title: About me}
 steps:
   - id: born
     kind: date

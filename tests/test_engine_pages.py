@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from assistant.app import create_app
-from assistant.settings import Settings
+from assistant.dialogue.loader import load
+from assistant.settings import PROJECT_ROOT, Settings
 from tests.test_web_conversation import answer, begin, csrf, walk_to_review
 from tests.web.browser import Browser
 
@@ -117,3 +118,31 @@ async def test_a_person_without_a_name(browser: Browser) -> None:
     assert "Anna" in page.text and "Person 2" in page.text
     page = await browser.get(page.link("Remove Person 2"))
     assert page.heading == "Are you sure you want to remove Person 2?"
+
+
+async def test_a_person_chooses_which_conversation_to_have(
+    make_browser: Callable[..., Awaitable[Browser]], tmp_path: Path
+) -> None:
+    """With two dialogues, the start page asks which; the usual one is chosen unless the person
+    picks the other, and each conversation's pages and draft are its own."""
+    browser = await make_browser(create_app(Settings.from_env(data_dir=tmp_path, speech=False)))
+    page = await browser.read(await browser.client.get("/", headers={"Accept-Language": "en"}))
+    assert "Which conversation do you want to have?" in page.text
+    assert 'name="dialogue" value="wishes-and-needs" checked' in page.html.replace("\n", " ")
+    assert 'name="dialogue" value="support-plan-sketch"' in page.html.replace("\n", " ")
+    page = await browser.submit(
+        {"role": "client", "dialogue": "support-plan-sketch"}, action="/start"
+    )
+    assert "/q/" in page.url
+    body = await (await browser.client.get("/api/v1/step")).json()
+    sketch = load(PROJECT_ROOT / "dialogues" / "support-plan-sketch.yaml")
+    assert body["position"]["key"] == sketch.steps[0].key  # the sketch's own first step
+    # An unknown choice starts the usual conversation, never an error.
+    other = await make_browser(create_app(Settings.from_env(data_dir=tmp_path / "b", speech=False)))
+    await other.get("/")
+    token = csrf(other)
+    response = await other.client.post(
+        "/start", data={"csrf": token, "role": "client", "dialogue": "no-such"}
+    )
+    page = await other.read(response)
+    assert page.status == 200 and "/q/welcome" in page.url

@@ -138,7 +138,7 @@ def test_who_is_answering_and_whose_the_other_answer_is() -> None:
     state = ENGINE.set_respondent(answered("name", {"answer": ["Aino"]}), SON)
     page = shown(state)
     assert page.answering == (
-        "Answering for the client: my son. Answer as the client would, in their words."
+        "Answering for the client: my son. Write what the client has told or shown you. At the end you can say what you think yourself."
     )
     assert page.entry is None  # the son has not answered: the client's answer is not his
     assert page.other_answers == (OtherAnswer("Aino", "The client's own answer"),)
@@ -170,7 +170,7 @@ def test_by_line(by: Respondent, reader: Respondent | None, words: str) -> None:
         (Respondent("helped"), "Answering: the client, with help from someone."),
         (
             Respondent("proxy"),
-            "Answering for the client: someone. Answer as the client would, in their words.",
+            "Answering for the client: someone. Write what the client has told or shown you. At the end you can say what you think yourself.",
         ),
     ],
 )
@@ -180,20 +180,24 @@ def test_answering_line(respondent: Respondent, words: str | None) -> None:
 
 def test_a_lists_people_and_how_many() -> None:
     state = at("team")
-    assert shown(state).items_summary is None and shown(state).items == ()
+    summary = shown(state).items_summary
+    assert summary is not None and summary.plain == "You have not added anyone yet."
+    assert shown(state).items == ()
     for name in ("Anna", "Ben"):
         state = ENGINE.submit(state, "continue", {"add": ["yes"]}).state
         state = ENGINE.submit(state, "continue", {"answer": [name]}).state
         state = ENGINE.change(state, "team", returning=False)
         if name == "Anna":
             one = shown(state)
-            assert one.items_summary == "You have added 1 person."
+            assert one.items_summary is not None
+            assert one.items_summary.plain == "You have added 1 person."
     page = shown(state)
     assert [(i.id, i.title.plain, str(i.title.html), i.change_key) for i in page.items] == [
         ("i1", "Anna", "Anna", "team.who"),
         ("i2", "Ben", "Ben", "team.who"),
     ]
-    assert page.items_summary == "You have added 2 people." and page.can_add
+    assert page.items_summary is not None and page.can_add
+    assert page.items_summary.plain == "You have added 2 people."
 
 
 def test_the_caption_and_the_steps_place() -> None:

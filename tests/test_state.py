@@ -89,6 +89,7 @@ def test_the_state_as_json() -> None:
             ]
         },
         "next_item": 3,
+        "fingerprint": "",
     }
     assert State.from_json(sample().to_json()) == sample()
 

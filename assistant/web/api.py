@@ -145,8 +145,9 @@ async def start(request: web.Request) -> web.Response:
         return await too_many_starts(request)
     ctx = await context(request)
     form = json_form({k: v for k, v in data.items() if k in ("role", "who")})
+    dialogue = data.get("dialogue")  # which conversation; absent or unknown: the usual one
     loaded, token = await request.app[keys.CONVERSATIONS].start(
-        respondent_from(form), ctx.prefs.stored()
+        respondent_from(form), ctx.prefs.stored(), dialogue if isinstance(dialogue, str) else None
     )
     response = web.json_response(step_json(loaded, loaded.state, ctx.translator), status=201)
     set_session(response, request, token)

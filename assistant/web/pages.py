@@ -43,12 +43,28 @@ routes = Routes()
 @routes.get_named("start")
 async def start_page(request: web.Request) -> web.Response:
     ctx = await context(request)
-    bundle = request.app[keys.CONVERSATIONS].bundle()
+    conversations = request.app[keys.CONVERSATIONS]
+    bundle = conversations.bundle()
     dialogue = bundle.dialogue
     description = Text(dialogue.description, dialogue.id) if dialogue.description else None
+    # Where the service has more than one conversation, the person chooses (the first is the
+    # usual one): each its own title, with what it is for as its hint.
+    offered = conversations.offered()
+    choices = [
+        {
+            "value": b.dialogue.id,
+            "text": ctx.translator.text(Text(b.dialogue.title, b.dialogue.id)),
+            "hint": ctx.translator.text(Text(b.dialogue.description, b.dialogue.id))
+            if b.dialogue.description
+            else None,
+            "checked": b is bundle,
+        }
+        for b in offered
+    ]
     return await render(
         request,
         "start.html",
+        dialogue_choices=choices if len(offered) > 1 else [],
         dialogue=dialogue,
         minutes=bundle.minutes,
         dialogue_title=Text(dialogue.title, dialogue.id),
@@ -68,7 +84,7 @@ async def start(request: web.Request) -> web.Response:
     conversations = request.app[keys.CONVERSATIONS]
     if ctx.loaded is not None:  # "start again", as the start page says
         await conversations.leave(ctx.loaded)
-    loaded, token = await conversations.start(respondent, ctx.prefs.stored())
+    loaded, token = await conversations.start(respondent, ctx.prefs.stored(), one(form, "dialogue"))
     response = web.HTTPSeeOther(position_url(loaded.state))
     set_session(response, request, token)
     raise response
