@@ -327,3 +327,23 @@ async def test_a_database_of_the_first_schema_is_migrated_with_its_conversations
         assert db.execute("PRAGMA user_version").fetchone()[0] == len(sqlite_schema.MIGRATIONS)
     await first.close()
     await second.close()
+
+
+async def test_a_store_opens_while_another_instance_holds_the_database_for_a_moment(
+    tmp_path: Path,
+) -> None:
+    """Turning on write-ahead logging needs the database to itself, and SQLite says "locked" at
+    once, without waiting, while a second instance starting at the same moment migrates it:
+    the store waits for it (up to the busy timeout) instead of failing to start."""
+    path = tmp_path / "oma-aani.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.executescript(sqlite_schema.MIGRATIONS[0] + "PRAGMA user_version = 1;")
+    # What a second instance's migration holds: a write transaction that has begun writing.
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO sessions VALUES ('s0', 'c0', 0)")
+    loop = asyncio.get_running_loop()
+    loop.call_later(0.3, lambda: (holder.execute("COMMIT"), holder.close()))
+    store = await _sqlite(tmp_path)
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    await store.close()

@@ -25,7 +25,7 @@ from assistant.store import (
     StoreUnavailable,
     idle_cutoff,
 )
-from assistant.store.sqlite_schema import COLUMNS, migrate
+from assistant.store.sqlite_schema import COLUMNS, migrate, turn_on_wal
 from assistant.store.sqlite_schema import conversation as _conversation
 from assistant.store.sqlite_schema import epoch as _epoch
 from assistant.store.sqlite_schema import time as _time
@@ -92,7 +92,7 @@ class SQLiteStore:
         if not self.path.exists():
             os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
         db = self._open_connection()
-        db.execute("PRAGMA journal_mode = WAL")
+        turn_on_wal(db, self.busy_timeout)
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA foreign_keys = ON")
         # Deleted answers are overwritten on disk, not just unlinked from the b-tree.

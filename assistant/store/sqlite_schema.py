@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import UTC, datetime
+from time import monotonic, sleep
 from typing import Any
 
 from assistant.store import Conversation
@@ -79,3 +80,18 @@ def migrate(db: sqlite3.Connection) -> None:
             db.execute(statement)
         db.execute(f"PRAGMA user_version = {number}")
     db.execute("COMMIT")
+
+
+def turn_on_wal(db: sqlite3.Connection, busy_timeout: float) -> None:
+    """Write-ahead logging. Turning it on needs the database to itself, and SQLite answers
+    "locked" at once, without waiting, while another process (a second instance starting at
+    the same moment, migrating) holds it: try again until the busy timeout has passed."""
+    deadline = monotonic() + busy_timeout
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or monotonic() > deadline:
+                raise
+            sleep(0.02)
