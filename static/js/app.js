@@ -161,7 +161,16 @@
   function listenTo(sound, label) {
     if (!speech) return null;
     const button = el("button", { type: "button", class: "button button-secondary listen-button", text: label });
-    return listenButton(button, new Audio(sound.src), sound.text);
+    return listenButton(button, quietAudio(sound.src), sound.text);
+  }
+
+  // An audio element that fetches nothing until played: as the page's own players
+  // (preload="none"), no one's answers are synthesised before they ask to listen.
+  function quietAudio(src) {
+    const audio = new Audio();
+    audio.preload = "none";
+    audio.src = src;
+    return audio;
   }
 
   function announce(words) {
