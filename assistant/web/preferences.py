@@ -30,6 +30,10 @@ def _setting_groups(request: web.Request, prefs: Prefs) -> list[dict[str, Any]]:
     t = request[keys.CONTEXT].translator
     speech = request.app.get(keys.SPEECH)
 
+    def named(values: tuple[str, ...], *words: str) -> list[tuple[Any, str]]:
+        """Each allowed value with its words, in order (marked with N_ where given)."""
+        return list(zip(values, (t.gettext(w) for w in words), strict=True))
+
     def items(name: str, options: list[tuple[Any, str]]) -> list[dict[str, Any]]:
         return [
             {"value": str(v).lower(), "text": text, "checked": getattr(prefs, name) == v}
@@ -59,14 +63,7 @@ def _setting_groups(request: web.Request, prefs: Prefs) -> list[dict[str, Any]]:
             "name": "text_size",
             "legend": t.gettext("Text size"),
             "items": items(
-                "text_size",
-                list(
-                    zip(
-                        TEXT_SIZES,
-                        [t.gettext("Normal"), t.gettext("Large"), t.gettext("Very large")],
-                        strict=True,
-                    )
-                ),
+                "text_size", named(TEXT_SIZES, N_("Normal"), N_("Large"), N_("Very large"))
             ),
         },
         {
@@ -83,14 +80,7 @@ def _setting_groups(request: web.Request, prefs: Prefs) -> list[dict[str, Any]]:
                 "name": "speech_rate",
                 "legend": t.gettext("Speech rate"),
                 "items": items(
-                    "speech_rate",
-                    list(
-                        zip(
-                            RATES,
-                            [t.gettext("Slower"), t.gettext("Normal"), t.gettext("Faster")],
-                            strict=True,
-                        )
-                    ),
+                    "speech_rate", named(RATES, N_("Slower"), N_("Normal"), N_("Faster"))
                 ),
             },
             {
