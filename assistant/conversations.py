@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import secrets
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from assistant.decoded_states import DecodedStates
 from assistant.dialogue.bundle import Bundle, load_bundles
 from assistant.dialogue.engine import Outcome
 from assistant.dialogue.state import NewerState, Respondent, State
@@ -39,8 +38,6 @@ SAVE_TRIES = 8
 # answered in full, with every text at its longest, stays well below; beyond it a person is
 # told to shorten an answer instead of the store growing without bound.
 MAX_STATE_CHARACTERS = 600_000
-# The decoded states kept in memory, bounded by the size of their texts, not their number.
-DECODED_STATES_CHARACTERS = 16_000_000
 # An engine operation: the new state, or the engine's outcome (which may refuse the answer).
 Change = Callable[[State], State | Outcome]
 
@@ -94,49 +91,6 @@ class Applied:
     loaded: Loaded
     outcome: Outcome
     base: State
-
-
-class DecodedStates:
-    """Stored state texts and the State each decodes to, for the conversations most recently
-    read or written. Nearly every request reads back exactly what the one before it wrote, and
-    decoding the JSON was a tenth of a step's time (profiled). Keyed by the whole text, so a
-    change made by another process is simply a miss; the engine never changes a State it is
-    given, so one decoded State can serve several requests. Bounded by the characters of the
-    texts kept (a decoded State takes a few times its text), never by a count: a few large
-    conversations saved again and again must not fill the memory."""
-
-    def __init__(self, characters: int = DECODED_STATES_CHARACTERS) -> None:
-        self.characters = characters
-        self.kept = 0  # characters of the texts now kept
-        self._states: OrderedDict[str, State] = OrderedDict()
-
-    def encode(self, state: State) -> str:
-        text = json.dumps(state.to_json(), ensure_ascii=False, separators=(",", ":"))
-        self._keep(text, state)
-        return text
-
-    def decode(self, text: str) -> State:
-        state = self._states.get(text)
-        if state is None:
-            state = State.from_json(json.loads(text))
-        self._keep(text, state)
-        return state
-
-    def _keep(self, text: str, state: State) -> None:
-        if text in self._states:
-            self._states.move_to_end(text)
-            return
-        if len(text) > self.characters // 8:  # a giant: never worth pushing everyone out
-            return
-        self._states[text] = state
-        self.kept += len(text)
-        while self.kept > self.characters:
-            old, _ = self._states.popitem(last=False)
-            self.kept -= len(old)
-
-    def clear(self) -> None:
-        self._states.clear()
-        self.kept = 0
 
 
 def new_code() -> str:
@@ -204,11 +158,59 @@ class Conversations:
     ) -> tuple[Loaded, str]:
         """A new conversation of `dialogue` (an unknown one: the default) and the session
         token that opens it."""
+        loaded = await self._create(respondent, prefs, dialogue, None)
+        return loaded, await self._new_session(loaded.id)
+
+    async def _create(
+        self,
+        respondent: Respondent,
+        prefs: dict[str, Any],
+        dialogue: str | None,
+        linked_to: str | None,
+    ) -> Loaded:
         bundle = self.bundles.get(dialogue or "") or self.bundle()
         state = bundle.reconciler.stamp(bundle.engine.start(respondent))
-        conversation = await self.store.create(self.states.encode(state), prefs, self.clock())
-        token = await self._new_session(conversation.id)
-        return self._loaded(conversation, bundle, state), token
+        text = self.states.encode(state)
+        conversation = await self.store.create(text, prefs, self.clock(), linked_to)
+        return self._loaded(conversation, bundle, state)
+
+    async def linked(self, loaded: Loaded) -> list[Loaded]:
+        """The person's conversations, this one included, in the order the service offers
+        their dialogues (the usual one first), each as loaded. A conversation stored by a newer
+        version is left out here (opening it says why)."""
+        order = {b.dialogue.id: n for n, b in enumerate(self.offered())}
+        found = []
+        for conversation in await self.store.linked(loaded.id):
+            if conversation.id == loaded.id:
+                found.append(loaded)
+                continue
+            try:
+                state = self._decode(conversation)
+            except NewerConversation:
+                continue
+            bundle = self.bundles.get(state.dialogue) or self.bundle()
+            reconciled = bundle.reconciler.reconcile(state).state
+            found.append(self._loaded(conversation, bundle, reconciled))
+        return sorted(found, key=lambda each: order.get(each.bundle.dialogue.id, len(order)))
+
+    async def open_dialogue(
+        self, token: str, loaded: Loaded, dialogue: str, respondent: Respondent | None = None
+    ) -> Loaded:
+        """The person's conversation of another dialogue, opened in this session (the session
+        token now opens it): the one they have, else a new one linked to theirs (the same
+        person: one code, one expiry, one "delete my answers", one combined draft). The
+        conversation they were in is kept as it is. `respondent`: who answers the new one
+        (by default, who answers the one they were in)."""
+        bundle = self.bundles.get(dialogue) or self.bundle()
+        if bundle is loaded.bundle:
+            return loaded
+        mine = [c for c in await self.linked(loaded) if c.bundle is bundle]
+        opened = mine[0] if mine else None
+        if opened is None:
+            who = respondent or loaded.state.respondent
+            opened = await self._create(who, loaded.prefs, bundle.dialogue.id, loaded.id)
+        await self.store.bind_session(self.hash(token), opened.id, self.clock())
+        return opened
 
     async def _new_session(self, conversation_id: str) -> str:
         token = secrets.token_urlsafe(32)
@@ -364,12 +366,14 @@ class Conversations:
         return await self.store.has_resume_code(loaded.id, self.clock())
 
     async def leave(self, loaded: Loaded) -> None:
-        """This browser starts a new conversation. The one it leaves is deleted unless a code
-        still opens it: otherwise nobody could reach it again, not even to delete it."""
+        """This browser starts a new conversation. The one it leaves (with those linked to it)
+        is deleted unless a code still opens it: otherwise nobody could reach it again, not
+        even to delete it."""
         if not await self.store.has_resume_code(loaded.id, self.clock()):
             await self.delete(loaded)
 
     async def delete(self, loaded: Loaded) -> None:
+        """The conversation and every conversation linked to it ("delete my answers")."""
         await self.store.delete(loaded.id)
         self.states.clear()  # deleted answers are kept nowhere, memory included
 

@@ -49,3 +49,19 @@ async def test_an_unreachable_database_is_store_unavailable(postgres_url: str) -
         assert "PostgreSQL" in str(error)
     else:
         raise AssertionError("opened a database that is not there")
+
+
+async def test_conversations_from_before_linking_are_each_a_person_of_their_own(
+    postgres_url: str,
+) -> None:
+    with psycopg.connect(postgres_url, autocommit=True) as old:
+        old.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        for statement in (s for s in MIGRATIONS[0].split(";") if s.strip()):
+            old.execute(statement)
+        old.execute("INSERT INTO schema_version VALUES (1)")
+        old.execute("INSERT INTO conversations VALUES ('c1', '{}', '{}', 1, 1, 1e10, 0)")
+    store = await PostgresStore.open(postgres_url, 30, 5.0)
+    kept = await store.get("c1")
+    assert kept is not None and kept.person_id == "c1"
+    assert [c.id for c in await store.linked("c1")] == ["c1"]
+    await store.close()

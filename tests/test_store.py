@@ -156,6 +156,61 @@ async def test_a_new_code_replaces_the_old_one_and_codes_expire(store: Store) ->
     assert not await store.has_resume_code(made.id, NOW + 31 * DAY)
 
 
+async def test_linked_conversations_are_one_persons_kept_and_deleted_together(
+    store: Store,
+) -> None:
+    """A person's second conversation (another dialogue) is linked to the first: the one code
+    and the sessions reach both, saving either keeps both, and deleting either deletes both.
+    Someone else's conversation is never touched."""
+    first = await store.create('{"d": "wishes"}', {}, NOW)
+    stranger = await store.create("{}", {}, NOW)
+    second = await store.create('{"d": "sketch"}', {}, NOW + DAY, linked_to=first.id)
+    assert second.person_id == first.person_id != stranger.person_id
+    assert [c.id for c in await store.linked(second.id)] == [first.id, second.id]
+    assert [c.id for c in await store.linked(stranger.id)] == [stranger.id]
+    assert await store.linked("no-such") == []
+    # Starting the second moved the first's expiry on with it; saving the first moves both.
+    assert (await store.get(first.id)).expires_at == NOW + 31 * DAY  # type: ignore[union-attr]
+    await store.save(first.id, "{}", {}, NOW + 5 * DAY, 0)
+    assert (await store.get(second.id)).expires_at == NOW + 35 * DAY  # type: ignore[union-attr]
+    assert (await store.get(stranger.id)).expires_at == NOW + 30 * DAY  # type: ignore[union-attr]
+    # One code for the person: made in the second, it counts for the first too; a new code
+    # made in the first replaces it.
+    await store.set_resume_code(second.id, "code-1", NOW + 30 * DAY)
+    assert await store.has_resume_code(first.id, NOW)
+    assert not await store.has_resume_code(stranger.id, NOW)
+    await store.set_resume_code(first.id, "code-2", NOW + 30 * DAY)
+    assert await store.conversation_for_code("code-1", NOW) is None
+    assert await store.conversation_for_code("code-2", NOW) == first.id
+    # A session moves between them; ending the others ends those of both.
+    for token, conversation in (("a", first), ("b", second), ("x", stranger)):
+        await store.bind_session(token, conversation.id, NOW)
+    await store.bind_session("a", second.id, NOW)
+    found = await store.conversation_by_session("a", NOW)
+    assert found is not None and found.id == second.id
+    assert await store.end_other_sessions(first.id, "a") == 1
+    assert await store.conversation_by_session("b", NOW) is None
+    # An idle session ends when the code continues the person's answers, made in either.
+    await store.bind_session("idle", second.id, NOW)
+    assert await store.conversation_by_session("idle", NOW + 2 * IDLE) is None
+    await store.delete(second.id)
+    for gone in (first.id, second.id):
+        assert await store.get(gone) is None
+    assert await store.conversation_for_code("code-2", NOW) is None
+    assert await store.get(stranger.id) is not None
+    assert await store.conversation_by_session("x", NOW) is not None
+
+
+async def test_retention_deletes_a_persons_linked_conversations_together(store: Store) -> None:
+    first = await store.create("{}", {}, NOW)
+    second = await store.create("{}", {}, NOW + DAY, linked_to=first.id)
+    alone = await store.create("{}", {}, NOW + 2 * DAY)
+    assert await store.delete_expired(NOW + 30 * DAY + MINUTE) == 0  # the second moved it on
+    assert await store.delete_expired(NOW + 31 * DAY + MINUTE) == 2
+    assert await store.get(first.id) is None and await store.get(second.id) is None
+    assert await store.get(alone.id) is not None
+
+
 async def test_deleting_takes_sessions_and_codes_with_it(store: Store) -> None:
     made = await store.create("{}", {}, NOW)
     kept = await store.create("{}", {}, NOW)
@@ -317,6 +372,7 @@ async def test_a_database_of_the_first_schema_is_migrated_with_its_conversations
     first, second = await asyncio.gather(_sqlite(tmp_path), _sqlite(tmp_path))
     kept = await first.get("c1")
     assert kept is not None and kept.version == 0
+    assert kept.person_id == "c1"  # a conversation from before is a person of its own
     saved = await second.save("c1", '{"x": 1}', {}, NOW, 0)
     assert saved.version == 1
     # A session from before counts as last used when it was made.

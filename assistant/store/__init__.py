@@ -35,6 +35,8 @@ class Conversation:
     expires_at: datetime
     # Counts the saves: a save names the version it changed, so two writers cannot both win.
     version: int = 0
+    # Shared by a person's linked conversations (one per dialogue); its own id when alone.
+    person_id: str = ""
 
 
 class Conflict(Exception):
@@ -47,8 +49,16 @@ class StoreUnavailable(Exception):
 
 
 class Store(Protocol):
-    async def create(self, state: str, settings: dict[str, Any], now: datetime) -> Conversation:
-        """A new conversation, committed."""
+    async def create(
+        self, state: str, settings: dict[str, Any], now: datetime, linked_to: str | None = None
+    ) -> Conversation:
+        """A new conversation, committed. With linked_to (a conversation's id), it belongs to
+        the same person: it shares that conversation's person_id, and every linked
+        conversation's expiry moves on with it (they are deleted together)."""
+
+    async def linked(self, conversation_id: str) -> list[Conversation]:
+        """Every conversation of the same person, this one included, oldest first (empty when
+        it does not exist)."""
 
     async def get(self, conversation_id: str) -> Conversation | None:
         """The conversation, or None if it does not exist."""
@@ -62,10 +72,12 @@ class Store(Protocol):
         version: int,
     ) -> Conversation:
         """Replace state and settings if the stored version is still `version` (else raise
-        Conflict, writing nothing); returns only after COMMIT; moves the expiry date on."""
+        Conflict, writing nothing); returns only after COMMIT; moves the expiry date on, also
+        of the linked conversations."""
 
     async def delete(self, conversation_id: str) -> None:
-        """The conversation and everything derived from it: sessions, resume codes."""
+        """The conversation, the conversations linked to it, and everything derived from
+        them: sessions, resume codes."""
 
     async def bind_session(self, token_hash: str, conversation_id: str, now: datetime) -> None:
         """A browser session opens this conversation; it counts as used now."""
@@ -74,25 +86,27 @@ class Store(Protocol):
         """The conversation a session opens, in one read (every page needs it); an expired
         one is gone even before the hourly retention run deletes it. A session unused for the
         store's idle time has ended, but only while a resume code still opens the
-        conversation: without one, ending it would leave the answers reachable by nobody.
+        conversation (or one linked to it): without one, ending it would leave the answers reachable by nobody.
         Opening a session marks it used (written at most every SESSION_TOUCH_SECONDS)."""
 
     async def end_session(self, token_hash: str) -> None:
         """This session no longer opens anything ("Stop on this device"); answers stay."""
 
     async def end_other_sessions(self, conversation_id: str, keep_token_hash: str) -> int:
-        """End every session of the conversation but this one; returns how many ended."""
+        """End every session of the conversation and of those linked to it but this one;
+        returns how many ended."""
 
     async def set_resume_code(
         self, conversation_id: str, code_hash: str, expires_at: datetime
     ) -> None:
-        """A new resume code for the conversation; any earlier one stops working."""
+        """A new resume code for the conversation; any earlier one of it or of a linked
+        conversation stops working (one code reaches them all)."""
 
     async def conversation_for_code(self, code_hash: str, now: datetime) -> str | None:
         """The conversation a resume code opens, unless the code has expired."""
 
     async def has_resume_code(self, conversation_id: str, now: datetime) -> bool:
-        """Whether a resume code that still works opens this conversation."""
+        """Whether a resume code that still works opens this conversation or a linked one."""
 
     async def count_attempts(
         self, keys: tuple[str, ...], window_seconds: int, now: datetime, change: int = 1
@@ -106,8 +120,8 @@ class Store(Protocol):
         """Each key's count in the window holding now, read only (for health and alerts)."""
 
     async def delete_expired(self, now: datetime) -> int:
-        """Retention: delete expired conversations, codes, counters and idle sessions;
-        returns conversations deleted."""
+        """Retention: delete expired conversations (with those linked to them), codes, counters
+        and idle sessions; returns conversations deleted."""
 
     async def ready(self) -> None:
         """Return once the store can both read and take a write, or raise StoreUnavailable."""

@@ -45,13 +45,37 @@ class MemoryStore:
         if self.closed:
             raise StoreUnavailable("the store is closed")
 
-    async def create(self, state: str, settings: dict[str, Any], now: datetime) -> Conversation:
+    async def create(
+        self, state: str, settings: dict[str, Any], now: datetime, linked_to: str | None = None
+    ) -> Conversation:
         self._open()
+        conversation_id = secrets.token_urlsafe(16)
+        first = self.conversations.get(linked_to or "")
+        person = first.person_id if first else conversation_id
+        expires = now + self.retention
         conversation = Conversation(
-            secrets.token_urlsafe(16), state, _copy(settings), now, now, now + self.retention
+            conversation_id, state, _copy(settings), now, now, expires, 0, person
         )
         self.conversations[conversation.id] = conversation
+        self._expire_together(person, expires)
         return conversation
+
+    def _person(self, conversation_id: str) -> list[str]:
+        """The ids of the conversation and those linked to it."""
+        found = self.conversations.get(conversation_id)
+        if found is None:
+            return []
+        return [c.id for c in self.conversations.values() if c.person_id == found.person_id]
+
+    def _expire_together(self, person: str, expires: datetime) -> None:
+        for c in list(self.conversations.values()):
+            if c.person_id == person:
+                self.conversations[c.id] = replace(c, expires_at=expires)
+
+    async def linked(self, conversation_id: str) -> list[Conversation]:
+        self._open()
+        found = [self.conversations[i] for i in self._person(conversation_id)]
+        return sorted(found, key=lambda c: (_second(c.created_at), c.id))
 
     async def get(self, conversation_id: str) -> Conversation | None:
         self._open()
@@ -80,15 +104,16 @@ class MemoryStore:
             version=version + 1,
         )
         self.conversations[conversation_id] = new
+        self._expire_together(new.person_id, new.expires_at)
         return new
 
     async def delete(self, conversation_id: str) -> None:
         self._open()
-        self.conversations.pop(conversation_id, None)
-        self.sessions = {
-            t: s for t, s in self.sessions.items() if s.conversation_id != conversation_id
-        }
-        self.codes = {h: c for h, c in self.codes.items() if c.conversation_id != conversation_id}
+        gone = set(self._person(conversation_id))
+        for each in gone:
+            self.conversations.pop(each, None)
+        self.sessions = {t: s for t, s in self.sessions.items() if s.conversation_id not in gone}
+        self.codes = {h: c for h, c in self.codes.items() if c.conversation_id not in gone}
 
     async def bind_session(self, token_hash: str, conversation_id: str, now: datetime) -> None:
         self._open()
@@ -121,10 +146,11 @@ class MemoryStore:
 
     async def end_other_sessions(self, conversation_id: str, keep_token_hash: str) -> int:
         self._open()
+        linked = set(self._person(conversation_id))
         ended = [
             t
             for t, s in self.sessions.items()
-            if s.conversation_id == conversation_id and t != keep_token_hash
+            if s.conversation_id in linked and t != keep_token_hash
         ]
         for token_hash in ended:
             del self.sessions[token_hash]
@@ -134,7 +160,8 @@ class MemoryStore:
         self, conversation_id: str, code_hash: str, expires_at: datetime
     ) -> None:
         self._open()
-        self.codes = {h: c for h, c in self.codes.items() if c.conversation_id != conversation_id}
+        linked = set(self._person(conversation_id))
+        self.codes = {h: c for h, c in self.codes.items() if c.conversation_id not in linked}
         self.codes[code_hash] = _Code(conversation_id, expires_at)
 
     async def conversation_for_code(self, code_hash: str, now: datetime) -> str | None:
@@ -147,9 +174,8 @@ class MemoryStore:
         return self._has_code(conversation_id, now)
 
     def _has_code(self, conversation_id: str, now: datetime) -> bool:
-        return any(
-            c.conversation_id == conversation_id and c.expires_at > now for c in self.codes.values()
-        )
+        linked = set(self._person(conversation_id))
+        return any(c.conversation_id in linked and c.expires_at > now for c in self.codes.values())
 
     async def count_attempts(
         self, keys: tuple[str, ...], window_seconds: int, now: datetime, change: int = 1
@@ -169,7 +195,8 @@ class MemoryStore:
 
     async def delete_expired(self, now: datetime) -> int:
         self._open()
-        expired = [c.id for c in self.conversations.values() if c.expires_at <= now]
+        expired = {c.id for c in self.conversations.values() if c.expires_at <= now}
+        expired = {i for e in expired for i in self._person(e)}  # linked ones go together
         for conversation_id in expired:
             await self.delete(conversation_id)
         self.sessions = {t: s for t, s in self.sessions.items() if not self._idle(s, now)}

@@ -38,7 +38,15 @@ SESSION_QUERY = (
     f"SELECT {', '.join('c.' + c for c in COLUMNS.split(', '))}, s.last_used_at"
     " FROM sessions s JOIN conversations c ON c.id = s.conversation_id"
     " WHERE s.token_hash = %s AND c.expires_at > %s AND (s.last_used_at > %s OR NOT EXISTS"
-    " (SELECT 1 FROM resume_codes r WHERE r.conversation_id = c.id AND r.expires_at > %s))"
+    " (SELECT 1 FROM resume_codes r JOIN conversations o ON o.id = r.conversation_id"
+    " WHERE o.person_id = c.person_id AND r.expires_at > %s))"
+)
+# The person of the conversation named by the single parameter (see the SQLite store).
+PERSON = "SELECT person_id FROM conversations WHERE id = %s"
+# The conversations whose person has a resume code that still works (parameter: now).
+WITH_CODE = (
+    "SELECT o.id FROM conversations o JOIN conversations k ON k.person_id = o.person_id"
+    " JOIN resume_codes r ON r.conversation_id = k.id WHERE r.expires_at > %s"
 )
 
 
@@ -53,6 +61,7 @@ def _conversation(row: Row | None) -> Conversation | None:
         time(row[4]),
         time(row[5]),
         int(row[6]),
+        str(row[7]),
     )
 
 
@@ -131,16 +140,42 @@ class PostgresStore:
 
     # -- conversations ----------------------------------------------------------------------
 
-    async def create(self, state: str, settings: dict[str, Any], now: datetime) -> Conversation:
+    async def create(
+        self, state: str, settings: dict[str, Any], now: datetime, linked_to: str | None = None
+    ) -> Conversation:
         conversation_id = secrets.token_urlsafe(16)
         moment, expires = epoch(now), epoch(now + self.retention)
-        await self._execute(
-            f"INSERT INTO conversations ({COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, 0)",
-            *(conversation_id, state, json.dumps(settings), moment, moment, expires),
-        )
+
+        async def insert(db: AsyncConnection[Row]) -> str:
+            found = None
+            if linked_to:
+                found = await (await db.execute(PERSON, (linked_to,))).fetchone()
+            person = str(found[0]) if found else conversation_id
+            await db.execute(
+                f"INSERT INTO conversations ({COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, 0, %s)",
+                (conversation_id, state, json.dumps(settings), moment, moment, expires, person),
+            )
+            await db.execute(
+                "UPDATE conversations SET expires_at = %s WHERE person_id = %s", (expires, person)
+            )
+            return person
+
+        person = await self._run(insert)
         return Conversation(
-            conversation_id, state, settings, time(moment), time(moment), time(expires)
+            conversation_id, state, settings, time(moment), time(moment), time(expires), 0, person
         )
+
+    async def linked(self, conversation_id: str) -> list[Conversation]:
+        async def read(db: AsyncConnection[Row]) -> list[Row]:
+            cursor = await db.execute(
+                f"SELECT {COLUMNS} FROM conversations WHERE person_id = ({PERSON})"
+                " ORDER BY created_at, id",
+                (conversation_id,),
+            )
+            return await cursor.fetchall()
+
+        rows = await self._run(read)
+        return [c for c in map(_conversation, rows) if c is not None]
 
     async def get(self, conversation_id: str) -> Conversation | None:
         row = await self._one(f"SELECT {COLUMNS} FROM conversations WHERE id = %s", conversation_id)
@@ -160,7 +195,7 @@ class PostgresStore:
             cursor = await db.execute(
                 "UPDATE conversations SET state = %s, settings = %s, updated_at = %s,"
                 " expires_at = %s, version = version + 1 WHERE id = %s AND version = %s"
-                " RETURNING created_at, version",
+                " RETURNING created_at, version, person_id",
                 (state, json.dumps(settings), moment, expires, conversation_id, version),
             )
             row = await cursor.fetchone()
@@ -170,6 +205,11 @@ class PostgresStore:
                 )
                 if await exists.fetchone():
                     raise Conflict(conversation_id)
+            else:  # the person's conversations are kept, and deleted, together
+                await db.execute(
+                    "UPDATE conversations SET expires_at = %s WHERE person_id = %s AND id <> %s",
+                    (expires, row[2], conversation_id),
+                )
             return row
 
         row = await self._run(update)
@@ -183,10 +223,13 @@ class PostgresStore:
             time(moment),
             time(expires),
             int(row[1]),
+            str(row[2]),
         )
 
     async def delete(self, conversation_id: str) -> None:
-        await self._execute("DELETE FROM conversations WHERE id = %s", conversation_id)
+        await self._execute(
+            f"DELETE FROM conversations WHERE person_id = ({PERSON})", conversation_id
+        )
 
     # -- sessions and codes -----------------------------------------------------------------
 
@@ -221,8 +264,9 @@ class PostgresStore:
 
     async def end_other_sessions(self, conversation_id: str, keep_token_hash: str) -> int:
         return await self._execute(
-            "DELETE FROM sessions WHERE conversation_id = %s AND token_hash <> %s",
-            *(conversation_id, keep_token_hash),
+            "DELETE FROM sessions WHERE token_hash <> %s AND conversation_id IN"
+            f" (SELECT id FROM conversations WHERE person_id = ({PERSON}))",
+            *(keep_token_hash, conversation_id),
         )
 
     async def set_resume_code(
@@ -230,7 +274,9 @@ class PostgresStore:
     ) -> None:
         async def replace(db: AsyncConnection[Row]) -> None:
             await db.execute(
-                "DELETE FROM resume_codes WHERE conversation_id = %s", (conversation_id,)
+                "DELETE FROM resume_codes WHERE conversation_id IN"
+                f" (SELECT id FROM conversations WHERE person_id = ({PERSON}))",
+                (conversation_id,),
             )
             await db.execute(
                 "INSERT INTO resume_codes VALUES (%s, %s, %s)",
@@ -245,8 +291,8 @@ class PostgresStore:
         return str(row[0]) if row else None
 
     async def has_resume_code(self, conversation_id: str, now: datetime) -> bool:
-        query = "SELECT 1 FROM resume_codes WHERE conversation_id = %s AND expires_at > %s"
-        return await self._one(query, conversation_id, epoch(now)) is not None
+        query = f"SELECT 1 FROM ({WITH_CODE}) AS w WHERE id = %s"
+        return await self._one(query, epoch(now), conversation_id) is not None
 
     # -- rate limits ------------------------------------------------------------------------
 
@@ -298,12 +344,14 @@ class PostgresStore:
             locked = await cursor.fetchone()
             if not locked or not locked[0]:
                 return 0
+            # A person's linked conversations go together.
             deleted = await db.execute(
-                "DELETE FROM conversations WHERE expires_at <= %s", (moment,)
+                "DELETE FROM conversations WHERE person_id IN"
+                " (SELECT person_id FROM conversations WHERE expires_at <= %s)",
+                (moment,),
             )
             await db.execute(
-                "DELETE FROM sessions WHERE last_used_at <= %s AND conversation_id IN"
-                " (SELECT conversation_id FROM resume_codes WHERE expires_at > %s)",
+                f"DELETE FROM sessions WHERE last_used_at <= %s AND conversation_id IN ({WITH_CODE})",
                 (self._cutoff(now), moment),
             )
             await db.execute("DELETE FROM resume_codes WHERE expires_at <= %s", (moment,))

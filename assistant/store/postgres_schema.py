@@ -46,6 +46,14 @@ CREATE TABLE attempts (
     PRIMARY KEY (key, window_start)
 );
 """,
+    # 2: linked conversations (see the SQLite store's migration 4): one person_id shared by a
+    # person's conversations of different dialogues. A conversation from before is a person of
+    # its own.
+    """
+ALTER TABLE conversations ADD COLUMN person_id TEXT NOT NULL DEFAULT '';
+UPDATE conversations SET person_id = id;
+CREATE INDEX conversations_person ON conversations (person_id);
+""",
 )
 
 

@@ -25,7 +25,7 @@ from assistant.store import (
     StoreUnavailable,
     idle_cutoff,
 )
-from assistant.store.sqlite_schema import COLUMNS, migrate, turn_on_wal
+from assistant.store.sqlite_schema import COLUMNS, PERSON, migrate, turn_on_wal
 from assistant.store.sqlite_schema import conversation as _conversation
 from assistant.store.sqlite_schema import epoch as _epoch
 from assistant.store.sqlite_schema import time as _time
@@ -41,7 +41,13 @@ SESSION_QUERY = (
     f"SELECT {', '.join('c.' + c for c in COLUMNS.split(', '))}, s.last_used_at"
     " FROM sessions s JOIN conversations c ON c.id = s.conversation_id"
     " WHERE s.token_hash = ? AND c.expires_at > ? AND (s.last_used_at > ? OR NOT EXISTS"
-    " (SELECT 1 FROM resume_codes r WHERE r.conversation_id = c.id AND r.expires_at > ?))"
+    " (SELECT 1 FROM resume_codes r JOIN conversations o ON o.id = r.conversation_id"
+    " WHERE o.person_id = c.person_id AND r.expires_at > ?))"
+)
+# The conversations whose person has a resume code that still works (parameter: now).
+WITH_CODE = (
+    "SELECT o.id FROM conversations o JOIN conversations k ON k.person_id = o.person_id"
+    " JOIN resume_codes r ON r.conversation_id = k.id WHERE r.expires_at > ?"
 )
 NEVER = -(2**62)  # an idle cutoff no session is older than
 
@@ -165,25 +171,49 @@ class SQLiteStore:
 
     # -- conversations ----------------------------------------------------------------------
 
-    async def create(self, state: str, settings: dict[str, Any], now: datetime) -> Conversation:
+    async def create(
+        self, state: str, settings: dict[str, Any], now: datetime, linked_to: str | None = None
+    ) -> Conversation:
         conversation_id = secrets.token_urlsafe(16)
-        expires = now + self.retention
-        row = (
+        moment, expires = _epoch(now), _epoch(now + self.retention)
+
+        def insert(db: sqlite3.Connection) -> str:
+            found = db.execute(PERSON, (linked_to,)).fetchone() if linked_to else None
+            person = str(found[0]) if found else conversation_id
+            row = (conversation_id, state, json.dumps(settings), moment, moment, expires, 0, person)
+            db.execute(
+                f"INSERT INTO conversations ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row
+            )
+            db.execute(
+                "UPDATE conversations SET expires_at = ? WHERE person_id = ?", (expires, person)
+            )
+            return person
+
+        person = await self._transaction(insert)
+        return Conversation(
             conversation_id,
             state,
-            json.dumps(settings),
-            _epoch(now),
-            _epoch(now),
-            _epoch(expires),
+            settings,
+            _time(moment),
+            _time(moment),
+            _time(expires),
             0,
+            person,
         )
 
-        await self._execute(
-            f"INSERT INTO conversations ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", *row
+    async def linked(self, conversation_id: str) -> list[Conversation]:
+        query = (
+            f"SELECT {COLUMNS} FROM conversations WHERE person_id = ({PERSON})"
+            " ORDER BY created_at, id"
         )
-        return Conversation(
-            conversation_id, state, settings, _time(row[3]), _time(row[4]), _time(row[5])
-        )
+
+        def read() -> list[Conversation]:
+            if self._read_db is None:
+                raise StoreUnavailable("the store is closed")
+            rows = self._read_db.execute(query, (conversation_id,)).fetchall()
+            return [c for c in map(_conversation, rows) if c is not None]
+
+        return await self._read(read)
 
     async def get(self, conversation_id: str) -> Conversation | None:
         query = f"SELECT {COLUMNS} FROM conversations WHERE id = ?"
@@ -206,10 +236,15 @@ class SQLiteStore:
                 " version = version + 1 WHERE id = ? AND version = ?",
                 (*values, conversation_id, version),
             ).rowcount
-            query = "SELECT created_at, version FROM conversations WHERE id = ?"
+            query = "SELECT created_at, version, person_id FROM conversations WHERE id = ?"
             row: tuple[Any, ...] | None = db.execute(query, (conversation_id,)).fetchone()
             if row is not None and not changed:
                 raise Conflict(conversation_id)
+            if row is not None:  # the person's conversations are kept, and deleted, together
+                db.execute(
+                    "UPDATE conversations SET expires_at = ? WHERE person_id = ? AND id != ?",
+                    (_epoch(expires), row[2], conversation_id),
+                )
             return row
 
         row = await self._transaction(update)
@@ -224,10 +259,13 @@ class SQLiteStore:
             _time(_epoch(now)),
             _time(_epoch(expires)),
             int(row[1]),
+            str(row[2]),
         )
 
     async def delete(self, conversation_id: str) -> None:
-        await self._execute("DELETE FROM conversations WHERE id = ?", conversation_id)
+        await self._execute(
+            f"DELETE FROM conversations WHERE person_id = ({PERSON})", conversation_id
+        )
         await self._run(self._forget)
 
     def _forget(self) -> None:
@@ -295,15 +333,20 @@ class SQLiteStore:
 
     async def end_other_sessions(self, conversation_id: str, keep_token_hash: str) -> int:
         return await self._execute(
-            "DELETE FROM sessions WHERE conversation_id = ? AND token_hash != ?",
-            *(conversation_id, keep_token_hash),
+            "DELETE FROM sessions WHERE token_hash != ? AND conversation_id IN"
+            f" (SELECT id FROM conversations WHERE person_id = ({PERSON}))",
+            *(keep_token_hash, conversation_id),
         )
 
     async def set_resume_code(
         self, conversation_id: str, code_hash: str, expires_at: datetime
     ) -> None:
         def replace(db: sqlite3.Connection) -> None:
-            db.execute("DELETE FROM resume_codes WHERE conversation_id = ?", (conversation_id,))
+            db.execute(
+                "DELETE FROM resume_codes WHERE conversation_id IN"
+                f" (SELECT id FROM conversations WHERE person_id = ({PERSON}))",
+                (conversation_id,),
+            )
             db.execute(
                 "INSERT INTO resume_codes VALUES (?, ?, ?)",
                 (code_hash, conversation_id, _epoch(expires_at)),
@@ -317,8 +360,8 @@ class SQLiteStore:
         return str(row[0]) if row else None
 
     async def has_resume_code(self, conversation_id: str, now: datetime) -> bool:
-        query = "SELECT 1 FROM resume_codes WHERE conversation_id = ? AND expires_at > ?"
-        return await self._read_row(query, conversation_id, _epoch(now)) is not None
+        query = f"SELECT 1 FROM ({WITH_CODE}) WHERE id = ?"
+        return await self._read_row(query, _epoch(now), conversation_id) is not None
 
     async def count_attempts(
         self, keys: tuple[str, ...], window_seconds: int, now: datetime, change: int = 1
@@ -357,13 +400,15 @@ class SQLiteStore:
         moment = _epoch(now)
 
         def purge(db: sqlite3.Connection) -> int:
+            # A person's linked conversations go together.
             deleted = db.execute(
-                "DELETE FROM conversations WHERE expires_at <= ?", (moment,)
+                "DELETE FROM conversations WHERE person_id IN"
+                " (SELECT person_id FROM conversations WHERE expires_at <= ?)",
+                (moment,),
             ).rowcount
             # Idle sessions that a working code continues (the same rule as reading them).
             db.execute(
-                "DELETE FROM sessions WHERE last_used_at <= ? AND conversation_id IN"
-                " (SELECT conversation_id FROM resume_codes WHERE expires_at > ?)",
+                f"DELETE FROM sessions WHERE last_used_at <= ? AND conversation_id IN ({WITH_CODE})",
                 (self._cutoff(now), moment),
             )
             db.execute("DELETE FROM resume_codes WHERE expires_at <= ?", (moment,))

@@ -50,8 +50,20 @@ ALTER TABLE sessions ADD COLUMN last_used_at INTEGER NOT NULL DEFAULT 0;
 UPDATE sessions SET last_used_at = created_at;
 CREATE INDEX IF NOT EXISTS sessions_last_used ON sessions (last_used_at);
 """,
+    # 4: linked conversations. A person who has one conversation and starts another dialogue
+    # (the support plan sketch after wishes and needs) gets a second conversation with the
+    # same person_id: one session, one resume code, one expiry and one "delete my answers"
+    # reach them all, and one draft can hold both. A conversation from before is a person of
+    # its own.
+    """
+ALTER TABLE conversations ADD COLUMN person_id TEXT NOT NULL DEFAULT '';
+UPDATE conversations SET person_id = id;
+CREATE INDEX IF NOT EXISTS conversations_person ON conversations (person_id);
+""",
 )
-COLUMNS = "id, state, settings, created_at, updated_at, expires_at, version"
+COLUMNS = "id, state, settings, created_at, updated_at, expires_at, version, person_id"
+# The conversations linked to the one named by the single parameter (itself included).
+PERSON = "SELECT person_id FROM conversations WHERE id = ?"
 
 
 def epoch(moment: datetime) -> int:
@@ -67,7 +79,7 @@ def conversation(row: tuple[Any, ...] | None) -> Conversation | None:
         return None
     settings = json.loads(row[2])
     return Conversation(
-        row[0], row[1], settings, time(row[3]), time(row[4]), time(row[5]), int(row[6])
+        row[0], row[1], settings, time(row[3]), time(row[4]), time(row[5]), int(row[6]), row[7]
     )
 
 
