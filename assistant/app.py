@@ -24,6 +24,7 @@ from assistant.web import (
     codes,
     draft_views,
     keys,
+    linked,
     monitoring,
     pages,
     person,
@@ -87,6 +88,7 @@ def create_app(
     app.add_routes(api.routes)
     app.add_routes(audio.routes)
     app.add_routes(draft_views.routes)
+    app.add_routes(linked.routes)
     app.add_routes(monitoring.routes)
     app.router.add_get(PATHS["healthz"], _health, name="healthz")
     app.router.add_get(PATHS["readyz"], _ready, name="readyz")

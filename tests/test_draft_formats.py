@@ -53,11 +53,17 @@ def _shouting(source: Source, t: Translator) -> bytes:
     return source.draft.title.upper().encode("utf-8")
 
 
+def _shouting_all(sources: list[Source], t: Translator) -> bytes:
+    return b" ".join(_shouting(s, t) for s in sources)
+
+
 @pytest.mark.parametrize("for_systems", [False, True])
 async def test_a_format_added_to_the_registry_is_listed_and_downloads(
     browser: Browser, monkeypatch: pytest.MonkeyPatch, for_systems: bool
 ) -> None:
-    added = Format("shout.txt", "text/x-shout", "Shouted title", _shouting, for_systems)
+    added = Format(
+        "shout.txt", "text/x-shout", "Shouted title", _shouting, _shouting_all, for_systems
+    )
     monkeypatch.setitem(formats.FORMATS, added.extension, added)
     await answered(browser)
     page = await browser.get("/draft?lang=en")

@@ -63,15 +63,17 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def _properties(document: Any, draft: Draft) -> None:
+def _properties(document: Any, drafts: list[Draft]) -> None:
+    """The drafts' titles (one, or each of a combined draft's), language and dates."""
+    draft = drafts[0]
     properties = document.core_properties
-    properties.title = clean(draft.title)
+    properties.title = clean("; ".join(d.title for d in drafts))
     tag = language(draft.language).tag
     properties.language = tag
     properties.author = properties.last_modified_by = AUTHOR
     # Word reads these as UTC; python-docx writes the clock time as given.
-    properties.created = _utc(draft.created)
-    properties.modified = _utc(draft.updated)
+    properties.created = _utc(min(d.created for d in drafts))
+    properties.modified = _utc(max(d.updated for d in drafts))
     properties.revision = 1
     properties.comments = properties.subject = properties.keywords = properties.category = ""
     package = document.part.package
@@ -85,8 +87,25 @@ def _properties(document: Any, draft: Draft) -> None:
 
 
 def render(draft: Draft, t: Translator) -> bytes:
+    return render_all([draft], t)
+
+
+def render_all(drafts: list[Draft], t: Translator) -> bytes:
+    """One document: each draft in turn (a person's conversations combined for the meeting),
+    each from a new page and with its own title as Heading 1."""
     document = Document()
-    _properties(document, draft)
+    _properties(document, drafts)
+    for number, draft in enumerate(drafts):
+        if number:
+            document.add_page_break()  # type: ignore[no-untyped-call]
+        _body(document, draft, t)
+    _page_numbers(document)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _body(document: Any, draft: Draft, t: Translator) -> None:
     document.add_heading(clean(draft.title), level=1)
     document.add_paragraph(clean(draft.dated))
     for label, value in draft.facts:
@@ -112,10 +131,6 @@ def render(draft: Draft, t: Translator) -> bytes:
             document.add_paragraph(
                 clean(t.gettext("Not answered:") + " " + "; ".join(section.not_answered))
             )
-    _page_numbers(document)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def _sketch(document: Any, sketch: Sketch) -> None:

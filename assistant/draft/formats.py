@@ -38,6 +38,8 @@ class Format:
     media_type: str
     label: str  # the download link's words, an N_ message id
     render: Callable[[Source, Translator], bytes]
+    # A person's linked conversations in one file (docs/draft.md, "Both conversations").
+    combine: Callable[[list[Source], Translator], bytes]
     # True: for the caseworker's information systems (listed apart on the draft page);
     # False: for people to read, print or paste.
     for_systems: bool
@@ -45,6 +47,10 @@ class Format:
 
     def file_name(self, draft: Draft) -> str:
         return f"oma-aani-{draft.updated.date().isoformat()}.{self.extension}"
+
+    def combined_file_name(self, drafts: list[Draft]) -> str:
+        updated = max(d.updated for d in drafts).date().isoformat()
+        return f"oma-aani-{updated}-both.{self.extension}"
 
 
 def as_json(data: Any) -> bytes:
@@ -55,17 +61,48 @@ def _text(source: Source, t: Translator) -> bytes:
     return text.render(source.draft, t).encode("utf-8")
 
 
+def _texts(sources: list[Source], t: Translator) -> bytes:
+    """Each draft in turn, each opening with its own underlined title, a blank line between."""
+    return "\r\n".join(text.render(s.draft, t) for s in sources).encode("utf-8")
+
+
 def _docx(source: Source, t: Translator) -> bytes:
     return docx.render(source.draft, t)
+
+
+def _docxs(sources: list[Source], t: Translator) -> bytes:
+    return docx.render_all([s.draft for s in sources], t)
 
 
 def _json(source: Source, t: Translator) -> bytes:
     return as_json(jsonfmt.render(source.draft))
 
 
+def _jsons(sources: list[Source], t: Translator) -> bytes:
+    """A JSON array of drafts, each exactly as the draft alone (docs/draft-schema.json)."""
+    return as_json([jsonfmt.render(s.draft) for s in sources])
+
+
+def _fhirs(sources: list[Source], t: Translator) -> bytes:
+    """A FHIR Bundle of type collection, one QuestionnaireResponse entry per conversation."""
+    latest = max(s.draft.updated for s in sources)
+    return as_json(
+        {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "timestamp": latest.isoformat(),
+            "entry": [{"resource": _response(s, t)} for s in sources],
+        }
+    )
+
+
 def _fhir(source: Source, t: Translator) -> bytes:
+    return as_json(_response(source, t))
+
+
+def _response(source: Source, t: Translator) -> dict[str, Any]:
     draft = source.draft
-    response = fhir.questionnaire_response(
+    return fhir.questionnaire_response(
         source.dialogue,
         source.views,
         source.state,
@@ -74,7 +111,6 @@ def _fhir(source: Source, t: Translator) -> bytes:
         draft.completed,
         draft.sketch,
     )
-    return as_json(response)
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -83,9 +119,16 @@ FHIR = "application/fhir+json"
 FORMATS: dict[str, Format] = {
     f.extension: f
     for f in (
-        Format("docx", DOCX, N_("Word document (DOCX)"), _docx, for_systems=False),
-        Format("txt", "text/plain", N_("Plain text, to paste"), _text, False, "utf-8"),
-        Format("json", "application/json", N_("Data for information systems (JSON)"), _json, True),
-        Format("fhir.json", FHIR, N_("FHIR QuestionnaireResponse (JSON)"), _fhir, True),
+        Format("docx", DOCX, N_("Word document (DOCX)"), _docx, _docxs, for_systems=False),
+        Format("txt", "text/plain", N_("Plain text, to paste"), _text, _texts, False, "utf-8"),
+        Format(
+            "json",
+            "application/json",
+            N_("Data for information systems (JSON)"),
+            _json,
+            _jsons,
+            True,
+        ),
+        Format("fhir.json", FHIR, N_("FHIR QuestionnaireResponse (JSON)"), _fhir, _fhirs, True),
     )
 }

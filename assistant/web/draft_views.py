@@ -25,6 +25,7 @@ from assistant.i18n import Translator
 from assistant.i18n.languages import all_locales, codes, fallback, named_locales
 from assistant.web import keys
 from assistant.web.context import context, kept_until, require_conversation
+from assistant.web.linked import other_conversations
 from assistant.web.render import render
 from assistant.web.steps import position_url, step_url
 from assistant.web.urls import Routes, url
@@ -43,18 +44,38 @@ async def _off_loop(work: Callable[..., T], *args: Any) -> T:
     return await loop.run_in_executor(_DRAFTS, functools.partial(work, *args))
 
 
-async def _draft(request: web.Request) -> tuple[Loaded, Source, Translator]:
-    loaded = await require_conversation(request)
+async def _translator(request: web.Request) -> Translator:
+    """The draft's language: ?lang=, else the conversation's own variant."""
     ctx = await context(request)
     language = request.query.get("lang")
     if language not in all_locales():
-        language = ctx.translator.locale  # the conversation's own variant
-    t = request.app[keys.RENDERER].catalogs.translator(language)
+        language = ctx.translator.locale
+    return request.app[keys.RENDERER].catalogs.translator(language)
+
+
+async def _source(loaded: Loaded, t: Translator) -> Source:
     bundle = loaded.bundle
     draft = await _off_loop(
         build, bundle.dialogue, bundle.views, loaded.state, t, loaded.created_at, loaded.updated_at
     )
-    return loaded, Source(draft, bundle.dialogue, bundle.views, loaded.state), t
+    return Source(draft, bundle.dialogue, bundle.views, loaded.state)
+
+
+async def _draft(request: web.Request) -> tuple[Loaded, Source, Translator]:
+    loaded = await require_conversation(request)
+    t = await _translator(request)
+    return loaded, await _source(loaded, t), t
+
+
+async def _both(request: web.Request) -> tuple[list[Source], Translator]:
+    """Every conversation of the person (the usual dialogue's first), each as its own draft;
+    with only one, its own draft page."""
+    loaded = await require_conversation(request)
+    together = await request.app[keys.CONVERSATIONS].linked(loaded)
+    if len(together) < 2:
+        raise web.HTTPSeeOther(url("draft"))
+    t = await _translator(request)
+    return [await _source(each, t) for each in together], t
 
 
 def change_links(draft: Draft) -> dict[str, str]:
@@ -77,12 +98,19 @@ async def draft_page(request: web.Request) -> web.Response:
         for locale, name, code in named_locales()
     ]
     downloads: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
-    for f in formats.FORMATS.values():
-        link = (
-            ctx.translator.gettext(f.label),
-            url("draft-download", extension=f.extension, query=query),
+    both: list[tuple[str, str]] = []
+    has_both = len(await request.app[keys.CONVERSATIONS].linked(loaded)) > 1
+    if has_both:
+        both.append(
+            (ctx.translator.gettext("Read both on one page"), url("draft-both", query=query))
         )
-        downloads[f.for_systems].append(link)
+    for f in formats.FORMATS.values():
+        label = ctx.translator.gettext(f.label)
+        downloads[f.for_systems].append(
+            (label, url("draft-download", extension=f.extension, query=query))
+        )
+        if has_both:
+            both.append((label, url("draft-both-download", extension=f.extension, query=query)))
     return await render(
         request,
         "draft.html",
@@ -92,6 +120,8 @@ async def draft_page(request: web.Request) -> web.Response:
         draft_languages=draft_languages,
         downloads=downloads[False],
         system_downloads=downloads[True],
+        both_downloads=both,
+        others=await other_conversations(request, loaded, ctx.translator),
         questions_url=position_url(loaded.state),
         kept=kept_until(request, loaded, ctx.translator),
         back_url=url("review"),
@@ -107,6 +137,32 @@ async def download(request: web.Request) -> web.Response:
     body = await _off_loop(found.render, source, t)
     response = web.Response(body=body, content_type=found.media_type, charset=found.charset)
     name = found.file_name(source.draft)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@routes.get_named("draft-both")
+async def both_page(request: web.Request) -> web.Response:
+    """Both conversations' drafts on one page, one after the other, to read or print."""
+    sources, t = await _both(request)
+    return await render(
+        request,
+        "draft_both.html",
+        drafts=[s.draft for s in sources],
+        d=t,
+        back_url=url("draft", query={"lang": t.locale}),
+    )
+
+
+@routes.get_named("draft-both-download")
+async def both_download(request: web.Request) -> web.Response:
+    found = formats.FORMATS.get(request.match_info["extension"])
+    if found is None:
+        raise web.HTTPNotFound()
+    sources, t = await _both(request)
+    body = await _off_loop(found.combine, sources, t)
+    response = web.Response(body=body, content_type=found.media_type, charset=found.charset)
+    name = found.combined_file_name([s.draft for s in sources])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -23,6 +23,7 @@ from assistant.presentation import back_place, present
 from assistant.web import keys
 from assistant.web.context import context, kept_until, require_conversation, set_session
 from assistant.web.forms import Form, one, respondent_from
+from assistant.web.linked import open_other, other_conversations
 from assistant.web.listening import listen_controls
 from assistant.web.render import notice_for, render
 from assistant.web.security import posted_form
@@ -50,6 +51,8 @@ async def start_page(request: web.Request) -> web.Response:
     # Where the service has more than one conversation, the person chooses (the first is the
     # usual one): each its own title, with what it is for as its hint.
     offered = conversations.offered()
+    # A person in a conversation: theirs is chosen, so "Start again" starts it again.
+    current = ctx.loaded.bundle if ctx.loaded else bundle
     choices = [
         {
             "value": b.dialogue.id,
@@ -57,14 +60,16 @@ async def start_page(request: web.Request) -> web.Response:
             "hint": ctx.translator.text(Text(b.dialogue.description, b.dialogue.id))
             if b.dialogue.description
             else None,
-            "checked": b is bundle,
+            "checked": b is current,
         }
         for b in offered
     ]
+    others = await other_conversations(request, ctx.loaded, ctx.translator) if ctx.loaded else []
     return await render(
         request,
         "start.html",
         dialogue_choices=choices if len(offered) > 1 else [],
+        others=others,
         dialogue=dialogue,
         minutes=bundle.minutes,
         dialogue_title=Text(dialogue.title, dialogue.id),
@@ -82,9 +87,14 @@ async def start(request: web.Request) -> web.Response:
         return await too_many_starts(request)
     ctx = await context(request)
     conversations = request.app[keys.CONVERSATIONS]
+    chosen = one(form, "dialogue")
+    current = ctx.loaded.bundle.dialogue.id if ctx.loaded else None
+    if ctx.loaded is not None and chosen in conversations.bundles and chosen != current:
+        # The other conversation: linked to this one, which is kept.
+        raise await open_other(request, ctx.loaded, chosen, respondent)
     if ctx.loaded is not None:  # "start again", as the start page says
         await conversations.leave(ctx.loaded)
-    loaded, token = await conversations.start(respondent, ctx.prefs.stored(), one(form, "dialogue"))
+    loaded, token = await conversations.start(respondent, ctx.prefs.stored(), chosen)
     response = web.HTTPSeeOther(position_url(loaded.state))
     set_session(response, request, token)
     raise response

@@ -21,6 +21,10 @@ PATHS: dict[str, str] = {
     "review": "/review",
     "draft": "/draft",
     "draft-download": "/draft.{extension}",
+    # A person's other conversation (another dialogue), and both in one draft.
+    "conversation": "/conversation",
+    "draft-both": "/draft/both",
+    "draft-both-download": "/draft/both.{extension}",
     "questionnaire": "/questionnaire.fhir.json",
     "audio": "/audio/q/{key}.mp3",
     # Around the conversation: codes, preferences, who answers, deleting, privacy.
