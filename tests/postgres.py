@@ -64,6 +64,7 @@ class Cluster:
     user: str | None
     bin: Path
     names: Iterator[int]
+    durable: bool = False
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://oma@127.0.0.1:{self.port}/{database}"
@@ -82,6 +83,13 @@ class Cluster:
             db.execute(f'CREATE SCHEMA "{name}"')  # type: ignore[arg-type]
         return self.url() + f"?options=-csearch_path%3D{name}"
 
+    def pids(self) -> list[int]:
+        """The server's processes (the postmaster first; the connections it forks later
+        inherit its CPU affinity)."""
+        postmaster = int((self.folder / "data" / "postmaster.pid").read_text().split()[0])
+        tasks = Path(f"/proc/{postmaster}/task").iterdir()
+        return [postmaster, *(int(c) for t in tasks for c in (t / "children").read_text().split())]
+
     def stop(self, mode: str = "fast") -> None:
         self.run(str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-m", mode, "stop")
 
@@ -94,16 +102,17 @@ class Cluster:
             str(self.folder / "server.log"),
             "-w",
             "-o",
-            # Only on loopback; the socket in the temporary folder; fsync off: a test cluster
-            # (the tests kill instances, not this server).
-            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-            " -c full_page_writes=off -c max_connections=200",
+            # Only on loopback; the socket in the temporary folder; fsync off for the tests
+            # (they kill instances, not this server), on for a benchmark's durable cluster.
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+            + ("" if self.durable else " -c fsync=off -c full_page_writes=off")
+            + " -c max_connections=200",
             "start",
         )
 
 
 @contextlib.contextmanager
-def cluster() -> Iterator[Cluster]:
+def cluster(durable: bool = False) -> Iterator[Cluster]:
     folder_bin = binaries()
     if folder_bin is None:
         pytest.skip(SKIP_REASON)
@@ -112,7 +121,7 @@ def cluster() -> Iterator[Cluster]:
     if user is not None:
         entry = pwd.getpwnam(user)
         os.chown(folder, entry.pw_uid, entry.pw_gid)
-    made = Cluster(folder, free_port(), user, folder_bin, itertools.count(1))
+    made = Cluster(folder, free_port(), user, folder_bin, itertools.count(1), durable)
     try:
         made.run(
             str(folder_bin / "initdb"),

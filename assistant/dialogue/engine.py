@@ -6,9 +6,12 @@ one is never changed), so a failed save can never leave a half-changed conversat
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from assistant.dialogue.answers import FieldError, Form, Invalid, parse
 from assistant.dialogue.conditions import Answer
@@ -33,6 +36,9 @@ class Outcome:
 
 
 ANSWER_VOICES = ("client", "proxy")
+# Paths remembered per engine: a step's GET and POST ask for the path of the same answers five
+# times (placing the step, its view, Back, the next step); each costs a walk of the dialogue.
+PATHS_KEPT = 512
 # The errors that mean nothing was given at all (a date with all three boxes empty included).
 NOTHING_GIVEN = frozenset({"empty", "choose", "choose-any"})
 
@@ -102,11 +108,31 @@ class Engine:
         """`today` is the clock's date, for date steps with `not-before: today`."""
         self.dialogue = dialogue
         self.today = today
+        self._paths: OrderedDict[tuple[Any, ...], tuple[tuple[Step, ...], list[Any]]] = (
+            OrderedDict()
+        )
+        self._paths_lock = threading.Lock()  # drafts are made on a worker thread too
 
     # -- what applies -----------------------------------------------------------------------
 
     def path(self, state: State) -> list[Step]:
         """The top-level steps that apply, given the answers so far, in order."""
+        key, kept = _path_key(state)
+        with self._paths_lock:
+            known = self._paths.get(key)
+            if known is not None:
+                self._paths.move_to_end(key)
+                return list(known[0])
+        steps = self._walk(state)
+        with self._paths_lock:
+            # The key is made of the entries' identities: keeping the entries alive with it
+            # means no other entry can take one of their places while it is remembered.
+            self._paths[key] = (tuple(steps), kept)
+            if len(self._paths) > PATHS_KEPT:
+                self._paths.popitem(last=False)
+        return steps
+
+    def _walk(self, state: State) -> list[Step]:
         applies: set[str] = set()
         voices = self._voices(state, applies, None)
         steps = []
@@ -357,6 +383,27 @@ def _at_list(state: State, list_key: str) -> None:
     state.at, state.item = list_key, None
     if list_key in state.items:
         state.items[list_key] = state.list_items(list_key)
+
+
+def _path_key(state: State) -> tuple[tuple[Any, ...], list[Any]]:
+    """What a path depends on (who answers now, every answer, every list item's answers), as
+    identities: entries and respondents are immutable, so the same objects mean the same
+    answers. Returns the key and the objects whose identities it holds."""
+    kept: list[Any] = [state.respondent]
+    parts: list[Any] = [id(state.respondent)]
+    for key, by_voice in state.answers.items():
+        parts.append(key)
+        for answer_voice, entry in by_voice.items():
+            parts += (answer_voice, id(entry))
+            kept.append(entry)
+    for list_key, items in state.items.items():
+        parts.append(list_key)
+        for item in items:
+            parts.append(item.id)
+            for step_id, entry in item.answers.items():
+                parts += (step_id, id(entry))
+                kept.append(entry)
+    return tuple(parts), kept
 
 
 def _applies(step: Step, voices: tuple[Facts, ...]) -> bool:
