@@ -119,6 +119,10 @@ class Renderer:
         translator = self.catalogs.translator(locale)
         env.globals.update(tx=translator.text, t=translator, static=self.static_url, url=url)
         env.globals["conversation_words"] = conversation_words(translator)
+        # The addresses the script uses, from the one table of routes: the same on every page.
+        env.globals["script_urls"] = Markup(
+            htmlsafe_json_dumps({"review": url("review"), "api_review": url("api-review")})
+        )
         # The header's links to each language, named in it ("På svenska"): from the table.
         env.globals["header_languages"] = [
             {"code": entry.code, "name": entry.switch, "lang": entry.code} for entry in languages()

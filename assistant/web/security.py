@@ -155,9 +155,12 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
 def logged_path(request: web.BaseRequest) -> str:
     """The path as it was sent, still percent-encoded, with anything unprintable escaped: the
     decoded path turns %0a into a line break, and a URL could write log lines of its own."""
+    raw = request.rel_url.raw_path
+    if raw.isprintable():
+        return raw
     return "".join(
         c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
-        for c in request.rel_url.raw_path
+        for c in raw
     )
 
 

@@ -51,11 +51,15 @@ PATHS: dict[str, str] = {
 }
 
 Query = Mapping[str, str | None]
+# The addresses with nothing to fill in: a page links to a dozen of them.
+FIXED = {name: path for name, path in PATHS.items() if "{" not in path}
 
 
 def url(name: str, /, query: Query | None = None, **parts: str) -> str:
     """The address of a named route: url("step", key="team.name", query={"item": "i2"}).
     Parts are quoted; query values that are empty or None are left out."""
+    if not query and not parts and name in FIXED:
+        return FIXED[name]
     path = PATHS[name].format_map({k: quote(v, safe="") for k, v in parts.items()})
     kept = {k: v for k, v in (query or {}).items() if v}
     return path + (f"?{urlencode(kept)}" if kept else "")
