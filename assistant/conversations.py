@@ -209,6 +209,10 @@ class Conversations:
         if opened is None:
             who = respondent or loaded.state.respondent
             opened = await self._create(who, loaded.prefs, bundle.dialogue.id, loaded.id)
+        elif opened.prefs != loaded.prefs:
+            # The language and display settings follow the person, not the conversation: set
+            # in one conversation, they hold in the other when they go back to it.
+            opened = await self.save_prefs(opened, loaded.prefs)
         await self.store.bind_session(self.hash(token), opened.id, self.clock())
         return opened
 

@@ -78,6 +78,21 @@ async def test_starting_the_other_conversation_keeps_the_first(person: Browser) 
     assert WISH in (await person.get("/review")).text
 
 
+async def test_settings_follow_the_person_into_the_other_conversation(person: Browser) -> None:
+    """Aino changes to Swedish in her sketch: her wishes and needs speak Swedish too when she
+    goes back to them, and the sketch still does when she returns."""
+    await person.client.post(
+        "/settings", data={"csrf": csrf(person), "language": "sv", "next": "/"}
+    )
+    await person.get("/")
+    await person.submit(action="/conversation")
+    page = await person.get("/review")
+    assert page.parsed.lang == "sv", page.text[:200]
+    await person.get("/")
+    await person.submit(action="/conversation")
+    assert (await person.get("/review")).parsed.lang == "sv"
+
+
 async def test_the_combined_draft_holds_both_in_every_format(person: Browser) -> None:
     page = await person.get("/draft?lang=en")
     assert "Both conversations in one draft" in page.text

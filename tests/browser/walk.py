@@ -36,6 +36,7 @@ OTHER_PAGES = [
     ("draft-fi", "/draft?lang=fi"),
     ("draft-sv", "/draft?lang=sv"),
     ("draft-en", "/draft?lang=en"),
+    ("draft-both", "/draft/both"),
     ("delete", "/delete"),
     ("remove-item", "/q/team/remove?item=i1"),
     ("privacy", "/privacy"),
@@ -99,6 +100,10 @@ def prepare(
     post(page, "/q/team", {"add": "yes"})
     post(page, "/q/team.name?item=i1", {"answer": "Anna"})
     post(page, "/q/liked-for", {"answer": "Huumorintajuni <script>alert(1)</script>"})
+    # The support plan sketch too, then back: the start and draft pages offer both, and the
+    # draft of both conversations is there to check.
+    post(page, "/conversation", {"dialogue": "support-plan-sketch"})
+    post(page, "/conversation", {"dialogue": "wishes-and-needs"})
 
 
 def submit(page: Page) -> Response:
