@@ -307,12 +307,16 @@ class Views:
         questions = [s for s in path if s.kind.is_question]
         top_key = (at.parent or at.key) if at else None
         number = next((i + 1 for i, s in enumerate(questions) if s.key == top_key), None)
-        sections = []
-        for section in self.dialogue.sections:
-            in_section = [s for s in questions if s.section == section.id]
-            done = [s for s in in_section if s.key in state.answers]
-            if in_section:
-                sections.append(SectionProgress(section, len(in_section), len(done)))
+        asked: dict[str, int] = {}  # per section: questions on the path, and those answered
+        answered: dict[str, int] = {}
+        for s in questions:
+            asked[s.section] = asked.get(s.section, 0) + 1
+            answered[s.section] = answered.get(s.section, 0) + (s.key in state.answers)
+        sections = [
+            SectionProgress(section, asked[section.id], answered[section.id])
+            for section in self.dialogue.sections
+            if section.id in asked
+        ]
         current = self.dialogue.section(at.section if at else self.dialogue.steps[-1].section)
         return Progress(number, len(questions), current, tuple(sections))
 

@@ -8,6 +8,7 @@ shows a blank.
 
 from __future__ import annotations
 
+import functools
 import gettext
 import io
 from collections.abc import Mapping
@@ -164,9 +165,12 @@ class Translator:
         return name
 
 
-def _shape(template: str) -> list[tuple[str, bool]]:
+@functools.lru_cache(maxsize=8192)  # texts are the dialogues' and catalogs': a known set
+def _shape(template: str) -> tuple[tuple[str, bool], ...]:
     """The placeholders of a text and whether each has words for a missing answer."""
-    return sorted((name, fallback is not None) for name, fallback in placeholder_parts(template))
+    return tuple(
+        sorted((name, fallback is not None) for name, fallback in placeholder_parts(template))
+    )
 
 
 def load_translations(path: Path) -> gettext.NullTranslations | None:
