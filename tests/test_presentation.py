@@ -200,6 +200,30 @@ def test_a_lists_people_and_how_many() -> None:
     assert page.items_summary.plain == "You have added 2 people."
 
 
+
+def test_each_person_in_a_list_is_read_by_itself() -> None:
+    """A Listen button reads an item alone: its title, then each question answered for it and
+    the answer, each sentence ended once (an answer's own "!" or ":" is kept); a question
+    skipped for it is not read."""
+    state = at("team")
+    for form in (
+        {"add": ["yes"]},
+        {"answer": ["Anna!"]},
+        {"answer": ["Lists, like:"]},
+        {"answer": ["yes"]},
+        {"add": ["yes"]},
+        {"answer": ["Ben"]},
+    ):
+        state = ENGINE.submit(state, "continue", form).state
+    state = ENGINE.submit(state, "skip", {}).state
+    anna, ben = shown(ENGINE.change(state, "team", returning=False)).items
+    assert anna.spoken == (
+        "Anna! What is the name or role of a person who helps you? Anna! "
+        "What does Anna! help you with? Lists, like: "
+        "Should Anna! come to the meeting? Yes."
+    )
+    assert ben.spoken == "Ben. What is the name or role of a person who helps you? Ben."
+
 def test_the_caption_and_the_steps_place() -> None:
     page = shown(at("name"))
     assert (page.key, page.item_id, page.number, page.total) == ("name", None, 1, 9)

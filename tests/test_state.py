@@ -10,6 +10,7 @@ from assistant.dialogue.state import (
     REVIEW,
     Entry,
     Item,
+    NewerState,
     Respondent,
     State,
     answer_fingerprint,
@@ -186,3 +187,40 @@ def test_a_fingerprint_changes_with_the_answer_and_only_with_it() -> None:
     renamed.items["team"][0].answers["who"] = Entry("answered", SON, "Anni")
     assert answer_fingerprint(renamed, "who", "i1") != anna
     assert answer_fingerprint(renamed, "name") == name
+
+
+@pytest.mark.parametrize(
+    ("version", "newer"),
+    [
+        (None, False),  # no version: written before versions were, the first format
+        (1, False),
+        (2, True),  # a newer release wrote it: refused as it is, never guessed at
+        ("1", True),  # not a whole number: not a format this release knows
+        (True, True),  # JSON true is not the number 1
+        (1.0, True),
+    ],
+)
+def test_a_state_of_a_newer_or_unknown_format_is_refused_with_its_version(
+    version: object, newer: bool
+) -> None:
+    data = sample().to_json()
+    if version is None:
+        del data["version"]
+    else:
+        data["version"] = version
+    if not newer:
+        assert State.from_json(data) == sample()
+        return
+    with pytest.raises(NewerState) as refused:
+        State.from_json(data)
+    assert refused.value.version == version
+    assert str(refused.value) == f"stored in format version {version}; this version reads 1"
+
+
+def test_the_dialogue_shape_a_state_was_reconciled_with_is_kept() -> None:
+    state = sample()
+    state.fingerprint = "3f2a9c"
+    assert State.from_json(state.to_json()).fingerprint == "3f2a9c"
+    without = state.to_json()
+    del without["fingerprint"]
+    assert State.from_json(without).fingerprint == ""
