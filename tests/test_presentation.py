@@ -200,7 +200,6 @@ def test_a_lists_people_and_how_many() -> None:
     assert page.items_summary.plain == "You have added 2 people."
 
 
-
 def test_each_person_in_a_list_is_read_by_itself() -> None:
     """A Listen button reads an item alone: its title, then each question answered for it and
     the answer, each sentence ended once (an answer's own "!" or ":" is kept); a question
@@ -223,6 +222,7 @@ def test_each_person_in_a_list_is_read_by_itself() -> None:
         "Should Anna! come to the meeting? Yes."
     )
     assert ben.spoken == "Ben. What is the name or role of a person who helps you? Ben."
+
 
 def test_the_caption_and_the_steps_place() -> None:
     page = shown(at("name"))
