@@ -227,6 +227,15 @@ CALCULATION_TYPE_MISMATCH = _rule(
     "month) or its value is not in its `unit`.",
     "`plus: [minutes-each, hours-each]` → `plus: [{convert: minutes-each, to: hour}, hours-each]`",
 )
+PRICE_LIST_UNKNOWN_ARRANGEMENT = _rule(
+    "DLG034",
+    "price-list-unknown-arrangement",
+    "The region profile's price list (`OMA_REGION_FILE`) has a price for an arrangement that no "
+    "dialogue prices: its key is not the value of a choice of any `estimate`'s `arrangement:` "
+    "question, so the price is never used.",
+    "`personal-asistant-employer: {unit: hour, price: 24.80}` → "
+    "`personal-assistant-employer: {unit: hour, price: 24.80}`",
+)
 
 # -- warnings: the dialogue works, but probably not as its writer meant ----------------------
 
@@ -235,5 +244,14 @@ EMPTY_SECTION = _rule(
     "empty-section",
     "A section has no steps: it is never shown, in the conversation or in the draft.",
     "put steps in it with `section: ideas`, or remove it",
+    Severity.WARNING,
+)
+PRICE_LIST_MISSING_ARRANGEMENT = _rule(
+    "DLG035",
+    "price-list-missing-arrangement",
+    "A choice of an `estimate`'s `arrangement:` question has no entry in the region profile's "
+    "price list (`OMA_REGION_FILE`): an item with that arrangement gets no estimate.",
+    "add `transport: {unit: time, price: 18.00}` under `prices: arrangements:`, or "
+    "`transport: no-price` when it has no price on purpose",
     Severity.WARNING,
 )
