@@ -236,6 +236,15 @@ PRICE_LIST_UNKNOWN_ARRANGEMENT = _rule(
     "`personal-asistant-employer: {unit: hour, price: 24.80}` → "
     "`personal-assistant-employer: {unit: hour, price: 24.80}`",
 )
+PLURAL_PAIR = _rule(
+    "DLG036",
+    "plural-pair",
+    "A text is written as a pair of forms, one and several, where a pair is not allowed (only "
+    "`items-added` and the `says` of a calculation that is not in euros), or a `says` pair whose "
+    "forms do not each have `{value}` once, the number that chooses the form.",
+    "`says: [About hours a week., About {value} hours a week.]` → "
+    "`says: [About {value} hour a week., About {value} hours a week.]`",
+)
 
 # -- warnings: the dialogue works, but probably not as its writer meant ----------------------
 
