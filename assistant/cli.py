@@ -98,6 +98,7 @@ def check(paths: list[Path], region_file: Path | None = None) -> int:
     A warning is printed but passes: the dialogue loads and works, maybe not as meant."""
     from assistant.dialogue.loader import dialogue_files
     from assistant.plan_check import SUFFIX, check_with_plans, dialogue_of
+    from assistant.price_check import check_prices
     from assistant.region import check as check_region
 
     # A plan named on the command line means its dialogue, with every plan beside it.
@@ -107,21 +108,28 @@ def check(paths: list[Path], region_file: Path | None = None) -> int:
         print("No dialogue files found in: " + ", ".join(map(str, paths)), file=sys.stderr)
         return 1
     errors = warnings = plans = 0
+    region = None
     if region_file is not None:
-        _region, region_problems = check_region(region_file)
+        region, region_problems = check_region(region_file)
         for region_problem in region_problems:
             print(region_problem)
         errors += len(region_problems)
+    loaded = []
     for path in files:
-        _dialogue, problems, run = check_with_plans(path)
+        dialogue, problems, run = check_with_plans(path)
         plans += run
+        if dialogue is not None:
+            loaded.append((path, dialogue))
+        if region is not None and region_file is not None and path == files[-1]:
+            # The price list against what the dialogues price (assistant/price_check.py).
+            problems = problems + check_prices(region_file, region.prices, loaded)
         for problem in problems:
             print(problem)
             errors += problem.is_error
             warnings += not problem.is_error
-    region = ", the region profile" if region_file is not None else ""
+    profile = ", the region profile" if region_file is not None else ""
     summary = (
-        f"{len(files)} file(s){region} checked, {plans} test plan(s) run, "
+        f"{len(files)} file(s){profile} checked, {plans} test plan(s) run, "
         f"{errors} error(s), {warnings} warning(s)."
     )
     if warnings and not errors:

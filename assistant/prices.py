@@ -13,7 +13,11 @@ prices:
   arrangements:
     personal-assistant-employer: {unit: hour, price: 24.80}
     day-activity: {unit: day, price: 98, source: Day activity price list, set-on: 2026-02-01}
+    relative-or-volunteer: no-price
 ```
+
+`no-price` says an arrangement has no price on purpose: its items get no estimate, as an
+arrangement left out does, and `assistant check` does not ask for its price (DLG035).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 UNITS = ("hour", "day", "time", "month")
+NO_PRICE = "no-price"  # an arrangement the region prices on purpose not at all
 
 
 class PricesInvalid(ValueError):
@@ -46,6 +51,8 @@ class Price:
 @dataclass(frozen=True)
 class PriceList:
     prices: dict[str, Price]
+    # Arrangements written `no-price`: no estimate, on purpose.
+    unpriced: frozenset[str] = frozenset()
 
     def price(self, arrangement: str) -> tuple[str, Decimal] | None:
         found = self.prices.get(arrangement)
@@ -70,19 +77,22 @@ def read_prices(data: Any) -> PriceList:
             [*problems, "prices: 'arrangements' must map each arrangement to a unit and a price"]
         )
     prices = {}
+    unpriced = frozenset(str(name) for name, entry in arrangements.items() if entry == NO_PRICE)
     for name, entry in arrangements.items():
+        if entry == NO_PRICE:
+            continue
         price = _price(str(name), entry, data, problems)
         if price is not None:
             prices[price.arrangement] = price
     if problems:
         raise PricesInvalid(problems)
-    return PriceList(prices)
+    return PriceList(prices, unpriced)
 
 
 def _price(name: str, entry: Any, defaults: dict[str, Any], problems: list[str]) -> Price | None:
     where = f"prices: {name}"
     if not isinstance(entry, dict):
-        problems.append(f"{where}: write {{unit: hour, price: 24.80}}")
+        problems.append(f"{where}: write {{unit: hour, price: 24.80}}, or {NO_PRICE}")
         return None
     unknown = set(entry) - {"unit", "price", "source", "set-on"}
     problems += [f"{where}: unknown key '{k}'" for k in sorted(unknown)]

@@ -16,14 +16,33 @@ import pytest
 import yaml
 
 from assistant.dialogue.babel_extract import extract_dialogue
+from assistant.dialogue.errors import Problem
 from assistant.dialogue.loader import check, check_text, dialogue_files, load_text
+from assistant.dialogue.model import Dialogue
 from assistant.dialogue.rules import CHECK_RULES, Rule, Severity
 from assistant.plan_check import check_plans
+from assistant.price_check import check_prices
+from assistant.region import check as check_region
 from assistant.testplan import run
 
 ROOT = Path(__file__).resolve().parent.parent
-INVALID = dialogue_files([ROOT / "tests" / "dialogues" / "invalid"])
-WARNINGS = sorted((ROOT / "tests" / "dialogues" / "warnings").glob("*.yaml"))
+REGION = ".region.yaml"  # the region profile an example of a price-list rule is checked with
+INVALID = [
+    p for p in dialogue_files([ROOT / "tests" / "dialogues" / "invalid"]) if REGION not in p.name
+]
+WARNINGS = sorted(
+    p for p in (ROOT / "tests" / "dialogues" / "warnings").glob("*.yaml") if REGION not in p.name
+)
+
+
+def with_region(path: Path, dialogue: Dialogue | None, problems: list[Problem]) -> list[Problem]:
+    """An example with a region profile beside it (NAME.region.yaml) is checked with it."""
+    region_path = path.with_name(path.stem + REGION)
+    if dialogue is None or not region_path.exists():
+        return problems
+    region, region_problems = check_region(region_path)
+    assert region is not None, region_problems
+    return problems + check_prices(region_path, region.prices, [(path, dialogue)])
 
 
 def expectation(path: Path) -> tuple[str, int, Path]:
@@ -55,6 +74,7 @@ def test_invalid_example_fails_with_its_code_and_line(path: Path) -> None:
         # Named after its rule, an example is no dialogue: its plans run as if it were one.
         renamed = check_text(path.read_text(encoding="utf-8"), "example", str(path))[0]
         errors = check_plans(renamed, path)[0] if renamed else errors
+        errors = with_region(path, renamed, errors)
     assert errors, "the checker accepted a broken file"
     first = errors[0]
     assert (first.code, first.line) == (code, line), str(first)
@@ -63,12 +83,14 @@ def test_invalid_example_fails_with_its_code_and_line(path: Path) -> None:
 
 @pytest.mark.parametrize("path", WARNINGS, ids=lambda p: p.stem)
 def test_warning_example_warns_at_its_line_and_loads(path: Path) -> None:
-    code, line, _where = expectation(path)
+    code, line, where = expectation(path)
     # Named as a dialogue may be: the file name's own check is an error.
     dialogue, problems = check_text(path.read_text(encoding="utf-8"), "example", str(path))
     assert dialogue is not None, [str(p) for p in problems]
+    problems = with_region(path, dialogue, problems)
     assert [(p.code, p.line, p.is_error) for p in problems][:1] == [(code, line, False)]
-    assert str(problems[0]).startswith(f"{path}:{line}:1: {code} warning: ")
+    assert str(problems[0]).startswith(f"{where}:{line}:")
+    assert f": {code} warning: " in str(problems[0])
 
 
 def test_a_file_written_with_draft_keys_is_told_what_replaced_them() -> None:

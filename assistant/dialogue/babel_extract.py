@@ -58,7 +58,18 @@ def messages(dialogue: Dialogue) -> Iterator[Message]:
         for step in (top, *top.steps):
             yield from _step_messages(dialogue, step)
     for calc in dialogue.calculations:
-        if calc.says:
+        if calc.says and calc.says_plural:
+            yield (
+                calc.line,
+                "npgettext",
+                (calc.context, calc.says, calc.says_plural),
+                [
+                    f"A calculated value '{calc.id}' in a sentence, on the totals page.",
+                    "{value} is the number the program fills in; it chooses the form "
+                    "(1 hour, 2 hours, 2.5 hours).",
+                ],
+            )
+        elif calc.says:
             yield (
                 calc.line,
                 "pgettext",

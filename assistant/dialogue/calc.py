@@ -125,6 +125,9 @@ class Calculation:
     # The column or row heading in the draft's table ("Hours a week").
     title: str | None = None
     context: str = ""  # msgctxt "support-plan-sketch:calc:hours-a-week"
+    # "About {value} hours a week.", where `says` is "About {value} hour a week.": the form for
+    # several, each language choosing by the value (`says: [one, several]`), or None.
+    says_plural: str | None = None
 
     @property
     def is_estimate(self) -> bool:

@@ -131,7 +131,9 @@ class CalcReader(ConditionReader, KindFields):
                 f"Change 'unit:' to {found}, or the value, so the two measure the same thing.",
             )
             return None
-        says = self.counted(values["says"], "says", "value") if "says" in values else None
+        says, says_plural = (
+            self.says(values["says"], unit.is_money) if "says" in values else (None, None)
+        )
         title = self.string(values.get("title"), "title")
         return Calculation(
             calc_id,
@@ -143,6 +145,7 @@ class CalcReader(ConditionReader, KindFields):
             says,
             title,
             f"{self.name}:calc:{calc_id}",
+            says_plural,
         )
 
     def unit(self, node: Node) -> Unit | None:

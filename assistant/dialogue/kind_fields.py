@@ -123,6 +123,33 @@ class KindFields(Reader):
                     words["items_added"] = (one, several)
         return words
 
+    def says(self, node: Node, money: bool) -> tuple[str | None, str | None]:
+        """A calculation's `says`: one text, or a pair of forms, one and several, chosen by
+        its {value} in each language (not for euros: an amount is not counted)."""
+        if not node.is_list:
+            return self.counted(node, "says", "value"), None
+        forms = node.value
+        if money or len(forms) != 2 or not all(isinstance(f.value, str) for f in forms):
+            why = "an amount in euros is not counted" if money else "a pair is two texts"
+            self.at(
+                node,
+                rules.PLURAL_PAIR,
+                f"says: cannot be these forms: {why}",
+                f"Write one text for euros; for a count, two texts: {_LIST_WORD_EXAMPLES['says']}",
+            )
+            return None, None
+        one, several = (self.counted(f, "says", "value") for f in forms)
+        for form, text in zip(forms, (one, several), strict=True):
+            if text is not None and len(PLACEHOLDER.findall(text)) != 1:
+                self.at(
+                    form,
+                    rules.PLURAL_PAIR,
+                    "each form of says: needs {value} once: it is the number that chooses the form",
+                    f"Write it like: {_LIST_WORD_EXAMPLES['says']}",
+                )
+                return None, None
+        return one, several
+
     def counted(self, node: Node, what: str, allowed: str | None) -> str | None:
         """A list's own words, whose only placeholder is the number it is given."""
         value = self.string(node, what)
@@ -209,4 +236,6 @@ _LIST_WORD_EXAMPLES = {
     "untitled-item": "untitled-item: Person {number}",
     "none-added": "none-added: You have not added anyone yet.",
     "items-added": 'items-added: ["You have added {count} person.", "You have added {count} people."]',
+    "says": 'says: "About {value} hours a week.", or one and several: '
+    '["About {value} hour a week.", "About {value} hours a week."]',
 }

@@ -79,6 +79,16 @@ class Reader:
     def string(self, node: Node | None, what: str) -> str | None:
         if node is None:
             return None
+        # Two texts with a placeholder: one and several, as items-added is written.
+        if _looks_plural(node):
+            self.at(
+                node,
+                rules.PLURAL_PAIR,
+                f"{what} cannot be two forms, one and several: it is one text",
+                "Write one text. Only items-added and a calculation's says: (not in euros) "
+                "choose a form by a number.",
+            )
+            return None
         if not isinstance(node.value, str) or not node.value.strip():
             hint = "Write text here." if node.value in (None, "") else "Put the value in quotes."
             if isinstance(node.value, bool):
@@ -144,3 +154,9 @@ class Reader:
                     "for when it was not answered; remove other braces.",
                 )
         return value
+
+
+def _looks_plural(node: Node) -> bool:
+    forms = node.value if node.is_list else []
+    texts = [f.value for f in forms if isinstance(f.value, str)]
+    return len(forms) == 2 and len(texts) == 2 and any("{" in t for t in texts)

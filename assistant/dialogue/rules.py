@@ -227,6 +227,24 @@ CALCULATION_TYPE_MISMATCH = _rule(
     "month) or its value is not in its `unit`.",
     "`plus: [minutes-each, hours-each]` → `plus: [{convert: minutes-each, to: hour}, hours-each]`",
 )
+PRICE_LIST_UNKNOWN_ARRANGEMENT = _rule(
+    "DLG034",
+    "price-list-unknown-arrangement",
+    "The region profile's price list (`OMA_REGION_FILE`) has a price for an arrangement that no "
+    "dialogue prices: its key is not the value of a choice of any `estimate`'s `arrangement:` "
+    "question, so the price is never used.",
+    "`personal-asistant-employer: {unit: hour, price: 24.80}` → "
+    "`personal-assistant-employer: {unit: hour, price: 24.80}`",
+)
+PLURAL_PAIR = _rule(
+    "DLG036",
+    "plural-pair",
+    "A text is written as a pair of forms, one and several, where a pair is not allowed (only "
+    "`items-added` and the `says` of a calculation that is not in euros), or a `says` pair whose "
+    "forms do not each have `{value}` once, the number that chooses the form.",
+    "`says: [About hours a week., About {value} hours a week.]` → "
+    "`says: [About {value} hour a week., About {value} hours a week.]`",
+)
 
 # -- warnings: the dialogue works, but probably not as its writer meant ----------------------
 
@@ -235,5 +253,14 @@ EMPTY_SECTION = _rule(
     "empty-section",
     "A section has no steps: it is never shown, in the conversation or in the draft.",
     "put steps in it with `section: ideas`, or remove it",
+    Severity.WARNING,
+)
+PRICE_LIST_MISSING_ARRANGEMENT = _rule(
+    "DLG035",
+    "price-list-missing-arrangement",
+    "A choice of an `estimate`'s `arrangement:` question has no entry in the region profile's "
+    "price list (`OMA_REGION_FILE`): an item with that arrangement gets no estimate.",
+    "add `transport: {unit: time, price: 18.00}` under `prices: arrangements:`, or "
+    "`transport: no-price` when it has no price on purpose",
     Severity.WARNING,
 )

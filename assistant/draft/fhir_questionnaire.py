@@ -45,6 +45,7 @@ from assistant.draft.fhir import (
     decimal_value,
     status_coding,
 )
+from assistant.draft.fhir_calc import calculated_items
 from assistant.i18n import Translator
 
 DIALOGUE_CONDITION = EXTENSION + "dialogue-condition"
@@ -230,6 +231,7 @@ def _question(dialogue: Dialogue, step: Step, t: Translator) -> dict[str, Any]:
     if step.kind is Kind.LIST:
         item["repeats"] = True
         item["item"] = [_question(dialogue, sub, t) for sub in step.steps]
+        item["item"] += calculated_items(dialogue, t, step.key)  # after its questions
     return item
 
 
@@ -241,5 +243,9 @@ def questionnaire(dialogue: Dialogue, t: Translator) -> dict[str, Any]:
         "title": t.pgettext(dialogue.id, dialogue.title),
         "status": "active",
         "language": t.language,
-        "item": [_question(dialogue, step, t) for step in dialogue.steps],
+        # The totals at the end, after the answers they add up, as in the response.
+        "item": [
+            *(_question(dialogue, step, t) for step in dialogue.steps),
+            *calculated_items(dialogue, t, None),
+        ],
     }

@@ -66,6 +66,16 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._t.ngettext(singular, plural, n)
 
+    def plural_count(self, value: Decimal) -> int:
+        """The whole number that chooses the plural form for `value` as shown: the value
+        itself when whole (gettext's rules count whole numbers), else the first whole number
+        in the same CLDR category for this language ("2,5 tuntia", "1.5 hours": other)."""
+        if value == value.to_integral_value():
+            return int(value)
+        rule = Locale.parse(self._babel).plural_form
+        category = rule(value)
+        return next((n for n in range(200) if rule(n) == category), int(value))
+
     def pgettext(self, context: str, message: str) -> str:
         return self._t.pgettext(context, message)
 

@@ -41,7 +41,11 @@ def figure_lines(views: tuple[FigureView, ...], t: Translator) -> list[str]:
         figure = view.figure
         calc = figure.calculation
         if calc.says is not None and figure.value:
-            text = Text(calc.says, calc.context, {"value": value_text(figure, t)})
+            shown = figure.shown if figure.shown is not None else Decimal(0)
+            # says: [one, several]: the language's plural rules choose by the value shown.
+            count = t.plural_count(shown) if calc.says_plural is not None else 1
+            filled = {"value": value_text(figure, t)}
+            text = Text(calc.says, calc.context, filled, plural=calc.says_plural, count=count)
             lines.append(t.plain_text(text))
             estimate = estimate or calc.is_estimate
         for title, reason in view.left_out:
