@@ -159,8 +159,7 @@ def logged_path(request: web.BaseRequest) -> str:
     if raw.isprintable():
         return raw
     return "".join(
-        c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
-        for c in raw
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in raw
     )
 
 
