@@ -42,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     talk.add_argument("--no-speech", action="store_true", help="print only; do not speak")
     talk.add_argument("--code", help="continue a saved conversation with its resume code")
     talk.add_argument(
+        "--dialogue",
+        help="which conversation (a dialogue's id, e.g. support-plan-sketch); without it, asked"
+        " when the service has more than one; with --code, the person's conversation of it",
+    )
+    talk.add_argument(
         "--width",
         type=int,
         default=40,
@@ -80,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return serve(settings)
     if args.command == "talk":
-        from assistant.talk import run as run_talk
+        from assistant.talk_command import run as run_talk
 
         return run_talk(settings, args)
     if args.command == "tts":

@@ -9,27 +9,23 @@ before (after "back", or when continuing with a code) the answer is told, and En
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import sys
 from collections.abc import Callable, Sequence
 from functools import partial
 from textwrap import wrap
 from typing import Protocol, TextIO
 
-from assistant.conversations import Change, Conversations, Loaded, NewerConversation, format_code
-from assistant.dialogue.answers import FieldError, clean_text, storable
+from assistant.conversations import Change, Conversations, Loaded
+from assistant.dialogue.answers import FieldError, clean_text
+from assistant.dialogue.bundle import Bundle
 from assistant.dialogue.model import SOMETHING_ELSE, Kind
 from assistant.dialogue.state import WHO_MAX, Respondent
+from assistant.dialogue.texts import Text
 from assistant.dialogue.views import StepView
 from assistant.draft.model import build
 from assistant.draft.text import render as render_text
-from assistant.i18n import LANGUAGES, LOCALES, Catalogs, Translator, locale_for
-from assistant.prefs import Prefs
+from assistant.i18n import Translator
 from assistant.presentation import present
 from assistant.settings import Settings
-from assistant.store import open_store
-from assistant.web.messages import error_page_texts, notice_text
 
 
 class Speaker(Protocol):
@@ -140,6 +136,21 @@ class Talk:
                 for part in _wrapped(line, self.width):
                     print(part, file=self.out, flush=True)
         self.speaker.say(" ".join(line for line in lines if line), self.t.locale)
+
+    def ask_dialogue(self, offered: Sequence[Bundle]) -> str:
+        """Which conversation, asked first as the web start page asks it, where the service
+        has more than one; Enter means the first (the one a person usually begins with)."""
+        t = self.t
+        if len(offered) < 2:
+            return offered[0].dialogue.id
+        self.say(t.gettext("Which conversation do you want to have?"))
+        self.say(t.gettext("Each has its own draft. You can have the other one later."))
+        titles = [t.plain_text(Text(b.dialogue.title, b.dialogue.id)) for b in offered]
+        self.say(*(f"{number}. {title}" for number, title in enumerate(titles, start=1)))
+        self.say(t.gettext("Press Enter for 1."))
+        typed = (self.read() or "").strip()
+        chosen = int(typed) - 1 if typed.isdigit() and 0 < int(typed) <= len(offered) else 0
+        return offered[chosen].dialogue.id
 
     def ask_respondent(self) -> Respondent:
         """Who is answering, asked once at the start as the web start page asks it; Enter means
@@ -327,69 +338,6 @@ class Talk:
         for line in render_text(draft, self.t).replace("\r\n", "\n").split("\n"):
             for part in _wrapped(line, self.width):
                 print(part, file=self.out)
-
-
-def run(settings: Settings, args: argparse.Namespace) -> int:
-    return asyncio.run(_run(settings, args))
-
-
-async def _run(settings: Settings, args: argparse.Namespace) -> int:
-    language = args.language or settings.default_language
-    if language not in LOCALES:
-        print(f"Unknown language {language}; use one of: {', '.join(LOCALES)}", file=sys.stderr)
-        return 2
-    base = language.split("@")[0]
-    locale = locale_for(base if base in LANGUAGES else "fi", "@" in language)
-    translator = Catalogs(settings.locales_dir, settings.region()).translator(locale)
-    speaker: Speaker = Silent() if args.no_speech or not settings.speech else LocalSpeaker(settings)
-    store = await open_store(settings)
-    try:
-        conversations = Conversations(settings, store)
-        prefs = Prefs(language=translator.language, plain=translator.plain).stored()
-        talk = Talk(conversations, translator, speaker, _reader, sys.stdout, args.width)
-        loaded = None
-        if args.code:
-            token = await conversations.resume(args.code)
-            try:
-                loaded = await conversations.load(token) if token else None
-            except NewerConversation:
-                title, advice = error_page_texts(translator, "newer-state")
-                print(f"{title}. {advice}", file=sys.stderr)
-                return 1
-            if loaded is not None and loaded.notice:
-                talk.say(notice_text(translator, loaded.notice) or "")
-            if loaded is None:
-                print(
-                    translator.gettext(
-                        "This code does not work. Check it and try again, or start again."
-                    ),
-                    file=sys.stderr,
-                )
-                return 1
-        if loaded is None:
-            loaded, _token = await conversations.start(talk.ask_respondent(), prefs)
-        loaded = await talk.run(loaded)
-        if loaded.bundle.views.step(loaded.state) is None:
-            talk.draft(loaded)
-        code, expires = await conversations.make_code(loaded)
-        talk.say("", translator.gettext("Your code is:") + " " + format_code(code))
-        talk.say(
-            translator.gettext("The code works until %(date)s.")
-            % {"date": translator.format_date(expires.date())},
-            translator.gettext("To continue, start again with the code:"),
-        )
-        # The command itself, never wrapped: it is to be typed as it is.
-        print(f"assistant talk --code {format_code(code)}", file=sys.stdout, flush=True)
-        return 0
-    finally:
-        await store.close()
-
-
-def _reader() -> str | None:
-    try:
-        return storable(input("> "))  # a terminal in the C locale turns bad bytes into surrogates
-    except EOFError:
-        return None
 
 
 def _wrapped(line: str, width: int) -> list[str]:

@@ -24,6 +24,11 @@ def talk(tmp_path: Path, lines: list[str], *args: str) -> subprocess.CompletedPr
 
 
 def talk_bytes(tmp_path: Path, typed: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """Wishes and needs unless the test says otherwise: which conversation is asked first
+    only where a test is about that question (test_talk_asks_which_conversation_first)."""
+    if not {"--code", "--dialogue", "--ask"} & set(args):
+        args = (*args, "--dialogue", "wishes-and-needs")
+    args = tuple(a for a in args if a != "--ask")
     env = {"OMA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     return subprocess.run(
         [sys.executable, "-m", "assistant", "talk", "--no-speech", *args],
@@ -33,6 +38,34 @@ def talk_bytes(tmp_path: Path, typed: bytes, *args: str) -> subprocess.Completed
         cwd=PROJECT_ROOT,
         timeout=120,
     )
+
+
+def test_talk_asks_which_conversation_first_and_a_code_reaches_both(tmp_path: Path) -> None:
+    """A braille user sketches their support plan in the terminal: the service has two
+    conversations, so talk asks which (Enter: the first), then who answers. Their code then
+    opens the plan, and with --dialogue their wishes and needs, linked to it."""
+    result = talk(tmp_path, ["2", "", "", "yes", "quit"], "--ask", "--language", "en")
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "Which conversation do you want to have?" in out
+    assert "1. My wishes and needs" in out and "2. My support plan sketch" in out
+    assert out.index("Which conversation") < out.index("Who is answering now?")
+    assert "Your own plan for your support" in out  # the sketch's first step
+    code = re.search(r"Your code is: ([0-9A-Z-]{14})", out)
+    assert code, out[-500:]
+    other = talk(tmp_path, ["quit"], "--code", code.group(1), "--dialogue", "wishes-and-needs")
+    assert other.returncode == 0, other.stderr
+    assert "Welcome" in other.stdout or "Tervetuloa" in other.stdout
+    # Each session ends with a new code for the person (the old one stops working).
+    newer = re.search(r"--code ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})", other.stdout)
+    assert newer, other.stdout[-300:]
+    again = talk(tmp_path, ["quit"], "--code", newer.group(1), "--dialogue", "support-plan-sketch")
+    assert again.returncode == 0, again.stderr
+    assert "Oma tukisuunnitelmaluonnos" in again.stdout, again.stdout[
+        :300
+    ]  # the sketch, in Finnish
+    unknown = talk(tmp_path, [], "--dialogue", "no-such")
+    assert unknown.returncode == 2 and "support-plan-sketch" in unknown.stderr
 
 
 def test_talk_completes_the_shipped_dialogue_through_a_pipe(tmp_path: Path) -> None:
