@@ -20,7 +20,7 @@ from fhir.resources.bundle import Bundle
 from assistant.app import create_app
 from assistant.draft import formats
 from assistant.settings import Settings
-from tests.test_web_conversation import answer, csrf
+from tests.test_web_conversation import answer, begin, csrf
 from tests.web.browser import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,13 +36,7 @@ async def person(settings: Settings, make_browser: Callable[..., Awaitable[Brows
     started her support plan sketch and added one kind of support."""
     shipped = settings.with_(dialogues_dir=ROOT / "dialogues", default_dialogue="wishes-and-needs")
     browser = await make_browser(create_app(shipped))
-    await browser.get("/")
-    await browser.client.post(
-        "/language", data={"csrf": csrf(browser), "language": "en", "next": "/"}
-    )
-    await browser.get("/")
-    page = await browser.submit({"role": "client"}, action="/start")
-    assert page.heading.endswith("Welcome"), page.text[:300]
+    await begin(browser, first="Welcome")
     await answer(browser)
     await answer(browser, {"answer": "Aino"})
     await answer(browser, {"answer": WISH})

@@ -24,13 +24,7 @@ async def shipped(tmp_path: Path, make_browser: Callable[..., Awaitable[Browser]
         data_dir=tmp_path / "data", dialogues_dir=ROOT / "dialogues", speech=False
     )
     browser = await make_browser(create_app(settings))
-    await browser.get("/")
-    await browser.client.post(
-        "/language", data={"csrf": csrf(browser), "language": "en", "next": "/"}
-    )
-    await browser.get("/")
-    page = await browser.submit({"role": "client"}, action="/start")
-    assert page.heading.endswith("Welcome"), page.text[:300]
+    await begin(browser, first="Welcome")
     return browser
 
 

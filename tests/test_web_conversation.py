@@ -11,7 +11,10 @@ from aiohttp.test_utils import TestClient
 from tests.web.browser import Browser
 
 
-async def begin(browser: Browser, role: str = "client", who: str = "") -> None:
+async def begin(
+    browser: Browser, role: str = "client", who: str = "", first: str = "Before we start"
+) -> None:
+    """A person starts in English; `first`: the heading of the dialogue's first step."""
     page = await browser.get("/")
     assert page.status == 200
     response = await browser.client.post(
@@ -20,7 +23,7 @@ async def begin(browser: Browser, role: str = "client", who: str = "") -> None:
     assert response.status == 200
     await browser.get("/")
     page = await browser.submit({"role": role, "who": who}, action="/start")
-    assert page.heading.endswith("Before we start"), page.text[:300]
+    assert page.heading.endswith(first), page.text[:300]
 
 
 def csrf(browser: Browser) -> str:
