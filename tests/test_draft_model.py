@@ -255,3 +255,58 @@ def test_a_draft_in_finnish_has_the_conversations_finnish_title() -> None:
     finnish = Catalogs(PROJECT_ROOT / "locales").translator("fi")
     made = build(shipped, Views(Engine(shipped)), Engine(shipped).start(), finnish, MADE, MADE)
     assert (made.title, made.language) == ("Toiveeni ja tarpeeni", "fi")
+
+
+def test_what_a_draft_says_while_it_is_not_finished() -> None:
+    """The notice names the sections not reached, in the dialogue's order; nobody gave an
+    answer yet, so no one is the voice an answer need not name."""
+    reached = draft(named(ENGINE.start()))
+    assert reached.notices == (
+        "This draft is not finished. Not asked yet: My team and The meeting.",
+    )
+    assert reached.not_reached == ("team", "meeting")
+    assert draft(ENGINE.start()).default_by == ""
+    assert reached.default_by == OWN
+
+
+def test_the_agenda_is_a_part_of_its_own_for_the_caseworker() -> None:
+    state = go(ENGINE.start(), ("talk-in-meeting", {"answer": ["Aino"]}))
+    (agenda,) = draft(state).parts
+    assert (agenda.id, agenda.title, agenda.questions_only) == (
+        "agenda",
+        "To talk about in the meeting",
+        True,
+    )
+    assert [item.question for item in agenda.items] == ["What is your name?"]
+
+
+def test_someone_who_gave_most_answers_unnamed_is_someone() -> None:
+    """The answers that do not say who gave them are the most common voice's: a person
+    answering for the client without a name is "someone" there too."""
+    state = named(ENGINE.start())
+    state = ENGINE.set_respondent(state, Respondent("proxy"))
+    state = go(
+        state,
+        ("continue", {"add": ["no"]}),
+        ("continue", {"day": ["3"], "month": ["2"], "year": ["2027"]}),
+    )
+    assert (
+        "An answer that does not say who gave it was given for the client by someone."
+        in draft(state).note
+    )
+
+
+def test_a_finnish_draft_of_the_shipped_dialogue_carries_its_codes_and_finnish_titles() -> None:
+    """Section titles and the notice's section names in the draft's language (each title is
+    translated in its own context), the HB code of each section and the code system."""
+    shipped = load(PROJECT_ROOT / "dialogues" / "wishes-and-needs.yaml")
+    engine = Engine(shipped)
+    finnish = Catalogs(PROJECT_ROOT / "locales").translator("fi")
+    state = engine.submit(engine.start(), "continue", {}).state  # the welcome
+    state = engine.submit(state, "continue", {"answer": ["Huumorintajuni"]}).state
+    made = build(shipped, Views(engine), state, finnish, MADE, MADE)
+    assert made.code_system == "https://oma-aani.fi/fhir/CodeSystem/HbElement"
+    (about,) = made.sections
+    assert (about.id, about.title, about.code) == ("about-me", "Minusta", "about-me")
+    assert made.notices[0].startswith("Tämä luonnos on kesken. Vielä kysymättä: Minusta, ")
+    assert "Minulle tärkeää" in made.notices[0]

@@ -3,6 +3,8 @@ catching a condition that compares a question with a value of another type, at i
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.dialogue.engine import Engine
@@ -69,6 +71,18 @@ def test_a_number_condition_holds_exactly_at_its_ends(
     when: str, typed: str | None, shown: bool
 ) -> None:
     assert shown_after(when, typed) is shown
+
+
+@pytest.mark.parametrize("stored", ["lots", "NaN", "Infinity", "-Infinity"])
+def test_a_stored_answer_that_is_no_number_holds_no_number_condition(stored: str) -> None:
+    """A record written before the question asked for a number (or edited by hand) keeps its
+    text: no number condition holds for it, not even `at-most` of a huge number."""
+    engine = Engine(load_text(follow_up("{at-most: {help-hours: 1000000}}"), "hours"))
+    state = engine.submit(engine.start(), "continue", {"answer": ["5"]}).state
+    assert "more" in {s.key for s in engine.path(state)}
+    entry = state.answers["help-hours"]["client"]
+    state.answers["help-hours"]["client"] = replace(entry, value=stored)
+    assert "more" not in {s.key for s in engine.path(state)}
 
 
 @pytest.mark.parametrize(

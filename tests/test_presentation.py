@@ -9,25 +9,32 @@ from __future__ import annotations
 import gettext
 
 import pytest
+from markupsafe import Markup
 
 from assistant.dialogue.answers import FieldError
 from assistant.dialogue.engine import Engine
 from assistant.dialogue.loader import load
 from assistant.dialogue.model import SOMETHING_ELSE
 from assistant.dialogue.state import REVIEW, Respondent, State
+from assistant.dialogue.texts import Text
 from assistant.dialogue.views import Views
 from assistant.i18n import Catalogs, Translator
+from assistant.i18n.figures import figure_lines
 from assistant.presentation import (
     OtherAnswer,
     Place,
     Presentation,
     Problem,
+    Words,
+    _body,
     answering_line,
     back_place,
     by_line,
     present,
 )
 from assistant.settings import PROJECT_ROOT
+from tests.test_calculations import DIALOGUE as SKETCH
+from tests.test_calculations import _sketch
 from tests.test_engine import DIALOGUE
 from tests.test_engine_changes import GATED_QUESTION
 
@@ -215,13 +222,17 @@ def test_each_person_in_a_list_is_read_by_itself() -> None:
     ):
         state = ENGINE.submit(state, "continue", form).state
     state = ENGINE.submit(state, "skip", {}).state
-    anna, ben = shown(ENGINE.change(state, "team", returning=False)).items
+    state = ENGINE.submit(state, "skip", {}).state
+    state = ENGINE.submit(state, "continue", {"add": ["yes"]}).state
+    state = ENGINE.submit(state, "continue", {"answer": ["Dr. Eve."]}).state
+    anna, ben, eve = shown(ENGINE.change(state, "team", returning=False)).items
     assert anna.spoken == (
         "Anna! What is the name or role of a person who helps you? Anna! "
         "What does Anna! help you with? Lists, like: "
         "Should Anna! come to the meeting? Yes."
     )
     assert ben.spoken == "Ben. What is the name or role of a person who helps you? Ben."
+    assert eve.spoken == "Dr. Eve. What is the name or role of a person who helps you? Dr. Eve."
 
 
 def test_the_caption_and_the_steps_place() -> None:
@@ -295,3 +306,51 @@ def test_a_person_whose_questions_all_closed_has_nowhere_to_change() -> None:
     assert view is not None
     (anna,) = present(view, ENGLISH).items
     assert (anna.id, anna.title.plain, anna.change_key) == ("i1", "A person", None)
+
+
+def test_calculated_values_follow_an_information_steps_text_one_paragraph_each() -> None:
+    text = Words(Markup("Your <em>totals</em>"), "Your totals", "en")
+    assert _body(text, ["2 < 3 hours", "Missing: x"]) == Words(
+        Markup("Your <em>totals</em>\n\n2 &lt; 3 hours\n\nMissing: x"),
+        "Your totals\n\n2 < 3 hours\n\nMissing: x",
+        "en",  # the text's language, where it had no translation
+    )
+    assert _body(None, ["1 hour"]) == Words(Markup("1 hour"), "1 hour", None)
+    assert _body(text, []) is text
+
+
+def test_the_totals_page_shows_each_figure_after_its_text() -> None:
+    engine = Engine(SKETCH)
+    state = _sketch([{"arrangement": "transport", "period": "week", "times-a-week": "2"}])
+    totals = next(step for step in SKETCH.steps if step.show)
+    view = Views(engine).step(engine.change(state, totals.key, returning=False))
+    assert view is not None
+    page = present(view, ENGLISH)
+    lines = figure_lines(view.figures, ENGLISH)
+    assert len(lines) > 1
+    assert page.body is not None and page.body.plain.split("\n\n")[-len(lines) :] == lines
+
+
+def test_a_text_with_no_translation_is_marked_as_english() -> None:
+    untranslated = Translator("fi", gettext.NullTranslations())
+    assert Words.of(Text("Hello <you>"), untranslated) == Words(
+        Markup('<span lang="en">Hello &lt;you&gt;</span>'), "Hello <you>", "en"
+    )
+
+
+def test_who_answers_and_what_only_a_list_has() -> None:
+    asked = shown(at("name"))
+    assert (asked.proxy, asked.items_summary, asked.items) == (False, None, ())
+    assert shown(ENGINE.set_respondent(at("name"), SON)).proxy is True
+
+
+def test_a_radio_question_shown_again_ticks_one_choice_whatever_was_sent() -> None:
+    """Two values sent to a one-choice question (a tampered or doubled form): one is ticked."""
+    page = shown(
+        at("works"), form={"answer": ["no", "yes"]}, errors=[FieldError("answer", "choose")]
+    )
+    assert [(c.value, c.checked) for c in page.choices] == [
+        ("yes", False),
+        ("no", True),
+        ("not-sure", False),
+    ]
