@@ -11,7 +11,7 @@ import pytest
 
 from assistant.dialogue.answers import BadInput, MonthOfYear, clean_text
 from assistant.dialogue.engine import Engine, Facts, UnknownStep
-from assistant.dialogue.loader import load
+from assistant.dialogue.loader import load, load_text
 from assistant.dialogue.state import REVIEW, Respondent, State
 from assistant.dialogue.views import Views
 from assistant.i18n import Translator
@@ -383,3 +383,47 @@ def test_a_relatives_answer_opens_its_follow_up() -> None:
     needs = result.state.answers["need-areas"]
     assert (needs["client"].value, needs["proxy"].value) == (["moving"], ["home", "moving"])
     assert result.state.answers["need-home"]["proxy"].by == Respondent("proxy", "my daughter")
+
+
+REMEMBERING = load_text(
+    """
+title: Paths remembered
+sections: [{id: all, title: All}]
+steps:
+  - {id: works, kind: yes-no, section: all, prompt: "Do you work?"}
+  - {id: work-place, kind: short-text, when: {equals: {works: "yes"}}, prompt: "Where?"}
+  - id: team
+    kind: list
+    prompt: People who help you
+    add-prompt: Add a person?
+    item-title: "{team.who}"
+    steps:
+      - {id: who, kind: short-text, prompt: "Who?"}
+  - {id: thanks, kind: short-text, when: {count: {team: {at-least: 1}}}, prompt: "Thank them?"}
+""",
+    "remembering",
+)
+
+
+def keys(engine: Engine, state: State) -> list[str]:
+    return [step.key for step in engine.path(state)]
+
+
+def test_a_remembered_path_follows_every_change_of_answers() -> None:
+    """One engine, the answers changed every way a path depends on: another answer to the same
+    question, an item's answer written into its dict in place, who answers."""
+    engine = Engine(REMEMBERING)
+    state = engine.submit(engine.start(), "continue", {"answer": ["yes"]}).state
+    assert "work-place" in keys(engine, state)
+    changed = engine.change(state, "works", returning=False)
+    state = engine.submit(changed, "continue", {"answer": ["no"]}).state
+    assert "work-place" not in keys(engine, state)
+    at_team = engine.change(state, "team", returning=False)
+    added = engine.submit(at_team, "continue", {"add": ["yes"]}).state
+    assert "thanks" not in keys(engine, added)  # an item with nothing said does not count
+    named = engine.submit(added, "continue", {"answer": ["Anna"]}).state
+    assert "thanks" in keys(engine, named)
+    emptied = named.copy()
+    emptied.items["team"][0].answers.clear()  # the same item, its answers dict changed in place
+    assert "thanks" not in keys(engine, emptied)
+    assert keys(engine, named) == keys(Engine(REMEMBERING), named)
