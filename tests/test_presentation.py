@@ -354,3 +354,31 @@ def test_a_radio_question_shown_again_ticks_one_choice_whatever_was_sent() -> No
         ("no", True),
         ("not-sure", False),
     ]
+
+
+def test_an_error_about_a_question_without_translation_is_marked_english() -> None:
+    """The message quotes the question; where the question has no translation, the message is
+    wholly English and says so, as the question does."""
+    untranslated = Translator("fi", gettext.NullTranslations())
+    page = shown(at("name"), untranslated, errors=[FieldError("answer", "too-long", {"max": 40})])
+    (problem,) = page.problems
+    assert (problem.field, problem.code, problem.lang) == ("answer", "too-long", "en")
+    translated = shown(at("name"), ENGLISH, errors=[FieldError("answer", "too-long", {"max": 40})])
+    assert translated.problems[0].lang is None
+
+
+class _TrailingSpace(gettext.NullTranslations):
+    """A catalog whose translations of questions end with a space (a translator's slip)."""
+
+    def pgettext(self, context: str, message: str) -> str:
+        return message + " " if message.endswith("?") else message
+
+
+def test_a_question_whose_translation_ends_with_a_space_is_still_ended_once() -> None:
+    state = at("team")
+    for form in ({"add": ["yes"]}, {"answer": ["Anna"]}):
+        state = ENGINE.submit(state, "continue", form).state
+    view = VIEWS.step(ENGINE.change(state, "team", returning=False))
+    assert view is not None
+    (anna,) = present(view, Translator("en", _TrailingSpace())).items
+    assert anna.spoken == "Anna. What is the name or role of a person who helps you?  Anna."
