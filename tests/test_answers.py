@@ -17,6 +17,7 @@ from assistant.dialogue.answers import (
     Invalid,
     MonthOfYear,
     clean_text,
+    fits_kind,
     format_decimal,
     parse,
     parse_decimal,
@@ -268,3 +269,22 @@ def test_text_that_could_not_be_stored_or_shown_goes() -> None:
     assert storable("a\ud800b\ufdd0c\U0001fffe\U0010ffffd") == "abcd"
     assert clean_text("a\u202eb\u2066c\u200fd\x00e\x1f\x7f\x9ff") == "abcdef"
     assert clean_text("one\r\ntwo\rthree  \n four") == "one\ntwo\nthree\n four"
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "fits"),
+    [
+        (Kind.NUMBER, "12.5", True),
+        (Kind.NUMBER, "-3", True),
+        (Kind.NUMBER, "lots", False),
+        (Kind.NUMBER, "NaN", False),
+        (Kind.NUMBER, "Infinity", False),
+        (Kind.DATE, "2027-02-03", True),
+        (Kind.DATE, "3.2.2027", False),
+        (Kind.DATE, "2027-02-30", False),
+        (Kind.SHORT_TEXT, "anything at all", True),
+    ],
+)
+def test_what_could_be_a_stored_answer_of_each_kind(kind: Kind, value: str, fits: bool) -> None:
+    """A condition's value, or an answer kept from before the question changed kind."""
+    assert fits_kind(kind, value) is fits

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import gettext
 import json
+import weakref
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 from assistant.dialogue.answers import BadInput, MonthOfYear, clean_text
 from assistant.dialogue.engine import Engine, Facts, UnknownStep
 from assistant.dialogue.loader import load, load_text
-from assistant.dialogue.state import REVIEW, Respondent, State
+from assistant.dialogue.state import REVIEW, Entry, Respondent, State
 from assistant.dialogue.views import Views
 from assistant.i18n import Translator
 from assistant.testplan import load_plan, run
@@ -426,4 +428,24 @@ def test_a_remembered_path_follows_every_change_of_answers() -> None:
     emptied = named.copy()
     emptied.items["team"][0].answers.clear()  # the same item, its answers dict changed in place
     assert "thanks" not in keys(engine, emptied)
+    skipped = named.copy()  # the same question of the same item, now skipped: it counts no more
+    skipped.items["team"][0].answers["who"] = Entry("skipped", Respondent())
+    assert "thanks" not in keys(engine, skipped)
     assert keys(engine, named) == keys(Engine(REMEMBERING), named)
+
+
+def test_a_remembered_path_keeps_the_answers_it_was_walked_for() -> None:
+    """Paths are remembered by the answers' identities: the engine keeps those answers alive,
+    so no later answer can be made at the same address and be taken for one of them."""
+    engine = Engine(REMEMBERING)
+    state = engine.submit(engine.start(), "continue", {"answer": ["yes"]}).state
+    state = engine.submit(
+        engine.change(state, "team", returning=False), "continue", {"add": ["yes"]}
+    ).state
+    state = engine.submit(state, "continue", {"answer": ["Anna"]}).state
+    engine.path(state)
+    answers = [weakref.ref(state.answers["works"]["client"])]
+    answers.append(weakref.ref(state.items["team"][0].answers["who"]))
+    del state
+    gc.collect()
+    assert all(answer() is not None for answer in answers)
