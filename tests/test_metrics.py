@@ -173,13 +173,12 @@ def test_with_workers_any_worker_answers_with_every_workers_counts(tmp_path: Pat
     import os
     import signal
     import subprocess
-    import time
     import urllib.error
     import urllib.request
 
     from assistant.settings import PROJECT_ROOT
     from tests.postgres import free_port
-    from tests.test_workers import COMMAND, _listens, children
+    from tests.test_workers import COMMAND, children, listening_workers
 
     port = free_port()
     environment = {
@@ -205,17 +204,7 @@ def test_with_workers_any_worker_answers_with_every_workers_counts(tmp_path: Pat
             return error.code, ""
 
     try:
-        deadline = time.monotonic() + 60
-        workers: list[int] = []
-        while time.monotonic() < deadline:
-            workers = children(server.pid)
-            try:
-                if len(workers) == 2 and all(_listens(w, port) for w in workers):
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
-        assert len(workers) == 2
+        assert len(listening_workers(server.pid, port)) == 2
         for _ in range(10):
             assert get("/no-such-page")[0] == 404
         series = 'oma_errors_total{reason="not-found",status_class="4xx"}'

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from assistant.settings import PROJECT_ROOT
@@ -29,6 +30,21 @@ def get(port: int, path: str) -> int:
         return int(response.status)
 
 
+def listening_workers(pid: int, port: int, ready: Callable[[], bool] = lambda: True) -> list[int]:
+    """The two workers of `pid`, once both listen on the port and `ready()` (within a minute)."""
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while time.monotonic() < deadline:
+        workers = children(pid)
+        try:
+            if len(workers) == 2 and all(_listens(w, port) for w in workers) and ready():
+                return workers
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return workers
+
+
 def test_workers_share_the_port_and_stop_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
     environment = {**os.environ, "OMA_SPEECH": "0", "OMA_DATABASE_URL": ""}
@@ -42,17 +58,7 @@ def test_workers_share_the_port_and_stop_on_sigterm(tmp_path: Path) -> None:
             stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 60
-        workers: list[int] = []
-        while time.monotonic() < deadline:
-            workers = children(server.pid)
-            try:
-                listening = len(workers) == 2 and all(_listens(w, port) for w in workers)
-                if listening and get(port, "/readyz") == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
+        workers = listening_workers(server.pid, port, lambda: get(port, "/readyz") == 200)
         # Every worker listens on the port itself (SO_REUSEPORT), not behind the parent.
         assert len(workers) == 2 and all(_listens(w, port) for w in workers), workers
         for _ in range(20):  # new connections each time: both workers take some

@@ -99,7 +99,8 @@ async def draft_page(request: web.Request) -> web.Response:
     ]
     downloads: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
     both: list[tuple[str, str]] = []
-    has_both = len(await request.app[keys.CONVERSATIONS].linked(loaded)) > 1
+    together = await request.app[keys.CONVERSATIONS].linked(loaded)
+    has_both = len(together) > 1
     if has_both:
         both.append(
             (ctx.translator.gettext("Read both on one page"), url("draft-both", query=query))
@@ -121,7 +122,7 @@ async def draft_page(request: web.Request) -> web.Response:
         downloads=downloads[False],
         system_downloads=downloads[True],
         both_downloads=both,
-        others=await other_conversations(request, loaded, ctx.translator),
+        others=await other_conversations(request, loaded, ctx.translator, together),
         questions_url=position_url(loaded.state),
         kept=kept_until(request, loaded, ctx.translator),
         back_url=url("review"),

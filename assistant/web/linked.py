@@ -24,15 +24,18 @@ routes = Routes()
 
 
 async def other_conversations(
-    request: web.Request, loaded: Loaded, t: Translator
+    request: web.Request, loaded: Loaded, t: Translator, together: list[Loaded] | None = None
 ) -> list[dict[str, Any]]:
     """Each dialogue offered besides this conversation's, as a button: "Continue: …" where
-    the person has that conversation already, else "Start: …"."""
+    the person has that conversation already, else "Start: …". `together`: the person's
+    conversations, where the caller has read them already."""
     conversations = request.app[keys.CONVERSATIONS]
     offered = [b for b in conversations.offered() if b is not loaded.bundle]
     if not offered:
         return []
-    have = {each.bundle.dialogue.id for each in await conversations.linked(loaded)}
+    if together is None:
+        together = await conversations.linked(loaded)
+    have = {each.bundle.dialogue.id for each in together}
     items = []
     for bundle in offered:
         title = t.text(Text(bundle.dialogue.title, bundle.dialogue.id))
